@@ -1,0 +1,92 @@
+/** Severity of a finding; `error` fails the run. */
+export type Severity = 'error' | 'warning' | 'notice';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
+
+/**
+ * A source range. Lines and columns are 1-based; columns count characters (code points);
+ * `endColumn` is exclusive (the column just after the last character), as in SARIF.
+ */
+export interface Range {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/**
+ * What a policy returns. Give a location one of three ways: a JSON `pointer` into a YAML
+ * document (the runner resolves it against the source), an explicit `line`/`column`, or a
+ * UTF-8 byte `offset` (and optional `endOffset`) into the file's text. With none, the
+ * finding is placed at 1:1 of the file.
+ */
+export interface PolicyFinding {
+  /** Root-relative POSIX path. */
+  file: string;
+  message: string;
+  pointer?: string;
+  /** YAML document index for multi-document files (default 0). */
+  doc?: number;
+  /** With `pointer`: report at the key (unknown/forbidden key) instead of the value. */
+  at?: 'key' | 'value';
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  offset?: number;
+  endOffset?: number;
+  /** Overrides the policy's default severity for this finding. */
+  severity?: Severity;
+  /** Stable identity of what the finding is about (e.g. a statement or a value); feeds the fingerprint. */
+  key?: string;
+  data?: Record<string, unknown>;
+}
+
+/** A finding after the runner resolved it: complete, located, attributed. */
+export interface Finding extends Range {
+  policy: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  docs: string;
+  fingerprint: string;
+  pointer?: string;
+  doc?: number;
+  data?: Record<string, unknown>;
+}
+
+export interface Summary {
+  errors: number;
+  warnings: number;
+  notices: number;
+}
+
+export function summarize(findings: readonly Finding[]): Summary {
+  const s: Summary = { errors: 0, warnings: 0, notices: 0 };
+  for (const f of findings) {
+    if (f.severity === 'error') s.errors++;
+    else if (f.severity === 'warning') s.warnings++;
+    else s.notices++;
+  }
+  return s;
+}
+
+const severityRank: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
+
+/** Total order: file, position, policy, message. Findings without a file sort first. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    cmp(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    a.endLine - b.endLine ||
+    a.endColumn - b.endColumn ||
+    cmp(a.policy, b.policy) ||
+    severityRank[a.severity] - severityRank[b.severity] ||
+    cmp(a.message, b.message)
+  );
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import picomatch from 'picomatch';
+import { compareFindings, summarize, type Finding, type PolicyFinding, type Range, type Summary } from './finding.ts';
+import type { Policy } from './policy.ts';
+import { Repo, type GateOptions, type RepoContext } from './repo.ts';
+import { locatePointer } from './yaml.ts';
+
+export interface PolicyRun {
+  id: string;
+  title: string;
+  severity: Policy['severity'];
+  docs: string;
+  status: 'ran' | 'skipped' | 'crashed';
+  durationMs: number;
+  findings: number;
+}
+
+export interface GateResult {
+  root: string;
+  findings: Finding[];
+  summary: Summary;
+  policies: PolicyRun[];
+  /** Policies that threw; any makes the run exit 2. */
+  internalErrors: number;
+  durationMs: number;
+}
+
+export interface RunRequest extends GateOptions {
+  policies: readonly Policy[];
+}
+
+/** Runs the policies over the repository and returns located, sorted, de-duplicated findings. */
+export async function runGates(req: RunRequest): Promise<GateResult> {
+  const started = performance.now();
+  const repo = new Repo(req);
+  const runs: PolicyRun[] = [];
+  const findings: Finding[] = [];
+  let internalErrors = 0;
+  const changed = req.changedFiles;
+  for (const policy of req.policies) {
+    const run: PolicyRun = {
+      id: policy.id,
+      title: policy.title,
+      severity: policy.severity,
+      docs: policy.docs,
+      status: 'ran',
+      durationMs: 0,
+      findings: 0,
+    };
+    runs.push(run);
+    const applies = picomatch([...policy.appliesTo], { dot: true });
+    if (changed && !changed.some((f) => applies(f))) {
+      run.status = 'skipped';
+      continue;
+    }
+    const t0 = performance.now();
+    let raw: PolicyFinding[];
+    try {
+      raw = await policy.check(repo);
+      if (!Array.isArray(raw)) throw new Error(`check() returned ${typeof raw}, not an array of findings`);
+    } catch (e) {
+      internalErrors++;
+      run.status = 'crashed';
+      raw = [internalError(policy, e)];
+    }
+    run.durationMs = Math.round((performance.now() - t0) * 10) / 10;
+    for (const pf of raw) {
+      try {
+        findings.push(resolveFinding(repo, policy, pf));
+      } catch (e) {
+        internalErrors++;
+        run.status = 'crashed';
+        findings.push(resolveFinding(repo, policy, internalError(policy, e)));
+      }
+    }
+  }
+  const unique = dedupe(findings.sort(compareFindings));
+  for (const r of runs) r.findings = unique.filter((f) => f.policy === r.id).length;
+  return {
+    root: repo.root,
+    findings: unique,
+    summary: summarize(unique),
+    policies: runs,
+    internalErrors,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function internalError(policy: Policy, e: unknown): PolicyFinding {
+  const msg = e instanceof Error ? e.message : String(e);
+  return {
+    file: `policies/${policy.id}.ts`,
+    line: 1,
+    column: 1,
+    severity: 'error',
+    message: `internal error: policy ${policy.id} threw: ${msg.split('\n')[0]} — this is a bug in the gate, not in your change; please report it`,
+    key: 'internal-error',
+  };
+}
+
+/** Turns a policy's finding into a complete, located finding. */
+export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFinding): Finding {
+  if (typeof pf.file !== 'string' || typeof pf.message !== 'string') {
+    throw new Error('a finding needs a file and a message');
+  }
+  let message = pf.message;
+  let range: Range;
+  if (pf.pointer !== undefined) {
+    const y = repo.yaml(pf.file);
+    if (y) {
+      const loc = locatePointer(y, pf.pointer, { doc: pf.doc, at: pf.at });
+      range = loc.range;
+      if (loc.anchor) message += ` (reached through alias *${loc.anchor.name}; the anchor &${loc.anchor.name} is at line ${loc.anchor.line})`;
+    } else range = point(1, 1);
+  } else if (pf.offset !== undefined) {
+    const t = repo.read(pf.file);
+    range = t.ok ? t.lines.byteRange(pf.offset, pf.endOffset ?? pf.offset) : point(1, 1);
+  } else if (pf.line !== undefined) {
+    const line = pf.line;
+    const column = pf.column ?? 1;
+    if (pf.endLine !== undefined || pf.endColumn !== undefined) {
+      range = { line, column, endLine: pf.endLine ?? line, endColumn: pf.endColumn ?? column };
+    } else {
+      const t = repo.read(pf.file);
+      range = t.ok ? t.lines.lineRange(line, column) : point(line, column);
+    }
+  } else range = point(1, 1);
+  const severity = pf.severity ?? policy.severity;
+  const f: Finding = {
+    policy: policy.id,
+    severity,
+    message,
+    file: pf.file,
+    ...range,
+    docs: policy.docs,
+    fingerprint: fingerprint(policy.id, pf),
+  };
+  if (pf.pointer !== undefined) f.pointer = pf.pointer;
+  if (pf.doc !== undefined) f.doc = pf.doc;
+  if (pf.data !== undefined) f.data = pf.data;
+  return f;
+}
+
+function point(line: number, column: number): Range {
+  return { line, column, endLine: line, endColumn: column };
+}
+
+/**
+ * Identity of a finding that survives unrelated edits: policy, file, and what it is about (the
+ * policy's key, else the pointer, else the message with its numbers masked).
+ */
+export function fingerprint(policy: string, pf: PolicyFinding): string {
+  const what = pf.key ?? (pf.pointer !== undefined ? `${pf.doc ?? 0}:${pf.pointer}:${pf.at ?? 'value'}` : pf.message.replace(/\d+/g, '#'));
+  return createHash('sha256').update(`${policy}\0${pf.file}\0${what}`).digest('hex').slice(0, 32);
+}
+
+function dedupe(sorted: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  for (const f of sorted) {
+    const prev = out[out.length - 1];
+    if (prev && compareFindings(prev, f) === 0) continue;
+    out.push(f);
+  }
+  return out;
+}
+
+export function exitCode(result: GateResult): 0 | 1 | 2 {
+  if (result.internalErrors > 0) return 2;
+  return result.summary.errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,282 @@
+import {
+  Alias,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
+import type { Range } from './finding.ts';
+import { LineIndex } from './text.ts';
+
+/** A problem with a YAML file as a whole: syntax, duplicate key, alias bomb … */
+export interface YamlProblem {
+  code: string;
+  message: string;
+  range: Range;
+  doc: number;
+}
+
+export interface YamlFile {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  docs: Document.Parsed[];
+  problems: YamlProblem[];
+  /** The documents as plain data; undefined where the document is broken. */
+  values: unknown[];
+}
+
+/** Aliases a file may expand before it is taken for a resource-exhaustion attack. */
+export const MAX_ALIAS_COUNT = 100;
+
+export function parseYaml(path: string, text: string): YamlFile {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const lines = new LineIndex(text, lineCounter.lineStarts);
+  const file: YamlFile = { path, text, lines, docs, problems: [], values: [] };
+  if (text.trim() === '' || docs.length === 0 || docs.every((d) => d.contents === null && d.errors.length === 0)) {
+    if (text.replace(/#.*$/gm, '').trim() === '') {
+      file.problems.push({
+        code: 'EMPTY',
+        message: text.length === 0 ? 'file is empty' : 'file holds no YAML content (only comments or blank lines)',
+        range: { line: 1, column: 1, endLine: 1, endColumn: 1 },
+        doc: 0,
+      });
+      return file;
+    }
+  }
+  docs.forEach((doc, i) => {
+    let broken = false;
+    for (const err of doc.errors) {
+      broken = true;
+      file.problems.push(errorProblem(file, doc, i, err.code, err.message, err.pos));
+    }
+    for (const w of doc.warnings) {
+      file.problems.push({ ...errorProblem(file, doc, i, w.code, w.message, w.pos), code: `WARN_${w.code}` });
+    }
+    let value: unknown;
+    if (!broken) {
+      try {
+        value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      } catch (e) {
+        broken = true;
+        file.problems.push(aliasProblem(file, doc, i, e));
+      }
+    }
+    file.values.push(broken ? undefined : value);
+  });
+  return file;
+}
+
+function errorProblem(
+  file: YamlFile,
+  doc: Document.Parsed,
+  index: number,
+  code: string,
+  message: string,
+  pos: [number, number],
+): YamlProblem {
+  const first = message.split('\n')[0] ?? message;
+  if (code === 'DUPLICATE_KEY') {
+    const dup = findDuplicateKey(doc, pos[0]);
+    if (dup) {
+      const firstLine = file.lines.position(dup.first[0]).line;
+      return {
+        code,
+        message: `duplicate key \`${dup.key}\`; it is first defined at line ${firstLine} — remove or rename one of them`,
+        range: file.lines.range(dup.second[0], dup.second[1]),
+        doc: index,
+      };
+    }
+  }
+  const end = pos[1] > pos[0] ? pos[1] : pos[0] + 1;
+  return {
+    code,
+    message: `YAML syntax error: ${first.replace(/ at line \d+, column \d+.*$/, '')}`,
+    range: file.lines.range(pos[0], Math.min(end, file.text.length)),
+    doc: index,
+  };
+}
+
+function findDuplicateKey(
+  doc: Document.Parsed,
+  near: number,
+): { key: string; first: [number, number]; second: [number, number] } | undefined {
+  let found: { key: string; first: [number, number]; second: [number, number] } | undefined;
+  let best = Infinity;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Map<string, [number, number]>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (!isScalar(k) || !k.range) continue;
+        const name = String(k.value);
+        const prev = seen.get(name);
+        const here: [number, number] = [k.range[0], k.range[1]];
+        if (prev) {
+          const d = Math.abs(here[0] - near);
+          if (d < best) {
+            best = d;
+            found = { key: name, first: prev, second: here };
+          }
+        } else seen.set(name, here);
+      }
+    },
+  });
+  return found;
+}
+
+function aliasProblem(file: YamlFile, doc: Document.Parsed, index: number, e: unknown): YamlProblem {
+  let first: [number, number] | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.range) {
+        first = [node.range[0], node.range[1]];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  const msg = e instanceof Error ? e.message : String(e);
+  const bomb = /alias/i.test(msg);
+  return {
+    code: bomb ? 'ALIAS_BOMB' : 'YAML_VALUE',
+    message: bomb
+      ? `aliases expand past ${MAX_ALIAS_COUNT} nodes (a "billion laughs" alias bomb); the file is not read — flatten the repeated content`
+      : `YAML value cannot be read: ${msg}`,
+    range: first ? file.lines.range(first[0], first[1]) : { line: 1, column: 1, endLine: 1, endColumn: 1 },
+    doc: index,
+  };
+}
+
+export function decodePointer(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer
+    .replace(/^\//, '')
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export interface PointerLocation {
+  range: Range;
+  /** Set when the content was reached through an alias: where the anchor is. */
+  anchor?: { name: string; line: number };
+  /** False when the pointer did not exist and the nearest ancestor was used. */
+  exact: boolean;
+}
+
+/**
+ * Resolves a JSON pointer to a source range: the key for `at: 'key'`, the value otherwise. A
+ * missing path resolves to the closest existing ancestor's key; content reached through an alias
+ * (or a `<<` merge) is located at the alias.
+ */
+export function locatePointer(
+  file: YamlFile,
+  pointer: string,
+  opts: { doc?: number; at?: 'key' | 'value' } = {},
+): PointerLocation {
+  const doc = file.docs[opts.doc ?? 0];
+  const start: Range = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  if (!doc) return { range: start, exact: false };
+  const rangeOf = (n: { range?: [number, number, number?] | null } | null | undefined): Range | undefined =>
+    n?.range ? file.lines.range(n.range[0], n.range[1]) : undefined;
+  const rootRange = (): Range => {
+    const c = doc.contents;
+    if (c?.range) {
+      const p = file.lines.position(c.range[0]);
+      return { line: p.line, column: p.column, endLine: p.line, endColumn: p.column };
+    }
+    return start;
+  };
+
+  let node: unknown = doc.contents;
+  let keyNode: Node | undefined;
+  let alias: Alias | undefined;
+  let lastKeyRange: Range | undefined;
+  const segments = decodePointer(pointer);
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i] as string;
+    if (isAlias(node)) {
+      alias ??= node;
+      node = node.resolve(doc);
+    }
+    let next: { pair?: Pair; value: unknown; via?: Alias } | undefined;
+    if (isMap(node)) next = findInMap(doc, node, seg);
+    else if (isSeq(node) && /^\d+$/.test(seg)) {
+      const item = node.items[Number(seg)];
+      if (item !== undefined) next = { value: item };
+    }
+    if (!next) {
+      const range = lastKeyRange ?? rootRange();
+      return { range, exact: false, ...anchorOf(file, doc, alias) };
+    }
+    if (next.via) alias ??= next.via;
+    keyNode = next.pair && isScalar(next.pair.key) ? next.pair.key : undefined;
+    const kr = alias ? undefined : rangeOf(keyNode);
+    lastKeyRange = alias ? rangeOf(alias) : (kr ?? rangeOf(next.value as Node) ?? lastKeyRange);
+    node = next.value;
+  }
+  if (alias) return { range: rangeOf(alias) ?? rootRange(), exact: true, ...anchorOf(file, doc, alias) };
+  if (opts.at === 'key' && keyNode) return { range: rangeOf(keyNode) ?? rootRange(), exact: true };
+  if (isAlias(node)) {
+    return { range: rangeOf(node) ?? rootRange(), exact: true, ...anchorOf(file, doc, node) };
+  }
+  const vr = rangeOf(node as Node);
+  if (vr) return { range: vr, exact: true };
+  // A null value (`key:` with nothing after it) has no range of its own: use the key.
+  return { range: (keyNode && rangeOf(keyNode)) ?? rootRange(), exact: true };
+}
+
+function findInMap(
+  doc: Document.Parsed,
+  map: YAMLMap,
+  seg: string,
+): { pair?: Pair; value: unknown; via?: Alias } | undefined {
+  for (const pair of map.items) {
+    const k = pair.key;
+    const name = isScalar(k) ? String(k.value) : String(k);
+    if (name === seg && !isMergeKey(k)) return { pair, value: pair.value };
+  }
+  // Keys merged in with `<<: *anchor` (or a list of anchors) are reported at that alias.
+  for (const pair of map.items) {
+    if (!(isPair(pair) && isMergeKey(pair.key))) continue;
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const src of sources) {
+      if (!isAlias(src)) continue;
+      const target = src.resolve(doc);
+      if (isMap(target)) {
+        const hit = findInMap(doc, target, seg);
+        if (hit) return { ...hit, via: src };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A `<<` merge key (with `merge: true` its value is a symbol). */
+function isMergeKey(k: unknown): boolean {
+  return isScalar(k) && (typeof k.value === 'symbol' || (k.value === '<<' && k.source === '<<'));
+}
+
+function anchorOf(
+  file: YamlFile,
+  doc: Document.Parsed,
+  alias: Alias | undefined,
+): { anchor?: { name: string; line: number } } {
+  if (!alias) return {};
+  const target = alias.resolve(doc);
+  if (!target?.range) return { anchor: { name: alias.source, line: 0 } };
+  // The node's range starts after its `&anchor` token, which may stand on the line above.
+  const at = file.text.lastIndexOf(`&${alias.source}`, target.range[0]);
+  const line = file.lines.position(at === -1 ? target.range[0] : at).line;
+  return { anchor: { name: alias.source, line } };
+}

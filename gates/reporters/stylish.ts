@@ -1,0 +1,45 @@
+import type { Finding, Severity } from '../core/finding.ts';
+import type { Reporter } from './types.ts';
+
+const codes = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, underline: 4, green: 32 } as const;
+
+/** The ESLint-like terminal view: findings grouped by file, then a total. */
+export const stylish: Reporter = (result, { color }) => {
+  const paint = (c: keyof typeof codes, s: string) => (color ? `\x1b[${codes[c]}m${s}\x1b[0m` : s);
+  const sevColor: Record<Severity, keyof typeof codes> = { error: 'red', warning: 'yellow', notice: 'blue' };
+  const byFile = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const list = byFile.get(f.file) ?? [];
+    list.push(f);
+    byFile.set(f.file, list);
+  }
+  const lines: string[] = [];
+  for (const [file, fs] of byFile) {
+    lines.push('', paint('underline', file));
+    const posW = Math.max(...fs.map((f) => `${f.line}:${f.column}`.length));
+    const sevW = Math.max(...fs.map((f) => f.severity.length));
+    for (const f of fs) {
+      const pos = `${f.line}:${f.column}`.padEnd(posW);
+      const sev = paint(sevColor[f.severity], f.severity.padEnd(sevW));
+      lines.push(`  ${paint('dim', pos)}  ${sev}  ${f.message}  ${paint('dim', f.policy)}`);
+    }
+  }
+  const { errors, warnings, notices } = result.summary;
+  const total = errors + warnings + notices;
+  const ran = result.policies.filter((p) => p.status !== 'skipped').length;
+  if (total === 0) {
+    lines.push(paint('green', `✔ no problems (${ran} ${ran === 1 ? 'policy' : 'policies'} ran)`));
+  } else {
+    const head = `${errors > 0 ? '✖' : '⚠'} ${total} ${total === 1 ? 'problem' : 'problems'} (${errors} ${plural(errors, 'error')}, ${warnings} ${plural(warnings, 'warning')}, ${notices} ${plural(notices, 'notice')})`;
+    lines.push('', paint('bold', paint(errors > 0 ? 'red' : 'yellow', head)));
+  }
+  if (result.internalErrors > 0) {
+    lines.push(paint('red', `${result.internalErrors} ${plural(result.internalErrors, 'policy')} crashed; the run exits 2`));
+  }
+  return `${lines.join('\n').replace(/^\n/, '')}\n`;
+};
+
+function plural(n: number, word: string): string {
+  if (n === 1) return word;
+  return word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`;
+}

@@ -1,0 +1,3 @@
+import yamlWellformed from './yaml-wellformed.ts';
+
+export default [yamlWellformed];

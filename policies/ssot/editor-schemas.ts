@@ -1,0 +1,66 @@
+import type { PolicyFinding } from '../../gates/core/finding.ts';
+import { definePolicy } from '../../gates/core/policy.ts';
+import { SCHEMA_MAP_FILE, SchemaSet } from '../../gates/core/schema.ts';
+
+const SETTINGS = '.vscode/settings.json';
+
+/**
+ * Editors validate SSOT files while typing through `yaml.schemas` in .vscode/settings.json; it
+ * must map exactly what the schema map maps, so the editor and the gate never disagree.
+ */
+export default definePolicy({
+  id: 'ssot/editor-schemas',
+  title: 'Editor schema mapping mirrors the schema map',
+  severity: 'error',
+  appliesTo: [SETTINGS, SCHEMA_MAP_FILE],
+  check(ctx) {
+    const schemas = SchemaSet.of(ctx);
+    if (schemas.map.length === 0) return [];
+    const out: PolicyFinding[] = [];
+    if (!ctx.exists(SETTINGS)) {
+      return [{ file: SCHEMA_MAP_FILE, line: 1, message: `${SETTINGS} is missing; add \`yaml.schemas\` mapping each schema of ${SCHEMA_MAP_FILE} so editors validate SSOT files` }];
+    }
+    const y = ctx.yaml(SETTINGS);
+    const data = y?.values[0] as { 'yaml.schemas'?: Record<string, unknown> } | undefined;
+    if (!y || !data || typeof data !== 'object') {
+      return [{ file: SETTINGS, line: 1, message: `${SETTINGS} must be plain JSON (no comments) holding a \`yaml.schemas\` mapping` }];
+    }
+    const editor = data['yaml.schemas'];
+    if (!editor || typeof editor !== 'object') {
+      return [{ file: SETTINGS, pointer: '', message: 'no `yaml.schemas` mapping; editors will not validate SSOT files' }];
+    }
+    const wanted = new Map<string, Set<string>>();
+    for (const e of schemas.map) {
+      const set = wanted.get(e.schema) ?? new Set<string>();
+      for (const g of e.files) set.add(g);
+      wanted.set(e.schema, set);
+    }
+    const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+    for (const [key, globsRaw] of Object.entries(editor)) {
+      const schema = key.replace(/^\.\//, '');
+      const globs = new Set((Array.isArray(globsRaw) ? globsRaw : [globsRaw]).map((g) => String(g).replace(/^\.\//, '')));
+      const pointer = `/yaml.schemas/${esc(key)}`;
+      const want = wanted.get(schema);
+      if (!want) {
+        out.push({ file: SETTINGS, pointer, at: 'key', message: `${schema} is mapped for editors but not in ${SCHEMA_MAP_FILE}; add it there or remove it here` });
+        continue;
+      }
+      const missing = [...want].filter((g) => !globs.has(g));
+      const extra = [...globs].filter((g) => !want.has(g));
+      if (missing.length || extra.length) {
+        out.push({
+          file: SETTINGS,
+          pointer,
+          message: `globs for ${schema} differ from ${SCHEMA_MAP_FILE}:${missing.length ? ` missing ${missing.join(', ')}` : ''}${extra.length ? `${missing.length ? ';' : ''} extra ${extra.join(', ')}` : ''}`,
+        });
+      }
+    }
+    const mapped = new Set(Object.keys(editor).map((k) => k.replace(/^\.\//, '')));
+    for (const e of schemas.map) {
+      if (!mapped.has(e.schema)) {
+        out.push({ file: SCHEMA_MAP_FILE, pointer: `/${e.index}/schema`, message: `${e.schema} is not in ${SETTINGS} \`yaml.schemas\`; editors will not validate ${e.files.join(', ')}` });
+      }
+    }
+    return out;
+  },
+});
