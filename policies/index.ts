@@ -1,6 +1,25 @@
 import type { Policy } from '../gates/core/policy.ts';
+import docs from './docs/index.ts';
 import files from './files/index.ts';
+import mail from './mail/index.ts';
+import migrations from './migrations/index.ts';
+import parity from './parity/index.ts';
+import routes from './routes/index.ts';
+import secrets from './secrets/index.ts';
+import spec from './spec/index.ts';
 import ssot from './ssot/index.ts';
+import workflows from './workflows/index.ts';
 
-/** Every policy of the engine. Each area keeps its own index; a meta-test checks nothing is left out. */
-export const policies: readonly Policy[] = [...files, ...ssot].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** Every policy of the engine, sorted by id. Each area keeps its own index; a meta-test checks nothing is left out. */
+export const policies: readonly Policy[] = [
+  ...docs,
+  ...files,
+  ...mail,
+  ...migrations,
+  ...parity,
+  ...routes,
+  ...secrets,
+  ...spec,
+  ...ssot,
+  ...workflows,
+].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
