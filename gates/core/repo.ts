@@ -152,22 +152,36 @@ function readText(root: string, file: string): FileText {
   const abs = path.resolve(root, file);
   if (!isInside(root, abs)) return { ok: false, code: 'ESCAPES_ROOT', message: `${file} is outside the repository root` };
   let buf: Buffer;
+  let fd: number | undefined;
   try {
-    const st = fs.statSync(abs);
+    fd = openInside(root, abs);
+    if (fd === undefined) {
+      return { ok: false, code: 'ESCAPES_ROOT', message: `${file} is a symbolic link to a place outside the repository root; it is not read` };
+    }
+    const st = fs.fstatSync(fd);
     if (!st.isFile()) return { ok: false, code: 'MISSING', message: `${file} is not a file` };
     if (st.size > MAX_FILE_BYTES) {
       return {
         ok: false,
         code: 'TOO_LARGE',
-        message: `file is ${(st.size / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1024 / 1024} MiB cap; it is not read — split it or move the data out of the repository`,
+        message: `file is ${st.size.toLocaleString('en-US')} bytes, over the ${MAX_FILE_BYTES / 1024 / 1024} MiB cap; it is not read — split it or move the data out of the repository`,
       };
     }
-    buf = fs.readFileSync(abs);
+    buf = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const n = fs.readSync(fd, buf, got, st.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    buf = buf.subarray(0, got);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return code === 'ENOENT'
       ? { ok: false, code: 'MISSING', message: `${file} does not exist` }
       : { ok: false, code: 'UNREADABLE', message: `${file} cannot be read (${code ?? 'error'})` };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
   const nul = buf.subarray(0, 8000).indexOf(0);
   if (nul !== -1) {
@@ -187,6 +201,17 @@ function readText(root: string, file: string): FileText {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { ok: true, text, lines: new LineIndex(text) };
+}
+
+/** Opens a file for reading unless it is a symbolic link that leads outside `root`. */
+function openInside(root: string, abs: string): number | undefined {
+  try {
+    return fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ELOOP') throw e;
+  }
+  const real = fs.realpathSync(abs);
+  return isInside(fs.realpathSync(root), real) ? fs.openSync(real, 'r') : undefined;
 }
 
 /** 1-based line and character column of a byte offset into raw, possibly undecodable, bytes. */
@@ -228,7 +253,7 @@ function walk(root: string): string[] {
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (e.name !== 'node_modules' && e.name !== '.git') stack.push(p);
-      } else if (e.isFile()) out.push(p);
+      } else if (e.isFile() || e.isSymbolicLink()) out.push(p);
     }
   }
   return out;

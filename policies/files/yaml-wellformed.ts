@@ -27,7 +27,7 @@ export default definePolicy({
           file,
           ...p.range,
           doc: p.doc,
-          message: y && y.docs.length > 1 ? `${p.message} (document ${p.doc + 1})` : p.message,
+          message: y && y.docCount > 1 ? `${p.message} (document ${p.doc + 1})` : p.message,
           severity: warning ? 'warning' : 'error',
           key: `${p.code}:${p.doc}`,
         });
