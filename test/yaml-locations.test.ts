@@ -118,6 +118,12 @@ describe('schema findings land on the exact source range', () => {
     ]);
   });
 
+  it('a multi-document file: each document validated, findings carry the document', async () => {
+    expect(await check('name: a\nsmtp: {smtp_host: a, port: 1}\n---\nname: b\nsmtp: {smtp_host: b, port: x}\n')).toEqual([
+      '5:28-5:29 `smtp.port` must be an integer, got the string "x" (document 2 of 2)',
+    ]);
+  });
+
   it('every error of a file, not only the first', async () => {
     const lines = await check('name: 1\nsmtp:\n  port: x\nextra: true\n');
     expect(lines).toEqual([

@@ -112,6 +112,7 @@ export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFind
       const loc = locatePointer(y, pf.pointer, { doc: pf.doc, at: pf.at });
       range = loc.range;
       if (loc.anchor) message += ` (reached through alias *${loc.anchor.name}; the anchor &${loc.anchor.name} is at line ${loc.anchor.line})`;
+      if (y.docCount > 1) message += ` (document ${(pf.doc ?? 0) + 1} of ${y.docCount})`;
     } else range = point(1, 1);
   } else if (pf.offset !== undefined) {
     const t = repo.read(pf.file);
