@@ -175,7 +175,8 @@ async function client(target: CheckRunTarget, tuning: CheckRunTuning, say: (s: s
     auth: target.token,
     baseUrl: target.apiUrl,
     userAgent: 'odooops-gates',
-    log: { debug: () => {}, info: () => {}, warn: (m: string) => say(`gates: GitHub: ${m}`), error: (m: string) => say(`gates: GitHub: ${m}`) },
+    // Failed requests are reported once, by the outcome; octokit's per-request error lines would repeat them.
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => say(`gates: GitHub: ${m}`), error: () => {} },
     retry: { retries: tuning.retries ?? 3, retryAfterBaseValue: tuning.retryBaseMs ?? 1000 },
     throttle: {
       id: `gates-${target.owner}-${target.repo}`,
