@@ -24,7 +24,11 @@ const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  */
 export const junit: Reporter = (result) => {
   const byPolicy = new Map<string, Finding[]>();
-  for (const f of result.findings) byPolicy.set(f.policy, [...(byPolicy.get(f.policy) ?? []), f]);
+  for (const f of result.findings) {
+    const list = byPolicy.get(f.policy);
+    if (list) list.push(f);
+    else byPolicy.set(f.policy, [f]);
+  }
   let failures = 0;
   let errors = 0;
   let skipped = 0;

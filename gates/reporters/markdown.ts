@@ -45,7 +45,11 @@ export const markdown: Reporter = (result, ctx) => {
     '',
   ];
   const byPolicy = new Map<string, Finding[]>();
-  for (const f of result.findings) byPolicy.set(f.policy, [...(byPolicy.get(f.policy) ?? []), f]);
+  for (const f of result.findings) {
+    const list = byPolicy.get(f.policy);
+    if (list) list.push(f);
+    else byPolicy.set(f.policy, [f]);
+  }
   const withFindings = result.policies.filter((p) => (byPolicy.get(p.id) ?? []).length > 0);
   if (withFindings.length) {
     head.push('| policy | errors | warnings | notices |', '| --- | ---: | ---: | ---: |');
@@ -56,15 +60,22 @@ export const markdown: Reporter = (result, ctx) => {
     }
     head.push('');
   }
-  let out = head.join('\n');
+  const parts = [head.join('\n')];
+  let used = bytes(parts[0] ?? '');
   const where = ctx.fullReport ?? 'the gate report (artifacts/gate-report.json)';
   const note = (left: number) => `\n> [!WARNING]\n> Truncated: ${plural(left, 'more finding')} not shown here (this summary is capped at ${max} bytes). Read every finding in ${where}.\n`;
   // Room kept for the truncation note, so the capped text plus the note never passes the cap.
   const budget = max - bytes(note(result.findings.length));
+  const add = (s: string): boolean => {
+    const n = bytes(s);
+    if (used + n > budget) return false;
+    parts.push(s);
+    used += n;
+    return true;
+  };
   let shown = 0;
   let cut = false;
   for (const p of withFindings) {
-    const fs = byPolicy.get(p.id) ?? [];
     const docs = blobUrl(ctx.links, p.docs);
     const section = [
       `### \`${p.id}\``,
@@ -74,25 +85,23 @@ export const markdown: Reporter = (result, ctx) => {
       '| severity | location | message |',
       '| --- | --- | --- |',
     ].join('\n');
-    if (bytes(out) + bytes(`\n${section}\n`) > budget) {
+    if (!add(`\n${section}\n`)) {
       cut = true;
       break;
     }
-    out += `\n${section}\n`;
-    for (const f of fs) {
-      const where = `${f.file}:${f.line}:${f.column}`;
+    for (const f of byPolicy.get(p.id) ?? []) {
+      const place = `${f.file}:${f.line}:${f.column}`;
       const url = lineUrl(ctx.links, f);
-      const row = `| ${f.severity} | ${url ? `[${linkText(where)}](${url})` : `\`${where.replace(/`/g, "'")}\``} | ${cell(f.message)} |\n`;
-      if (bytes(out) + bytes(row) > budget) {
+      if (!add(`| ${f.severity} | ${url ? `[${linkText(place)}](${url})` : `\`${place.replace(/`/g, "'")}\``} | ${cell(f.message)} |\n`)) {
         cut = true;
         break;
       }
-      out += row;
       shown++;
     }
     if (cut) break;
   }
-  if (cut) out += note(result.findings.length - shown);
+  if (cut) parts.push(note(result.findings.length - shown));
+  const out = parts.join('');
   return out.endsWith('\n') ? out : `${out}\n`;
 };
 
