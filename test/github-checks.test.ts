@@ -53,10 +53,21 @@ describe('check run', () => {
     expect((await publishCheckRun(target, report(findings(2)), FAST)).ok).toBe(true);
     const second = await publishCheckRun(target, report([], 'success'), FAST);
     expect(second).toEqual({ ok: true, id: 7001, reused: true, annotations: 0, batches: 0 });
-    expect(gh.calls.slice(4)).toEqual([`GET ${LIST}`, `PATCH ${RUNS}/7001`, `PATCH ${RUNS}/7001`]);
+    expect(gh.calls.slice(4)).toEqual([`GET ${LIST}`, `PATCH ${RUNS}/7001`, `GET ${RUNS}/7001/annotations`, `PATCH ${RUNS}/7001`]);
     expect(gh.received[5]?.body).toEqual({ status: 'in_progress' });
     expect(gh.runs.size).toBe(1);
     expect(gh.runs.get(7001)).toMatchObject({ status: 'completed', conclusion: 'success' });
+  });
+
+  it('a re-run sends only the annotations its check run lacks (GitHub cannot delete them)', async () => {
+    const first = findings(120);
+    expect((await publishCheckRun(target, report(first), FAST)).ok).toBe(true);
+    const extra = finding({ policy: 'ssot/schema', file: 'ssot/new.yaml', line: 4, message: 'new problem' });
+    const again = await publishCheckRun(target, report([extra, ...first]), FAST);
+    expect(again).toEqual({ ok: true, id: 7001, reused: true, annotations: 1, batches: 1 });
+    expect(gh.calls.slice(6)).toEqual([`GET ${LIST}`, `PATCH ${RUNS}/7001`, `GET ${RUNS}/7001/annotations`, `GET ${RUNS}/7001/annotations`, `PATCH ${RUNS}/7001`, `PATCH ${RUNS}/7001`]);
+    expect(gh.received[9]?.query).toEqual({ per_page: '100', page: '2' });
+    expect(gh.runs.get(7001)?.annotations).toHaveLength(121);
   });
 
   it('a 403 from a read-only token comes back as forbidden, without retries', async () => {

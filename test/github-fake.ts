@@ -86,6 +86,16 @@ export class FakeGitHub {
       const list = [...this.runs.values()].filter((r) => r.head_sha === m?.[1] && (!name || r.name === name));
       return reply(200, { total_count: list.length, check_runs: list.map(({ annotations: _a, ...r }) => r) });
     }
+    if (method === 'GET' && (m = /^\/repos\/[^/]+\/[^/]+\/check-runs\/(\d+)\/annotations$/.exec(path))) {
+      const run = this.runs.get(Number(m[1]));
+      if (!run) return reply(404, { message: 'Not Found' });
+      const per = Number(u.searchParams.get('per_page') ?? 30);
+      const page = Number(u.searchParams.get('page') ?? 1);
+      const slice = run.annotations.slice((page - 1) * per, page * per);
+      const more = page * per < run.annotations.length;
+      const next = `${this.url}/repos/acme/ops/check-runs/${run.id}/annotations?per_page=${per}&page=${page + 1}`;
+      return reply(200, slice, more ? { link: `<${next}>; rel="next"` } : {});
+    }
     if (method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/check-runs$/.test(path)) {
       const run: CheckRunState = {
         id: this.nextId++,

@@ -124,7 +124,13 @@ export async function publishCheckRun(
       const created = await octokit.rest.checks.create({ owner, repo, name: target.name, head_sha: target.headSha, status: 'in_progress', ...details(target), request: request() });
       id = created.data.id;
     }
-    const annotations = report.annotations.slice(0, tuning.maxAnnotations ?? 1000).map(toAnnotation);
+    let annotations = report.annotations.slice(0, tuning.maxAnnotations ?? 1000).map(toAnnotation);
+    if (previous) {
+      // GitHub appends annotations and cannot delete them: send a re-run only what the run lacks.
+      const sent = await octokit.paginate(octokit.rest.checks.listAnnotations, { owner, repo, check_run_id: id, per_page: 100, request: request() });
+      const have = new Set(sent.map((a) => annotationKey({ ...a, annotation_level: a.annotation_level ?? '', message: a.message ?? '' })));
+      annotations = annotations.filter((a) => !have.has(annotationKey(a)));
+    }
     let batches = 0;
     for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
       const batch = annotations.slice(i, i + ANNOTATIONS_PER_REQUEST);
@@ -147,6 +153,10 @@ export async function publishCheckRun(
     const message = redact(e instanceof Error ? e.message : String(e), [target.token]).split('\n')[0] ?? '';
     return { ok: false, ...(status !== undefined ? { status } : {}), forbidden: status === 403 && !/rate limit/i.test(message), message };
   }
+}
+
+function annotationKey(a: { path: string; start_line: number; end_line: number; annotation_level: string; message: string }): string {
+  return [a.path, a.start_line, a.end_line, a.annotation_level, a.message].join('\0');
 }
 
 function details(target: CheckRunTarget): { details_url?: string } {
