@@ -70,6 +70,16 @@ describe('check run', () => {
     expect(gh.runs.get(7001)?.annotations).toHaveLength(121);
   });
 
+  it('keeps the summary within 65,535 characters and the title within 255', async () => {
+    const out = await publishCheckRun(target, { conclusion: 'neutral', title: 't'.repeat(300), summary: 'é'.repeat(70_000), annotations: [] }, FAST);
+    expect(out.ok).toBe(true);
+    const output = gh.received.at(-1)?.body?.output as { title: string; summary: string };
+    expect([...output.summary]).toHaveLength(65_535);
+    expect(output.summary.endsWith('…')).toBe(true);
+    expect([...output.title]).toHaveLength(255);
+    expect(gh.runs.get(7001)?.conclusion).toBe('neutral');
+  });
+
   it('a 403 from a read-only token comes back as forbidden, without retries', async () => {
     gh.faults.push({ method: 'POST', path: /check-runs$/, status: 403, body: { message: 'Resource not accessible by integration' } });
     const out = await publishCheckRun(target, report(findings(3)), FAST);
