@@ -1,0 +1,90 @@
+import type { PolicyFinding } from '../../gates/core/finding.ts';
+import { definePolicy } from '../../gates/core/policy.ts';
+import type { RepoContext } from '../../gates/core/repo.ts';
+import { humanPath } from '../../gates/core/schema-messages.ts';
+import { walk } from '../ssot/_lib/walk.ts';
+import { looksLikeSecretValue, SECRET_KEY, tokenShapes } from './_lib/detect.ts';
+
+const SCANNED = ['ssot/**', 'docs/**', '**/*.yaml', '**/*.yml', '**/*.md', '**/*.markdown'];
+const YAML = /\.ya?ml$/;
+const FIX = 'remove it, rotate it (it is in the git history now) and reference the secret by its registry name';
+
+/** `name: value`, `NAME=value`, `"name": "value"` in prose and code blocks. */
+const ASSIGNMENT = /([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*[:=][ \t]*["']?([^\s"',;}`]+)/g;
+
+/**
+ * No secret values in the SSOT, the docs or any YAML or Markdown file: vendor token shapes
+ * anywhere in the text, and high-entropy values under keys named like secrets. Messages name the
+ * kind and the place, never the value.
+ */
+export default definePolicy({
+  id: 'secrets/no-values',
+  title: 'No secret values in the SSOT, docs or other YAML and Markdown',
+  severity: 'error',
+  appliesTo: SCANNED,
+  check(ctx) {
+    const out: PolicyFinding[] = [];
+    for (const file of ctx.glob(SCANNED)) {
+      const t = ctx.read(file);
+      if (!t.ok) continue;
+      const lines = t.lines;
+      for (let line = 1; line <= lines.lineCount; line++) {
+        const text = lines.lineText(line);
+        const shapes = tokenShapes(text);
+        for (const h of shapes) {
+          out.push({ file, ...span(text, line, h.start, h.end), key: `${h.kind}:${line}:${h.start}`, message: `${article(h.kind)} ${h.kind} is written in this file at line ${line}; ${FIX}` });
+        }
+        if (!YAML.test(file)) out.push(...assignments(file, text, line, shapes.length > 0));
+      }
+      if (YAML.test(file)) out.push(...yamlValues(ctx, file));
+    }
+    return out;
+  },
+});
+
+function yamlValues(ctx: RepoContext, file: string): PolicyFinding[] {
+  const out: PolicyFinding[] = [];
+  const y = ctx.yaml(file);
+  y?.values.forEach((value, doc) => {
+    walk(value, ({ pointer, key, value: v }) => {
+      if (key === undefined || typeof v !== 'string' || !SECRET_KEY.test(key)) return;
+      if (tokenShapes(v).length > 0 || !looksLikeSecretValue(v)) return;
+      out.push({
+        file,
+        pointer,
+        doc,
+        key: `entropy:${doc}:${pointer}`,
+        message: `\`${humanPath(pointer)}\` holds a high-entropy value under a secret-like key (\`${key}\`), which looks like a real secret; ${FIX}`,
+      });
+    });
+  });
+  return out;
+}
+
+function assignments(file: string, text: string, line: number, hasShape: boolean): PolicyFinding[] {
+  if (hasShape) return [];
+  const out: PolicyFinding[] = [];
+  ASSIGNMENT.lastIndex = 0;
+  for (let m = ASSIGNMENT.exec(text); m; m = ASSIGNMENT.exec(text)) {
+    const [whole, name = '', value = ''] = m;
+    if (!SECRET_KEY.test(name) || !looksLikeSecretValue(value)) continue;
+    const start = m.index + whole.lastIndexOf(value);
+    out.push({
+      file,
+      ...span(text, line, start, start + value.length),
+      key: `entropy:${line}:${name}`,
+      message: `\`${name}\` is set to a high-entropy value at line ${line}, which looks like a real secret; ${FIX}`,
+    });
+  }
+  return out;
+}
+
+/** Line/column range (code points) of [start, end) of a line. */
+function span(text: string, line: number, start: number, end: number) {
+  const column = [...text.slice(0, start)].length + 1;
+  return { line, column, endLine: line, endColumn: column + [...text.slice(start, end)].length };
+}
+
+function article(kind: string): string {
+  return /^[AEIOU]/.test(kind) ? 'an' : 'a';
+}

@@ -1,0 +1,37 @@
+import type { PolicyFinding } from '../../gates/core/finding.ts';
+import { definePolicy } from '../../gates/core/policy.ts';
+import { suggest } from '../../gates/core/schema.ts';
+import { opsRelations } from './_lib/migrations.ts';
+import { ssotDocs, walk } from './_lib/walk.ts';
+
+const OPS_TABLE = /^ops\.[a-z_][a-z0-9_]*$/;
+
+/**
+ * Every `ops.<table>` the SSOT names (capability data sources, ingest targets, the mail catcher
+ * table, metrics panels …) is a table or view that the migrations create. Skipped when the
+ * repository has no migrations.
+ */
+export default definePolicy({
+  id: 'ssot/data-sources',
+  title: 'ops tables named in the SSOT exist in the migrations',
+  severity: 'error',
+  appliesTo: ['ssot/**', 'migrations/**'],
+  check(ctx) {
+    const relations = opsRelations(ctx);
+    if (!relations) return [];
+    const known = [...relations].sort();
+    const out: PolicyFinding[] = [];
+    for (const { file, data } of ssotDocs(ctx)) {
+      walk(data, ({ pointer, value }) => {
+        if (typeof value !== 'string' || !OPS_TABLE.test(value) || relations.has(value)) return;
+        out.push({
+          file,
+          pointer,
+          key: `${pointer}:${value}`,
+          message: `\`${value}\` is not created by any migration in migrations/${suggest(value, known)} — fix the name or add the migration that creates it`,
+        });
+      });
+    }
+    return out;
+  },
+});
