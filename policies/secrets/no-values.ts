@@ -46,19 +46,32 @@ function yamlValues(ctx: RepoContext, file: string): PolicyFinding[] {
   const out: PolicyFinding[] = [];
   const y = ctx.yaml(file);
   y?.values.forEach((value, doc) => {
-    walk(value, ({ pointer, key, value: v }) => {
-      if (key === undefined || typeof v !== 'string' || !SECRET_KEY.test(key)) return;
+    walk(value, ({ pointer, key, parent, value: v }) => {
+      const name = secretName(key, parent);
+      if (name === undefined || typeof v !== 'string') return;
       if (tokenShapes(v).length > 0 || !looksLikeSecretValue(v)) return;
       out.push({
         file,
         pointer,
         doc,
         key: `entropy:${doc}:${pointer}`,
-        message: `\`${humanPath(pointer)}\` holds a high-entropy value under a secret-like key (\`${key}\`), which looks like a real secret; ${FIX}`,
+        message: `\`${humanPath(pointer)}\` holds a high-entropy value under a secret-like name (\`${name}\`), which looks like a real secret; ${FIX}`,
       });
     });
   });
   return out;
+}
+
+/**
+ * The secret-like name a value is stored under: its own key, or for name/value pairs such as
+ * `{key: GITHUB_TOKEN, value: …}` (DigitalOcean app specs, Kubernetes env) the pair's name.
+ */
+function secretName(key: string | undefined, parent: Record<string, unknown> | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  if (SECRET_KEY.test(key)) return key;
+  if (key !== 'value' || !parent) return undefined;
+  const pairName = parent.key ?? parent.name;
+  return typeof pairName === 'string' && SECRET_KEY.test(pairName) ? pairName : undefined;
 }
 
 function assignments(file: string, text: string, line: number, hasShape: boolean): PolicyFinding[] {

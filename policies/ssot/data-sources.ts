@@ -19,16 +19,19 @@ export default definePolicy({
   check(ctx) {
     const relations = opsRelations(ctx);
     if (!relations) return [];
-    const known = [...relations].sort();
+    const known = [...relations.live].sort();
     const out: PolicyFinding[] = [];
     for (const { file, data } of ssotDocs(ctx)) {
       walk(data, ({ pointer, value }) => {
-        if (typeof value !== 'string' || !OPS_TABLE.test(value) || relations.has(value)) return;
+        if (typeof value !== 'string' || !OPS_TABLE.test(value) || relations.live.has(value)) return;
+        const droppedBy = relations.dropped.get(value);
         out.push({
           file,
           pointer,
           key: `${pointer}:${value}`,
-          message: `\`${value}\` is not created by any migration in migrations/${suggest(value, known)} — fix the name or add the migration that creates it`,
+          message: droppedBy
+            ? `\`${value}\` is dropped by ${droppedBy}; point this at the table that replaces it or stop dropping it`
+            : `\`${value}\` is not a table or view that the migrations create${suggest(value, known)} — fix the name or add the migration that creates it`,
         });
       });
     }

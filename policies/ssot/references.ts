@@ -83,7 +83,7 @@ function jobRunners(ctx: RepoContext): PolicyFinding[] {
   const out: PolicyFinding[] = [];
   jobs.forEach((j, i) => {
     if (!isRecord(j) || typeof j.runner !== 'string' || known.includes(j.runner)) return;
-    const hint = suggest(j.runner, known) || (known.length ? ` — runners: ${known.map((k) => `\`${k}\``).join(', ')}` : '');
+    const hint = suggest(j.runner, known) || (known.length ? ` — runners: ${[...known].sort().map((k) => `\`${k}\``).join(', ')}` : '');
     out.push({
       file: JOBS_FILE,
       pointer: `/jobs/${i}/runner`,

@@ -17,10 +17,10 @@ interface Shape {
 
 /** Token shapes of the vendors this platform uses; each regex is global and anchored at word edges. */
 const SHAPES: readonly Shape[] = [
-  { kind: 'Mailgun API key (key- + 32 hex)', re: /\bkey-[0-9a-f]{32}\b/g },
-  { kind: 'DigitalOcean token (do?_v1_ + 64 hex)', re: /\bdo[opr]_v1_[0-9a-f]{64}\b/g },
-  { kind: 'GitHub token (gh?_ + 36)', re: /\bgh[pousr]_[A-Za-z0-9]{36}\b/g },
-  { kind: 'GitHub fine-grained token (github_pat_)', re: /\bgithub_pat_[A-Za-z0-9_]{60,}/g },
+  { kind: 'Mailgun API key (key-…)', re: /\bkey-[0-9a-f]{32}\b/g },
+  { kind: 'DigitalOcean token (dop_v1_…)', re: /\bdo[opr]_v1_[0-9a-f]{64}\b/g },
+  { kind: 'GitHub token (ghp_/gho_/ghs_…)', re: /\bgh[pousr]_[A-Za-z0-9]{36}\b/g },
+  { kind: 'GitHub fine-grained token (github_pat_…)', re: /\bgithub_pat_[A-Za-z0-9_]{60,}/g },
   { kind: 'JSON Web Token (eyJ…)', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g },
   { kind: 'PEM private key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g },
   // scheme://user:password@host — the password group is checked against placeholders below.

@@ -1,16 +1,24 @@
 import type { RepoContext } from '../../../gates/core/repo.ts';
 
+export interface OpsRelations {
+  /** Tables and views of schema `ops` left in place after the last migration. */
+  live: Set<string>;
+  /** Relations created and later dropped, with the migration that drops them. */
+  dropped: Map<string, string>;
+}
+
 /**
  * Relations (tables, views, materialized views) of schema `ops` that the migrations leave in
- * place, read in version order with a light scanner: comments and string literals are blanked
- * out, then `create … table|view` and `drop … table|view` statements are followed. Undefined when
- * the repository has no migrations folder.
+ * place, read in version order with a light scanner: comments, string literals and dollar-quoted
+ * bodies are blanked out, then `create … table|view` and `drop … table|view` statements are
+ * followed. Undefined when the repository has no migrations.
  */
-export function opsRelations(ctx: RepoContext): Set<string> | undefined {
+export function opsRelations(ctx: RepoContext): OpsRelations | undefined {
   return ctx.memo('ssot/ops-relations', () => {
     const files = ctx.glob('migrations/*.sql');
     if (files.length === 0) return undefined;
     const rel = new Set<string>();
+    const dropped = new Map<string, string>();
     for (const file of files) {
       const sql = ctx.text(file);
       if (sql === undefined) continue;
@@ -19,15 +27,18 @@ export function opsRelations(ctx: RepoContext): Set<string> | undefined {
         /\b(create|drop)\s+(?:or\s+replace\s+)?(?:(?:unlogged|temporary|temp)\s+)?(?:materialized\s+)?(?:table|view)\s+(?:if\s+(?:not\s+)?exists\s+)?((?:"[^"]+"|[a-z_][a-z0-9_$]*)\s*\.\s*(?:"[^"]+"|[a-z_][a-z0-9_$]*)(?:\s*,\s*(?:"[^"]+"|[a-z_][a-z0-9_$]*)\s*\.\s*(?:"[^"]+"|[a-z_][a-z0-9_$]*))*)/gi;
       for (let m = stmt.exec(clean); m; m = stmt.exec(clean)) {
         const verb = (m[1] ?? '').toLowerCase();
-        for (const name of (m[2] ?? '').split(',')) {
-          const [schema, table] = name.split('.').map(ident);
+        for (const qualified of (m[2] ?? '').split(',')) {
+          const [schema, table] = qualified.split('.').map(ident);
           if (schema !== 'ops' || !table) continue;
-          if (verb === 'create') rel.add(`ops.${table}`);
-          else rel.delete(`ops.${table}`);
+          const name = `ops.${table}`;
+          if (verb === 'create') {
+            rel.add(name);
+            dropped.delete(name);
+          } else if (rel.delete(name)) dropped.set(name, file);
         }
       }
     }
-    return rel;
+    return { live: rel, dropped };
   });
 }
 

@@ -10,18 +10,26 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A scalar reached by `walk`: its pointer, the key it sits under (the parent key for list items), its value. */
+/**
+ * A scalar reached by `walk`: its pointer, the key it sits under (the parent key for list items),
+ * the mapping that holds it (for list items: none), and its value.
+ */
 export interface Leaf {
   pointer: string;
   key: string | undefined;
+  parent: Record<string, unknown> | undefined;
   value: unknown;
 }
 
 /** Every scalar of a plain YAML value, depth first, in document order. */
-export function walk(value: unknown, visit: (leaf: Leaf) => void, pointer = '', key?: string): void {
-  if (Array.isArray(value)) value.forEach((v, i) => walk(v, visit, `${pointer}/${i}`, key));
-  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walk(v, visit, `${pointer}/${seg(k)}`, k);
-  else visit({ pointer, key, value });
+export function walk(value: unknown, visit: (leaf: Leaf) => void): void {
+  step(value, visit, '', undefined, undefined);
+}
+
+function step(value: unknown, visit: (leaf: Leaf) => void, pointer: string, key: string | undefined, parent: Record<string, unknown> | undefined): void {
+  if (Array.isArray(value)) value.forEach((v, i) => step(v, visit, `${pointer}/${i}`, key, undefined));
+  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) step(v, visit, `${pointer}/${seg(k)}`, k, value);
+  else visit({ pointer, key, parent, value });
 }
 
 /** The SSOT YAML files that parsed cleanly, with their first document. */
