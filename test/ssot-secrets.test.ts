@@ -6,6 +6,7 @@ import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import { entropy, isPlaceholder, looksLikeSecretValue, tokenShapes } from '../policies/secrets/_lib/detect.ts';
 import noValues from '../policies/secrets/no-values.ts';
 import dataSources from '../policies/ssot/data-sources.ts';
+import { instead } from '../policies/ssot/_lib/hint.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-secrets-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -54,6 +55,15 @@ describe('secret value recognisers', () => {
   });
 });
 
+describe('what exists instead of a broken name', () => {
+  it('suggests a close name, else lists a few known ones, else nothing', () => {
+    expect(instead('ops-do-ingst', ['starters-ingest', 'ops-do-ingest'], 'runners')).toBe(' — did you mean `ops-do-ingest`?');
+    expect(instead('stripe-sync', ['b', 'a'], 'runners')).toBe(' — known runners: `a`, `b`');
+    expect(instead('zzz-qqq', ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8'], 'ids')).toBe(' — known ids: `a1`, `a2`, `a3`, `a4`, `a5`, `a6` and 2 more');
+    expect(instead('x', [], 'ids')).toBe('');
+  });
+});
+
 describe('secrets/no-values messages', () => {
   it('never contain the value, not even in part', async () => {
     const secret = 'M9wCZ7Uw9xfogoEmvnEN5N1aE6PwZPf1Qh6yYTWm';
@@ -85,7 +95,7 @@ describe('ssot/data-sources without migrations', () => {
     });
     const { lines } = await runPolicyOn(dataSources, root);
     expect(lines).toEqual([
-      'ssot/capabilities.yaml:3:29 error `ops.no_such_table` is not a table or view that the migrations create — fix the name or add the migration that creates it [ssot/data-sources]',
+      'ssot/capabilities.yaml:3:29 error `ops.no_such_table` is not a table or view that the migrations create — known ops tables and views: `ops.run_events` — fix the name or add the migration that creates it [ssot/data-sources]',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { suggest } from '../../gates/core/schema.ts';
+import { instead } from '../ssot/_lib/hint.ts';
 import { consumerIds, REGISTRY_FILE, registrySecrets, seg } from '../ssot/_lib/model.ts';
 
 /**
@@ -46,7 +46,7 @@ export default definePolicy({
           file: REGISTRY_FILE,
           pointer: `${base}/consumers/${i}`,
           key: `${name}:consumer:${c}`,
-          message: `consumer \`${c}\` of secret \`${name}\` is not an integration slug, provider id or runner id of the SSOT${suggest(c, known)}`,
+          message: `consumer \`${c}\` of secret \`${name}\` is not an integration slug, provider id or runner id of the SSOT${instead(c, known, 'consumers')}`,
         });
       });
     }

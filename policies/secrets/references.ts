@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { suggest } from '../../gates/core/schema.ts';
+import { instead } from '../ssot/_lib/hint.ts';
 import { REGISTRY_FILE, registrySecrets, secretReferences } from '../ssot/_lib/model.ts';
 
 /** Every secret the SSOT names (`secrets`, `*_secret`, `SMTP_USER_SECRET` …) is registered by that name. */
@@ -22,7 +22,7 @@ export default definePolicy({
         pointer: r.pointer,
         key: r.name,
         message: registry
-          ? `secret \`${r.name}\` is not in ${REGISTRY_FILE}${suggest(r.name, names)} — fix the name or register the secret there`
+          ? `secret \`${r.name}\` is not in ${REGISTRY_FILE}${instead(r.name, names, 'secrets')} — fix the name or register the secret there`
           : `secret \`${r.name}\` is referenced but ${REGISTRY_FILE} is missing or unreadable; register every secret there by name`,
       });
     }

@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { suggest } from '../../gates/core/schema.ts';
+import { instead } from './_lib/hint.ts';
 import { opsRelations } from './_lib/migrations.ts';
 import { ssotDocs, walk } from './_lib/walk.ts';
 
@@ -31,7 +31,7 @@ export default definePolicy({
           key: `${pointer}:${value}`,
           message: droppedBy
             ? `\`${value}\` is dropped by ${droppedBy}; point this at the table that replaces it or stop dropping it`
-            : `\`${value}\` is not a table or view that the migrations create${suggest(value, known)} — fix the name or add the migration that creates it`,
+            : `\`${value}\` is not a table or view that the migrations create${instead(value, known, 'ops tables and views')} — fix the name or add the migration that creates it`,
         });
       });
     }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
-import { suggest } from '../../gates/core/schema.ts';
+import { instead } from './_lib/hint.ts';
 import { CATALOG_FILE, catalogEntries, JOBS_FILE, providers, runners, secretReferences } from './_lib/model.ts';
 import { isRecord, placeOf } from './_lib/walk.ts';
 
@@ -39,7 +39,7 @@ function catalogLinks(ctx: RepoContext): PolicyFinding[] {
       if (target === undefined) continue;
       linked.add(target);
       if (!ctx.exists(target)) {
-        out.push({ file: CATALOG_FILE, pointer: `${at}/${field}`, key: `${e.slug}:${field}`, message: `\`${field}\` of integration \`${e.slug}\` names ${target}, which does not exist${suggest(target, ssotFiles)}` });
+        out.push({ file: CATALOG_FILE, pointer: `${at}/${field}`, key: `${e.slug}:${field}`, message: `\`${field}\` of integration \`${e.slug}\` names ${target}, which does not exist${instead(target, ssotFiles, 'SSOT files')}` });
         continue;
       }
       // The secrets a linked file uses are secrets the integration needs: the catalog lists them.
@@ -83,12 +83,11 @@ function jobRunners(ctx: RepoContext): PolicyFinding[] {
   const out: PolicyFinding[] = [];
   jobs.forEach((j, i) => {
     if (!isRecord(j) || typeof j.runner !== 'string' || known.includes(j.runner)) return;
-    const hint = suggest(j.runner, known) || (known.length ? ` — runners: ${[...known].sort().map((k) => `\`${k}\``).join(', ')}` : '');
     out.push({
       file: JOBS_FILE,
       pointer: `/jobs/${i}/runner`,
       key: `runner:${String(j.id)}`,
-      message: `runner \`${j.runner}\` of job \`${String(j.id)}\` is not declared by any provider, integration or source file${hint}`,
+      message: `runner \`${j.runner}\` of job \`${String(j.id)}\` is not declared by any provider, integration or source file${instead(j.runner, known, 'runners')}`,
     });
   });
   return out;
