@@ -1,9 +1,14 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import { instead } from '../ssot/_lib/hint.ts';
-import { REGISTRY_FILE, registrySecrets, secretReferences } from '../ssot/_lib/model.ts';
+import { humanPath } from '../../gates/core/schema-messages.ts';
+import { REGISTRY_FILE, registrySecrets, SECRET_NAME, secretReferences } from '../ssot/_lib/model.ts';
 
-/** Every secret the SSOT names (`secrets`, `*_secret`, `SMTP_USER_SECRET` …) is registered by that name. */
+/**
+ * Every secret the SSOT names (`secrets`, `*_secret`, `SMTP_USER_SECRET` …) is registered by that
+ * name. A reference that is not even name-shaped may be a pasted value: it is reported without
+ * repeating it.
+ */
 export default definePolicy({
   id: 'secrets/references',
   title: 'Secrets referenced in the SSOT exist in the registry',
@@ -17,6 +22,15 @@ export default definePolicy({
     const out: PolicyFinding[] = [];
     for (const r of refs) {
       if (registry?.has(r.name)) continue;
+      if (!SECRET_NAME.test(r.name)) {
+        out.push({
+          file: r.file,
+          pointer: r.pointer,
+          key: `not-a-name:${r.pointer}`,
+          message: `\`${humanPath(r.pointer)}\` must hold the snake_case name of a secret of ${REGISTRY_FILE}; what it holds is not a name and is not shown here — if it is a secret value, remove it and rotate the secret`,
+        });
+        continue;
+      }
       out.push({
         file: r.file,
         pointer: r.pointer,

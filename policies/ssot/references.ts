@@ -3,7 +3,7 @@ import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
 import { instead } from './_lib/hint.ts';
-import { CATALOG_FILE, catalogEntries, JOBS_FILE, providers, runners, secretReferences } from './_lib/model.ts';
+import { CATALOG_FILE, catalogEntries, JOBS_FILE, providers, runners, SECRET_NAME, secretReferences } from './_lib/model.ts';
 import { isRecord, placeOf } from './_lib/walk.ts';
 
 /**
@@ -44,7 +44,8 @@ function catalogLinks(ctx: RepoContext): PolicyFinding[] {
       }
       // The secrets a linked file uses are secrets the integration needs: the catalog lists them.
       for (const r of refs.filter((x) => x.file === target)) {
-        if (e.secrets.includes(r.name)) continue;
+        // A reference that is not name-shaped is secrets/references' to report, without its value.
+        if (e.secrets.includes(r.name) || !SECRET_NAME.test(r.name)) continue;
         out.push({
           file: CATALOG_FILE,
           pointer: `${at}/secrets`,

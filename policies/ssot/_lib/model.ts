@@ -12,6 +12,9 @@ export interface Named {
   pointer: string;
 }
 
+/** The form of a registry name; a reference of another form may be a pasted value and is never echoed. */
+export const SECRET_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
 /** Keys whose values are secret *names* from the registry: `secrets`, `token_secret`, `SMTP_USER_SECRET` … */
 const SECRET_REF_KEY = /(^|_)secrets?$/i;
 
