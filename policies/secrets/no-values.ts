@@ -3,7 +3,8 @@ import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
 import { humanPath } from '../../gates/core/schema-messages.ts';
 import { walk } from '../ssot/_lib/walk.ts';
-import { looksLikeSecretValue, SECRET_KEY, tokenShapes } from './_lib/detect.ts';
+import type { LineIndex } from '../../gates/core/text.ts';
+import { type Hit, looksLikeSecretValue, SECRET_KEY, tokenShapes } from './_lib/detect.ts';
 
 const SCANNED = ['ssot/**', 'docs/**', '**/*.yaml', '**/*.yml', '**/*.md', '**/*.markdown'];
 const YAML = /\.ya?ml$/;
@@ -27,16 +28,14 @@ export default definePolicy({
     for (const file of ctx.glob(SCANNED)) {
       const t = ctx.read(file);
       if (!t.ok) continue;
-      const lines = t.lines;
-      for (let line = 1; line <= lines.lineCount; line++) {
-        const text = lines.lineText(line);
-        const shapes = tokenShapes(text);
-        for (const h of shapes) {
-          out.push({ file, ...span(text, line, h.start, h.end), key: `${h.kind}:${line}:${h.start}`, message: `${article(h.kind)} ${h.kind} is written in this file at line ${line}; ${FIX}` });
-        }
-        if (!YAML.test(file)) out.push(...assignments(file, text, line, shapes.length > 0));
+      // One pass over the whole text per shape: most files hold none, and positions come from the line index.
+      const shapes = tokenShapes(t.text);
+      for (const h of shapes) {
+        const range = t.lines.range(h.start, h.end);
+        out.push({ file, ...range, key: `${h.kind}:${h.start}`, message: `${article(h.kind)} ${h.kind} is written in this file at line ${range.line}; ${FIX}` });
       }
       if (YAML.test(file)) out.push(...yamlValues(ctx, file));
+      else out.push(...assignments(file, t.text, t.lines, shapes));
     }
     return out;
   },
@@ -74,28 +73,25 @@ function secretName(key: string | undefined, parent: Record<string, unknown> | u
   return typeof pairName === 'string' && SECRET_KEY.test(pairName) ? pairName : undefined;
 }
 
-function assignments(file: string, text: string, line: number, hasShape: boolean): PolicyFinding[] {
-  if (hasShape) return [];
+function assignments(file: string, text: string, lines: LineIndex, shapes: readonly Hit[]): PolicyFinding[] {
   const out: PolicyFinding[] = [];
   ASSIGNMENT.lastIndex = 0;
   for (let m = ASSIGNMENT.exec(text); m; m = ASSIGNMENT.exec(text)) {
     const [whole, name = '', value = ''] = m;
     if (!SECRET_KEY.test(name) || !looksLikeSecretValue(value)) continue;
     const start = m.index + whole.lastIndexOf(value);
+    const end = start + value.length;
+    // A token shape already reported covers this value.
+    if (shapes.some((h) => h.start < end && start < h.end)) continue;
+    const range = lines.range(start, end);
     out.push({
       file,
-      ...span(text, line, start, start + value.length),
-      key: `entropy:${line}:${name}`,
-      message: `\`${name}\` is set to a high-entropy value at line ${line}, which looks like a real secret; ${FIX}`,
+      ...range,
+      key: `entropy:${start}:${name}`,
+      message: `\`${name}\` is set to a high-entropy value at line ${range.line}, which looks like a real secret; ${FIX}`,
     });
   }
   return out;
-}
-
-/** Line/column range (code points) of [start, end) of a line. */
-function span(text: string, line: number, start: number, end: number) {
-  const column = [...text.slice(0, start)].length + 1;
-  return { line, column, endLine: line, endColumn: column + [...text.slice(start, end)].length };
 }
 
 function article(kind: string): string {

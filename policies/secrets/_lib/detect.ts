@@ -10,6 +10,8 @@ export interface Hit {
 
 interface Shape {
   kind: string;
+  /** A literal every match contains: texts without it are not searched. */
+  needle: string;
   re: RegExp;
   /** Capture group holding the secret part (default: the whole match). */
   group?: number;
@@ -17,14 +19,14 @@ interface Shape {
 
 /** Token shapes of the vendors this platform uses; each regex is global and anchored at word edges. */
 const SHAPES: readonly Shape[] = [
-  { kind: 'Mailgun API key (key-…)', re: /\bkey-[0-9a-f]{32}\b/g },
-  { kind: 'DigitalOcean token (dop_v1_…)', re: /\bdo[opr]_v1_[0-9a-f]{64}\b/g },
-  { kind: 'GitHub token (ghp_/gho_/ghs_…)', re: /\bgh[pousr]_[A-Za-z0-9]{36}\b/g },
-  { kind: 'GitHub fine-grained token (github_pat_…)', re: /\bgithub_pat_[A-Za-z0-9_]{60,}/g },
-  { kind: 'JSON Web Token (eyJ…)', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g },
-  { kind: 'PEM private key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g },
+  { kind: 'Mailgun API key (key-…)', needle: 'key-', re: /\bkey-[0-9a-f]{32}\b/g },
+  { kind: 'DigitalOcean token (dop_v1_…)', needle: '_v1_', re: /\bdo[opr]_v1_[0-9a-f]{64}\b/g },
+  { kind: 'GitHub token (ghp_/gho_/ghs_…)', needle: 'gh', re: /\bgh[pousr]_[A-Za-z0-9]{36}\b/g },
+  { kind: 'GitHub fine-grained token (github_pat_…)', needle: 'github_pat_', re: /\bgithub_pat_[A-Za-z0-9_]{60,}/g },
+  { kind: 'JSON Web Token (eyJ…)', needle: 'eyJ', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g },
+  { kind: 'PEM private key', needle: 'PRIVATE KEY-----', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g },
   // scheme://user:password@host — the password group is checked against placeholders below.
-  { kind: 'password inside a URL', re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"<>]+:([^\s/@'"]+)@[^\s/'"]+/gi, group: 1 },
+  { kind: 'password inside a URL', needle: '@', re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"<>]+:([^\s/@'"]+)@[^\s/'"]+/gi, group: 1 },
 ];
 
 /** Example values that are not secrets: `${VAR}`, `<token>`, `{password}`, `xxxx`, `****`, `...`, `changeme`. */
@@ -40,10 +42,11 @@ export function isPlaceholder(v: string): boolean {
   );
 }
 
-/** Every token-shaped secret in a line of text. */
+/** Every token-shaped secret in a text, in order of position. */
 export function tokenShapes(text: string): Hit[] {
   const hits: Hit[] = [];
-  for (const { kind, re, group } of SHAPES) {
+  for (const { kind, needle, re, group } of SHAPES) {
+    if (!text.includes(needle)) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const whole = m[0];
