@@ -2,8 +2,8 @@ import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
 import { humanPath } from '../../gates/core/schema-messages.ts';
-import { walk } from '../ssot/_lib/walk.ts';
 import type { LineIndex } from '../../gates/core/text.ts';
+import { walk } from '../ssot/_lib/walk.ts';
 import { type Hit, looksLikeSecretValue, SECRET_KEY, tokenShapes } from './_lib/detect.ts';
 
 const SCANNED = ['ssot/**', 'docs/**', '**/*.yaml', '**/*.yml', '**/*.md', '**/*.markdown'];
@@ -30,9 +30,13 @@ export default definePolicy({
       if (!t.ok) continue;
       // One pass over the whole text per shape: most files hold none, and positions come from the line index.
       const shapes = tokenShapes(t.text);
+      const seen = new Map<string, number>();
       for (const h of shapes) {
         const range = t.lines.range(h.start, h.end);
-        out.push({ file, ...range, key: `${h.kind}:${h.start}`, message: `${article(h.kind)} ${h.kind} is written in this file at line ${range.line}; ${FIX}` });
+        // The key counts occurrences of a kind, so the fingerprint survives edits above it.
+        const nth = (seen.get(h.kind) ?? 0) + 1;
+        seen.set(h.kind, nth);
+        out.push({ file, ...range, key: `${h.kind}:${nth}`, message: `${article(h.kind)} ${h.kind} is written in this file at line ${range.line}; ${FIX}` });
       }
       if (YAML.test(file)) out.push(...yamlValues(ctx, file));
       else out.push(...assignments(file, t.text, t.lines, shapes));
@@ -75,6 +79,7 @@ function secretName(key: string | undefined, parent: Record<string, unknown> | u
 
 function assignments(file: string, text: string, lines: LineIndex, shapes: readonly Hit[]): PolicyFinding[] {
   const out: PolicyFinding[] = [];
+  const seen = new Map<string, number>();
   ASSIGNMENT.lastIndex = 0;
   for (let m = ASSIGNMENT.exec(text); m; m = ASSIGNMENT.exec(text)) {
     const [whole, name = '', value = ''] = m;
@@ -84,10 +89,12 @@ function assignments(file: string, text: string, lines: LineIndex, shapes: reado
     // A token shape already reported covers this value.
     if (shapes.some((h) => h.start < end && start < h.end)) continue;
     const range = lines.range(start, end);
+    const nth = (seen.get(name) ?? 0) + 1;
+    seen.set(name, nth);
     out.push({
       file,
       ...range,
-      key: `entropy:${start}:${name}`,
+      key: `entropy:${name}:${nth}`,
       message: `\`${name}\` is set to a high-entropy value at line ${range.line}, which looks like a real secret; ${FIX}`,
     });
   }
