@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import { entropy, isPlaceholder, looksLikeSecretValue, tokenShapes } from '../policies/secrets/_lib/detect.ts';
 import noValues from '../policies/secrets/no-values.ts';
+import references from '../policies/secrets/references.ts';
 import dataSources from '../policies/ssot/data-sources.ts';
 import { instead } from '../policies/ssot/_lib/hint.ts';
 
@@ -97,5 +98,23 @@ describe('ssot/data-sources without migrations', () => {
     expect(lines).toEqual([
       'ssot/capabilities.yaml:3:29 error `ops.no_such_table` is not a table or view that the migrations create — known ops tables and views: `ops.run_events` — fix the name or add the migration that creates it [ssot/data-sources]',
     ]);
+  });
+});
+
+describe('secrets/references without a usable registry', () => {
+  const ref = 'version: 1\nsmtp:\n  password_secret: mailgun_smtp_password\n';
+
+  it('asks for the registry when there is none', async () => {
+    const { lines } = await runPolicyOn(references, tree({ 'ssot/integrations/mailgun.yaml': ref }));
+    expect(lines).toEqual([
+      'ssot/integrations/mailgun.yaml:3:20 error secret `mailgun_smtp_password` is referenced but there is no ssot/secrets/registry.yaml; register every secret there by name [secrets/references]',
+    ]);
+  });
+
+  it('leaves a registry that does not parse to the YAML and schema gates', async () => {
+    const root = tree({ 'ssot/integrations/mailgun.yaml': ref, 'ssot/secrets/registry.yaml': 'version: 1\nsecrets: [unclosed\n' });
+    const { lines, internalErrors } = await runPolicyOn(references, root);
+    expect(internalErrors).toBe(0);
+    expect(lines).toEqual([]);
   });
 });
