@@ -1,6 +1,7 @@
 import type { Policy } from '../../gates/core/policy.ts';
+import buildManifest from './build-manifest.ts';
 import navCoverage from './nav-coverage.ts';
 
-const area: Policy[] = [navCoverage];
+const area: Policy[] = [buildManifest, navCoverage];
 
 export default area;
