@@ -55,7 +55,10 @@ export default definePolicy({
         out.push({
           file: NAV_FILE,
           pointer: nav.pointer,
-          message: `nav route ${shown} is answered by the route handler ${served.file}, not a page; a nav link needs a page — add ${suggestPage(c, url)} in place of the handler or move the handler`,
+          message:
+            served.router === 'pages'
+              ? `nav route ${shown} is answered by the API route ${served.file}, not a page (pages/api/** serves API routes only) — point the nav at a page`
+              : `nav route ${shown} is answered by the route handler ${served.file}, not a page; a nav link needs a page — add ${suggestPage(c, url)} in place of the handler or move the handler`,
         });
         continue;
       }
