@@ -201,3 +201,27 @@ describe('an app dir outside the repository', () => {
     ]);
   });
 });
+
+describe('build manifests', () => {
+  it('reports an unreadable manifest and still checks the others', async () => {
+    const root = tempDir();
+    write(root, {
+      'ssot/console/nav.yaml': 'version: 1\napp_dir: web\nroutes:\n  - {path: /logs, label: Logs}\n  - {path: /docs/a/b, label: Docs}\n',
+      'web/pages/logs.tsx': 'export default function Logs() { return null; }\n',
+      'web/.next/routes-manifest.json': '{"version": 3, "staticRoutes": [',
+      'web/.next/server/pages-manifest.json': '{"/_app": "pages/_app.js", "/logs": "pages/logs.js", "/docs/[...slug]": "pages/docs/[...slug].js"}\n',
+    });
+    expect((await runPolicyOn(buildManifest, root)).lines).toEqual([
+      'ssot/console/nav.yaml:2:10 error the build manifest .next/routes-manifest.json in web is not valid JSON (Unexpected end of JSON input); rebuild the console [routes/build-manifest]',
+    ]);
+  });
+
+  it('says the smoke check is skipped when there is no build', async () => {
+    const root = tempDir();
+    write(root, { 'ssot/console/nav.yaml': 'version: 1\nroutes:\n  - {path: /, label: Home}\n', 'web/app/page.tsx': 'export default function P() { return null; }\n' });
+    expect((await runPolicyOn(buildManifest, root, { appDir: 'web' })).lines).toEqual([
+      'ssot/console/nav.yaml:1:1 notice no Next.js build output in web/.next (.next/app-path-routes-manifest.json, .next/routes-manifest.json or .next/server/pages-manifest.json): the build smoke check is skipped — run `next build` in the console before the gates to check the nav against the build [routes/build-manifest]',
+    ]);
+  });
+});
+

@@ -48,11 +48,15 @@ export default definePolicy({
         return undefined;
       }
     };
-    const pageManifests = present.filter((f) => f !== ROUTES);
-    const built: RouteEntry[] = [];
-    if (present.includes(APP_PATHS)) built.push(...appPathRoutes(read(APP_PATHS)));
-    if (present.includes(PAGES)) built.push(...pagesManifestRoutes(read(PAGES)));
-    const regexes = present.includes(ROUTES) ? routesManifestRegexes(read(ROUTES)) : undefined;
+    // A manifest that cannot be read is reported once and left out; the others still decide.
+    const data = new Map<string, unknown>();
+    for (const f of present) {
+      const d = read(f);
+      if (d !== undefined) data.set(f, d);
+    }
+    const pageManifests = [APP_PATHS, PAGES].filter((f) => data.has(f));
+    const built: RouteEntry[] = [...appPathRoutes(data.get(APP_PATHS)), ...pagesManifestRoutes(data.get(PAGES))];
+    const regexes = data.has(ROUTES) ? routesManifestRegexes(data.get(ROUTES)) : undefined;
     for (const nav of c.nav.routes) {
       const url = normalizeNavPath(nav.path);
       if (!url.startsWith('/')) continue;
