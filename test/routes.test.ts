@@ -110,7 +110,7 @@ describe('the Pages Router rules', () => {
 });
 
 describe('href extraction', () => {
-  it('takes string and plain template literals from href attributes and href properties only', async () => {
+  it('takes string and plain template literals from href attributes and href properties only', () => {
     const src = [
       "const a = [{ href: '/a' }, { 'href': `/b` }, { to: '/not' }];",
       'export const N = () => (',
@@ -120,7 +120,7 @@ describe('href extraction', () => {
       '  </nav>',
       ');',
     ].join('\n');
-    const got = (await extractHrefs('n.tsx', src)).map((h) => `${h.line}:${h.column} ${h.href}`);
+    const got = extractHrefs('n.tsx', src).map((h) => `${h.line}:${h.column} ${h.href}`);
     expect(got).toEqual(['1:20 /a', '1:38 /b', '4:16 /c', '4:36 /d', '4:58 /e']);
   });
 });

@@ -13,7 +13,7 @@ export default definePolicy({
   title: 'The nav component links exactly the routes of nav.yaml',
   severity: 'error',
   appliesTo: [NAV_FILE],
-  async check(ctx) {
+  check(ctx) {
     const state = loadConsole(ctx);
     // routes/nav-coverage reports why there is no app to check; without nav_component there is nothing to compare.
     if (!state.ready || state.console.nav.navComponent === undefined) return [];
@@ -23,7 +23,7 @@ export default definePolicy({
     if (!text.ok) {
       return [{ file: NAV_FILE, pointer: '/nav_component', message: `nav_component: ${text.reason}; name the file (relative to the app dir) that renders the left nav` }];
     }
-    const hrefs = (await extractHrefs(component, text.value)).filter((h) => h.href.startsWith('/') && !h.href.startsWith('//'));
+    const hrefs = extractHrefs(component, text.value).filter((h) => h.href.startsWith('/') && !h.href.startsWith('//'));
     if (hrefs.length === 0) {
       return [
         {

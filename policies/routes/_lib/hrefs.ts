@@ -1,6 +1,19 @@
 // Extracts the `href` literals of a TSX/JSX module with the TypeScript compiler's own parser:
 // `<Link href="/logs">`, `href={'/logs'}`, `href={`/logs`}` and `{ href: '/logs' }` objects.
 // Hrefs built at run time (template substitutions, variables) cannot be known statically.
+import { createRequire } from 'node:module';
+
+type TS = typeof import('typescript');
+let loaded: TS | undefined;
+
+/**
+ * Loads the compiler on first use. `require` rather than `await import()`: importing the 9 MB
+ * CommonJS bundle from ESM makes Node scan it for named exports, about four times slower.
+ */
+function typescript(): TS {
+  loaded ??= createRequire(import.meta.url)('typescript') as TS;
+  return loaded;
+}
 
 export interface HrefLiteral {
   href: string;
@@ -9,8 +22,8 @@ export interface HrefLiteral {
   column: number;
 }
 
-export async function extractHrefs(fileName: string, text: string): Promise<HrefLiteral[]> {
-  const ts = (await import('typescript')).default;
+export function extractHrefs(fileName: string, text: string): HrefLiteral[] {
+  const ts = typescript();
   const kind = /\.(tsx|jsx)$/.test(fileName) ? ts.ScriptKind.TSX : /\.(js|mjs)$/.test(fileName) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
   const out: HrefLiteral[] = [];
