@@ -8,7 +8,7 @@ import buildManifest from '../policies/routes/build-manifest.ts';
 import navComponent from '../policies/routes/nav-component.ts';
 import navCoverage from '../policies/routes/nav-coverage.ts';
 import { extractHrefs } from '../policies/routes/_lib/hrefs.ts';
-import { appRouterRoutes, pagesRouterRoutes, resolveRoute } from '../policies/routes/_lib/next-routes.ts';
+import { appRouterRoutes, interceptedRoutes, pagesRouterRoutes, resolveRoute } from '../policies/routes/_lib/next-routes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FIXTURES = path.join(ROOT, 'policies/routes/__fixtures__');
@@ -84,6 +84,21 @@ describe('the App Router rules', () => {
     expect(served('/help/mail/smtp')).toBe('page app/help/[[...topic]]/page.js');
     expect(served('/billing/settings')).toBe('page app/billing/settings/page.tsx');
     expect(served('/acme/settings')).toBe('page app/[team]/settings/page.tsx');
+  });
+});
+
+describe('intercepting routes', () => {
+  it('resolve the route they show by route segments, not folders', () => {
+    const got = interceptedRoutes(
+      ['@modal/(.)photo/page.tsx', '(shop)/feed/(..)photo/[id]/page.tsx', 'a/b/@m/(..)(..)deep/page.tsx', 'x/y/(...)root/page.tsx', '_x/(.)hidden/page.tsx', 'photo/page.tsx'],
+      'app',
+    );
+    expect(got.map((r) => `${r.route} ${r.file}`)).toEqual([
+      '/photo app/@modal/(.)photo/page.tsx',
+      '/photo/[id] app/(shop)/feed/(..)photo/[id]/page.tsx',
+      '/deep app/a/b/@m/(..)(..)deep/page.tsx',
+      '/root app/x/y/(...)root/page.tsx',
+    ]);
   });
 });
 

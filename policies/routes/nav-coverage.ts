@@ -71,6 +71,15 @@ export default definePolicy({
         });
         continue;
       }
+      const intercept = resolveRoute(c.intercepted, url);
+      if (intercept) {
+        out.push({
+          file: NAV_FILE,
+          pointer: nav.pointer,
+          message: `nav route ${shown} has no page in ${c.app.shown}: only the intercepting route ${intercept.file} shows it, and only on client-side navigation — a reload or a shared link is a 404; add ${suggestPage(c, url)}`,
+        });
+        continue;
+      }
       const near = closestRoute(url, pages);
       out.push({
         file: NAV_FILE,

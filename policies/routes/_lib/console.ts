@@ -3,7 +3,7 @@
 import type { PolicyFinding } from '../../../gates/core/finding.ts';
 import type { RepoContext } from '../../../gates/core/repo.ts';
 import { isAppDirectory, listAppFiles, resolveAppDir, type AppDir } from './app-fs.ts';
-import { appRouterRoutes, pagesRouterRoutes, type RouteEntry } from './next-routes.ts';
+import { appRouterRoutes, interceptedRoutes, pagesRouterRoutes, type RouteEntry } from './next-routes.ts';
 
 export const NAV_FILE = 'ssot/console/nav.yaml';
 
@@ -30,6 +30,8 @@ export interface Console {
   /** The router folders found, relative to the app dir: `app`, `src/app`, `pages`, `src/pages`. */
   routers: string[];
   routes: RouteEntry[];
+  /** What intercepting folders show on client-side navigation only: never a page for the nav. */
+  intercepted: RouteEntry[];
   /** Router folders listed only in part (too many files). */
   truncated: string[];
 }
@@ -80,13 +82,17 @@ function load(ctx: RepoContext): ConsoleState {
   const top = ['app', 'pages'].filter((d) => isAppDirectory(app, d));
   const routers = top.length ? top : ['src/app', 'src/pages'].filter((d) => isAppDirectory(app, d));
   const routes: RouteEntry[] = [];
+  const intercepted: RouteEntry[] = [];
   const truncated: string[] = [];
   for (const dir of routers) {
     const listed = listAppFiles(app, dir);
     if (listed.truncated) truncated.push(dir);
-    routes.push(...(dir.endsWith('app') ? appRouterRoutes(listed.files, dir) : pagesRouterRoutes(listed.files, dir)));
+    if (dir.endsWith('app')) {
+      routes.push(...appRouterRoutes(listed.files, dir));
+      intercepted.push(...interceptedRoutes(listed.files, dir));
+    } else routes.push(...pagesRouterRoutes(listed.files, dir));
   }
-  return { ready: true, console: { nav, app, appDirPointer, routers, routes, truncated } };
+  return { ready: true, console: { nav, app, appDirPointer, routers, routes, intercepted, truncated } };
 }
 
 function readNav(data: unknown): Nav | undefined {

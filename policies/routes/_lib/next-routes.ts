@@ -73,6 +73,41 @@ export function appRouterRoutes(files: readonly string[], base: string): RouteEn
   return out;
 }
 
+/**
+ * The routes that intercepting folders show on client-side navigation (never on a request).
+ * `(.)x` is relative to the current route segment, `(..)x` one segment up (per `(..)`), `(...)x`
+ * from the root; levels count route segments, so groups and slots do not count.
+ */
+export function interceptedRoutes(files: readonly string[], base: string): RouteEntry[] {
+  const out: RouteEntry[] = [];
+  for (const file of files) {
+    const parts = file.split('/');
+    const name = parts.pop() as string;
+    if (!PAGE_FILE.test(name) || !parts.some((d) => INTERCEPTING.test(d))) continue;
+    let segments: Segment[] = [];
+    let routable = true;
+    for (const dir of parts) {
+      const m = INTERCEPTING.exec(dir);
+      if (m) {
+        const marker = m[0];
+        if (marker === '(...)') segments = [];
+        else if (marker !== '(.)') segments = segments.slice(0, Math.max(0, segments.length - marker.length / 4));
+        const rest = dir.slice(marker.length);
+        if (rest) segments.push(parseSegment(rest));
+        continue;
+      }
+      if (dir.startsWith('_')) {
+        routable = false;
+        break;
+      }
+      if (GROUP.test(dir) || dir.startsWith('@')) continue;
+      segments.push(parseSegment(dir));
+    }
+    if (routable) out.push({ route: routeOf(segments), segments, kind: 'page', router: 'app', file: `${base}/${file}` });
+  }
+  return out;
+}
+
 /** Routes of a Pages Router tree; `files` relative to `pages/` (or `src/pages/`), `base` that folder. */
 export function pagesRouterRoutes(files: readonly string[], base: string): RouteEntry[] {
   const out: RouteEntry[] = [];
