@@ -1,5 +1,6 @@
-import type { Policy } from '../../gates/core/policy.ts';
+import contractsIndex from './contracts-index.ts';
+import links from './links.ts';
+import parityDrift from './parity-drift.ts';
+import runbooks from './runbooks.ts';
 
-const area: Policy[] = [];
-
-export default area;
+export default [contractsIndex, links, parityDrift, runbooks];
