@@ -37,8 +37,8 @@ export default definePolicy({
       if (actual !== host) {
         out.push({
           file: env.file,
-          pointer: actual === undefined ? '/mail' : '/mail/SMTP_HOST',
-          message: `SMTP_HOST is ${show(actual)} in ${env.name}; non-production mail must go to the Mailgun catcher — set SMTP_HOST: ${host} (Mailgun region ${region} in ${MAILGUN_FILE})`,
+          pointer: '/mail/SMTP_HOST',
+          message: `SMTP_HOST is ${actual === undefined ? 'not set' : show(actual)} in ${env.name}; non-production mail must go to the Mailgun catcher — set SMTP_HOST: ${host} (Mailgun region ${region} in ${MAILGUN_FILE})`,
           key: 'host',
         });
       }
@@ -47,8 +47,8 @@ export default definePolicy({
       if (enabled !== true) {
         out.push({
           file: env.file,
-          pointer: isObj(catcher) ? (enabled === undefined ? '/mail/catcher' : '/mail/catcher/enabled') : '/mail',
-          message: `the mail catcher is ${isObj(catcher) ? `not enabled (enabled: ${show(enabled)})` : 'not configured'} in ${env.name}; every mail of a non-production build must be caught — set mail.catcher.enabled: true`,
+          pointer: '/mail/catcher/enabled',
+          message: `the mail catcher is ${isObj(catcher) ? enabled === undefined ? 'not enabled (no enabled key)' : `not enabled (enabled: ${show(enabled)})` : 'not configured'} in ${env.name}; every mail of a non-production build must be caught — set mail.catcher.enabled: true`,
           key: 'catcher',
         });
       }

@@ -39,7 +39,7 @@ export default definePolicy({
     if (region && smtp.host !== MAILGUN_SMTP_HOSTS[region]) {
       out.push({
         file: MAILGUN_FILE,
-        pointer: smtp.host === undefined ? '/smtp' : '/smtp/host',
+        pointer: '/smtp/host',
         message: `smtp.host is ${show(smtp.host)}, but region ${region} relays through ${MAILGUN_SMTP_HOSTS[region]}; set smtp.host: ${MAILGUN_SMTP_HOSTS[region]}`,
         key: 'smtp-host',
       });
@@ -53,17 +53,19 @@ export default definePolicy({
       });
     }
     const ports = (Array.isArray(smtp.ports) ? smtp.ports : []).map((p) => (isObj(p) ? p.port : p)).filter((p): p is number => typeof p === 'number');
+    // The region decides the host; smtp.host only when the region is unreadable (the schema reports that).
+    const relayHost = region ? MAILGUN_SMTP_HOSTS[region] : typeof smtp.host === 'string' ? smtp.host : undefined;
     const secret = smtp.password_secret;
     const table = obj(mg.evidence).table;
     for (const env of presentEnvironments(ctx)) {
       const m = env.mail;
       const relays = isMailgunHost(m.SMTP_HOST) || (NONPROD_ENVS as readonly string[]).includes(env.name);
       if (!relays) continue;
-      if (!(NONPROD_ENVS as readonly string[]).includes(env.name) && typeof smtp.host === 'string' && m.SMTP_HOST !== smtp.host) {
+      if (!(NONPROD_ENVS as readonly string[]).includes(env.name) && relayHost !== undefined && m.SMTP_HOST !== relayHost) {
         out.push({
           file: env.file,
           pointer: '/mail/SMTP_HOST',
-          message: `SMTP_HOST is ${show(m.SMTP_HOST)} in ${env.name}, but ${MAILGUN_FILE} relays through ${smtp.host}; use ${smtp.host}`,
+          message: `SMTP_HOST is ${show(m.SMTP_HOST)} in ${env.name}, but ${MAILGUN_FILE} relays through ${relayHost}${region ? ` (region ${region})` : ''}; use ${relayHost}`,
           key: 'env-host',
         });
       }
@@ -79,8 +81,8 @@ export default definePolicy({
       if (typeof secret === 'string' && m.SMTP_USER_SECRET !== secret) {
         out.push({
           file: env.file,
-          pointer: m.SMTP_USER_SECRET === undefined ? '/mail' : '/mail/SMTP_USER_SECRET',
-          message: `SMTP_USER_SECRET is ${show(m.SMTP_USER_SECRET)} in ${env.name}, but Mailgun's SMTP password is the secret ${secret} (smtp.password_secret in ${MAILGUN_FILE}); set SMTP_USER_SECRET: ${secret}`,
+          pointer: '/mail/SMTP_USER_SECRET',
+          message: `SMTP_USER_SECRET is ${m.SMTP_USER_SECRET === undefined ? 'not set' : show(m.SMTP_USER_SECRET)} in ${env.name}, but Mailgun's SMTP password is the secret ${secret} (smtp.password_secret in ${MAILGUN_FILE}); set SMTP_USER_SECRET: ${secret}`,
           key: 'env-secret',
         });
       }

@@ -64,7 +64,7 @@ export default definePolicy({
       if (typeof after !== 'number' || !Number.isInteger(after) || after < 1) {
         out.push({
           file: JOBS_FILE,
-          pointer: isObj(rule) && after !== undefined ? `${at}/auto_disable/after_consecutive_timeouts` : `${at}/auto_disable`,
+          pointer: `${at}/auto_disable/after_consecutive_timeouts`,
           message: `job ${name}: auto_disable needs after_consecutive_timeouts, a whole number of at least 1, got ${show(after)}`,
           key: `${name}:bad-after`,
         });
@@ -73,7 +73,7 @@ export default definePolicy({
       if (!Array.isArray(notify) || notify.length === 0) {
         out.push({
           file: JOBS_FILE,
-          pointer: isObj(rule) && notify !== undefined ? `${at}/auto_disable/notify` : `${at}/auto_disable`,
+          pointer: `${at}/auto_disable/notify`,
           message: `job ${name}: auto_disable names nobody to notify; list who learns that the job was disabled in auto_disable.notify`,
           key: `${name}:no-notify`,
         });

@@ -43,7 +43,7 @@ export default definePolicy({
       if (cron === undefined) {
         out.push({
           file: env.file,
-          pointer: '/odoo',
+          pointer: '/odoo/max_cron_threads',
           message: `odoo.max_cron_threads is not set in ${env.name}, and Odoo defaults it to 2; set at most ${cronMax.value} (limits.cron_threads_max_nonprod)`,
           key: 'cron-threads',
         });

@@ -25,7 +25,7 @@ export default definePolicy({
       if (port === undefined) {
         out.push({
           file: env.file,
-          pointer: '/mail',
+          pointer: '/mail/SMTP_PORT',
           message: `SMTP_PORT is not set in ${env.name}; Odoo defaults to port 25, which Odoo.sh and DigitalOcean block — set 587 (STARTTLS) or 465 (TLS)`,
           key: 'port-unset',
         });
@@ -45,7 +45,7 @@ export default definePolicy({
       if (security === undefined) {
         out.push({
           file: env.file,
-          pointer: '/mail',
+          pointer: '/mail/SMTP_SECURITY',
           message: `SMTP_SECURITY is not set in ${env.name}; port ${port} speaks ${wants} — set SMTP_SECURITY: ${wants}`,
           key: 'security-unset',
         });

@@ -129,7 +129,7 @@ export function isMailgunHost(v: unknown): boolean {
   return v === MAILGUN_SMTP_HOSTS.us || v === MAILGUN_SMTP_HOSTS.eu;
 }
 
-/** How a value reads in a message: strings bare, everything else as JSON. */
+/** How a value reads in a message: as JSON (strings quoted), or `unset`. */
 export function show(v: unknown): string {
-  return typeof v === 'string' ? v : v === undefined ? 'unset' : JSON.stringify(v);
+  return v === undefined ? 'unset' : JSON.stringify(v);
 }
