@@ -1,6 +1,6 @@
-import contractsIndex from './contracts-index.ts';
+import contracts from './contracts.ts';
 import links from './links.ts';
 import parityDrift from './parity-drift.ts';
 import runbooks from './runbooks.ts';
 
-export default [contractsIndex, links, parityDrift, runbooks];
+export default [contracts, links, parityDrift, runbooks];

@@ -56,7 +56,7 @@ export default definePolicy({
           column: s.column,
           endLine: s.line,
           endColumn: s.column + [...s.text].length,
-          message: `the restriction names gate ${s.text}, which is not a registered policy${guess ? ` — did you mean ${guess}?` : ''}; fix the id, or add the policy (a restriction no gate enforces is not modeled)`,
+          message: `the restriction names gate ${s.text}, which is not a registered policy${guess ? ` (did you mean ${guess}?)` : ''}; fix the id, or add the policy (a restriction no gate enforces is not modeled)`,
           key: `unknown:${s.text}`,
         });
       }

@@ -44,9 +44,9 @@ export default definePolicy({
   },
 });
 
-/** True when nothing but blank lines stands between the heading and the next heading of any level. */
+/** True when nothing but blank lines stands between the level-2 heading and the next heading of level 1 or 2. */
 function isEmpty(text: string, line: number): boolean {
-  const next = headings(text).find((h) => h.line > line);
+  const next = headings(text).find((h) => h.line > line && h.level <= 2);
   const lines = text.split(/\r?\n/).slice(line, next ? next.line - 1 : undefined);
   return lines.every((l) => l.trim() === '');
 }

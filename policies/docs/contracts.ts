@@ -12,14 +12,14 @@ export const REQUIRED_CONTRACTS = ['C-DO-01', 'C-MAIL-01', 'C-ODOOS-01'] as cons
  * docs/contracts/README.md lists exactly the contracts there are, with the same header values.
  */
 export default definePolicy({
-  id: 'docs/contracts-index',
+  id: 'docs/contracts',
   title: 'The contracts index and the contract files agree, and every contract has its header',
   severity: 'error',
   appliesTo: [`${CONTRACTS_DIR}/**`],
   check(ctx) {
     const out: PolicyFinding[] = [];
     const all = contracts(ctx);
-    const byId = new Map<string, (typeof all)[number]>();
+    const byId = new Map<string, Array<(typeof all)[number]>>();
     for (const c of all) {
       if (!c.header) {
         out.push({ file: c.file, line: 1, message: `no front matter; start the contract with ---, ${CONTRACT_KEYS.map((k) => `${k}:`).join(' ')} and ---`, key: 'no-header' });
@@ -43,9 +43,13 @@ export default definePolicy({
       } else if (base !== `${c.id}.md` && !base.startsWith(`${c.id}-`)) {
         out.push({ file: c.file, line: h.keyLines.id ?? 1, message: `id ${c.id} does not match the file name; name the file ${c.id}-<topic>.md or fix the id`, key: 'id-file' });
       }
-      const prev = byId.get(c.id);
-      if (prev) out.push({ file: c.file, line: h.keyLines.id ?? 1, message: `id ${c.id} is also the id of ${prev.file}; ids are unique`, key: 'dup-id' });
-      else byId.set(c.id, c);
+      byId.set(c.id, [...(byId.get(c.id) ?? []), c]);
+    }
+    for (const same of byId.values()) {
+      for (const c of same.length > 1 ? same : []) {
+        const others = same.filter((o) => o !== c).map((o) => o.file);
+        out.push({ file: c.file, line: c.header?.keyLines.id ?? 1, message: `id ${c.id} is also the id of ${others.join(', ')}; ids are unique`, key: 'dup-id' });
+      }
     }
 
     const text = ctx.text(CONTRACTS_INDEX);
@@ -67,12 +71,13 @@ export default definePolicy({
       }
       const id = m[1];
       listed.add(id);
-      const c = byId.get(id);
+      const target = resolveInRepo(CONTRACTS_INDEX, m[2].replace(/#.*$/, ''));
+      const same = byId.get(id) ?? [];
+      const c = same.find((x) => x.file === target) ?? same[0];
       if (!c) {
         out.push({ file: CONTRACTS_INDEX, line: row.line, column: first.column, message: `${id} is listed, but no contract in ${CONTRACTS_DIR}/ carries that id; add the contract or remove the row`, key: `unknown:${id}` });
         continue;
       }
-      const target = resolveInRepo(CONTRACTS_INDEX, m[2].replace(/#.*$/, ''));
       if (target !== c.file) {
         out.push({ file: CONTRACTS_INDEX, line: row.line, column: first.column, message: `${id} links to ${m[2]}, but the contract with that id is ${c.file}`, key: `target:${id}` });
       }
@@ -86,7 +91,7 @@ export default definePolicy({
       }
     }
     for (const c of all) {
-      if (c.id && byId.get(c.id) === c && !listed.has(c.id)) {
+      if (c.id && !listed.has(c.id)) {
         out.push({ file: c.file, line: c.header?.keyLines.id ?? 1, message: `${c.id} is not listed in ${CONTRACTS_INDEX}; add a row for it`, key: 'unlisted' });
       }
     }
