@@ -143,7 +143,7 @@ export function links(text: string): Span[] {
       out.push(dest(l, raw, start));
       continue;
     }
-    const re = /\]\(\s*(<[^>]*>|[^\s)]*(?:\([^\s)]*\)[^\s)]*)*)/g;
+    const re = /\]\(\s*(<[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)/g;
     for (let m = re.exec(t); m; m = re.exec(t)) {
       const raw = m[1] ?? '';
       if (raw === '') continue;
@@ -184,7 +184,7 @@ export function tables(text: string): Table[] {
   for (let i = 0; i + 1 < lines.length; i++) {
     const head = lines[i] as MdLine;
     const sep = lines[i + 1] as MdLine;
-    if (sep.line !== head.line + 1 || !/^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(sep.text)) continue;
+    if (sep.line !== head.line + 1 || !/^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/.test(sep.text)) continue;
     const headers = splitRow(head);
     if (!headers) continue;
     const table: Table = { line: head.line, headers: headers.map((c) => c.text), rows: [] };
