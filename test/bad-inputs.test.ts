@@ -64,7 +64,10 @@ describe('bad input is a finding at an exact place, never a crash', () => {
   });
 
   it('reports every bad file, and still the schema error of the readable one', () => {
-    expect(lines).toEqual([
+    // Every policy ran over the tree; the other gates' findings about what this tiny tree lacks
+    // (runbooks, environments …) are theirs to test.
+    const planted = lines.filter((l) => /^ssot\/[a-i]-/.test(l));
+    expect(planted).toEqual([
       'ssot/a-syntax.yaml:2:11 error YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ] [files/yaml-wellformed]',
       'ssot/b-duplicate.yaml:3:1 error duplicate key `port`; it is first defined at line 1 — remove or rename one of them [files/yaml-wellformed]',
       'ssot/c-bomb.yaml:2:8 error aliases expand past 100 nodes (a "billion laughs" alias bomb); the file is not read — flatten the repeated content [files/yaml-wellformed]',
