@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../gates/cli.ts';
+import { main, type CliIO } from '../gates/main.ts';
 import type { PolicyFinding } from '../gates/core/finding.ts';
 import { definePolicy } from '../gates/core/policy.ts';
 import { FakeGitHub } from './github-fake.ts';

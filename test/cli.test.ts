@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../gates/cli.ts';
+import { main, type CliIO } from '../gates/main.ts';
 import { definePolicy } from '../gates/core/policy.ts';
 import { policies } from '../policies/index.ts';
 import { makeTree, removeTree } from './helpers/tree.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../gates/cli.ts';
+import { main } from '../gates/main.ts';
 import type { Policy } from '../gates/core/policy.ts';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import mail from '../policies/mail/index.ts';

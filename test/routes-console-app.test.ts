@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../gates/cli.ts';
+import { main } from '../gates/main.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '__fixtures__');
 const temps: string[] = [];
