@@ -16,10 +16,9 @@ export default definePolicy({
     const out: PolicyFinding[] = [];
     const base = ctx.options.base;
     const head = migrationFiles(ctx);
-    if (base === undefined) return out;
+    if (base === undefined || head.length === 0) return out;
     if (!commitExists(ctx.root, base)) {
-      const file = head[0]?.file ?? MIGRATIONS_DIR;
-      out.push({ file, line: 1, message: `--base ${base} is not a commit of this repository, so migration history cannot be checked; fetch the base branch (e.g. \`git fetch origin main\`) or pass an existing ref`, key: 'base' });
+      out.push({ file: head[0]?.file ?? MIGRATIONS_DIR, line: 1, message: `--base ${base} is not a commit of this repository, so migration history cannot be checked; fetch the base branch (e.g. \`git fetch origin main\`) or pass an existing ref`, key: 'base' });
       return out;
     }
     const baseFiles = filesAt(ctx.root, base, MIGRATIONS_DIR).filter((f) => MIGRATION_NAME.test(f.slice(MIGRATIONS_DIR.length + 1)));

@@ -1,6 +1,7 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { MIGRATIONS_DIR } from '../../gates/db/migrations.ts';
+import type { SqlParse } from '../../gates/core/sql.ts';
+import { MIGRATIONS_DIR, parsedMigrations } from '../../gates/db/migrations.ts';
 import { replay, type ReplayResult } from '../../gates/db/replay.ts';
 
 /** Which SSOT list each seeded table mirrors, by which key, with which columns. */
@@ -21,6 +22,7 @@ export default definePolicy({
     if (present.length === 0) return out;
     const r = await replay(ctx);
     if (!r || r.failure) return out;
+    const parsed = await parsedMigrations(ctx);
     for (const s of present) {
       const entries = (ctx.data(s.ssot) as Record<string, unknown> | undefined)?.[s.list];
       if (!Array.isArray(entries)) continue;
@@ -47,15 +49,29 @@ export default definePolicy({
         }
       });
       for (const id of [...byKey.keys()].sort()) {
-        if (!listed.has(id)) out.push(extraRow(r, s.table, s.ssot, id));
+        if (!listed.has(id)) out.push(extraRow(r, parsed, s.table, s.ssot, id));
       }
     }
     return out;
   },
 });
 
-function extraRow(r: ReplayResult, table: string, ssot: string, id: string): PolicyFinding {
-  const origin = r.origins.get(table);
+/** The first INSERT into `table` among the migrations, else the statement that created it. */
+function seedOrigin(r: ReplayResult, parsed: Map<string, SqlParse>, table: string): { file: string; offset: number } | undefined {
+  const [schema, name] = table.split('.');
+  for (const [file, p] of parsed) {
+    if (!p.ok) continue;
+    const ins = p.statements.find((st) => {
+      const rel = (st.node.relation ?? {}) as { schemaname?: string; relname?: string };
+      return st.kind === 'InsertStmt' && rel.relname === name && rel.schemaname === schema;
+    });
+    if (ins) return { file, offset: ins.offset };
+  }
+  return r.origins.get(table);
+}
+
+function extraRow(r: ReplayResult, parsed: Map<string, SqlParse>, table: string, ssot: string, id: string): PolicyFinding {
+  const origin = seedOrigin(r, parsed, table);
   return {
     file: origin?.file ?? ssot,
     ...(origin ? { offset: origin.offset } : { line: 1 }),
