@@ -105,15 +105,17 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
         break;
       }
       result.applied.push(input.file);
-      const created = await db.query<NewObject>(NEW_OBJECTS, [last]);
+      const created = await db.query<NewObject>(NEW_OBJECTS.replaceAll('$1', String(last)));
       for (const o of created) {
+        if (o.cat === 'count') {
+          result.objectCounts.push({ file: input.file, count: Number(o.oid) });
+          continue;
+        }
         const origin = { file: input.file, offset: creationOffset(input.statements, o) };
         byOid.set(`${o.cat}:${o.oid}`, origin);
         if (o.cat === 'rel' && 'rpvmf'.includes(o.kind)) result.origins.set(`${o.schema}.${o.name}`, origin);
         if (Number(o.oid) > last) last = Number(o.oid);
       }
-      const [count] = await db.query<{ n: string }>(COUNT_OBJECTS);
-      result.objectCounts.push({ file: input.file, count: Number(count?.n ?? 0) });
     }
     if (!result.failure) {
       result.lints = await catalogLints(db, byOid);
@@ -130,6 +132,15 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
 }
 
 async function applyFile(db: Db, input: ReplayInput, timeoutMs: number): Promise<ReplayFailure | undefined> {
+  // Fast path: the whole file in one round trip. Only when it fails is it replayed statement by
+  // statement, to find the failing statement and Postgres's position inside it.
+  const batch = ['begin', ...input.statements.map((s) => s.text), 'commit'].join(';\n');
+  try {
+    await db.exec(batch);
+    return undefined;
+  } catch {
+    await db.exec('rollback').catch(() => undefined);
+  }
   await db.exec('begin');
   for (const s of input.statements) {
     try {
@@ -154,7 +165,8 @@ async function applyFile(db: Db, input: ReplayInput, timeoutMs: number): Promise
 }
 
 interface NewObject {
-  cat: 'rel' | 'proc' | 'con';
+  /** `count` is one extra row: tables plus sequences after the file, in `oid`. */
+  cat: 'rel' | 'proc' | 'con' | 'count';
   oid: string;
   kind: string;
   schema: string;
@@ -186,13 +198,15 @@ select 'proc', p.oid::int8::text, p.prokind::text, n.nspname, p.proname, null
 union all
 select 'con', co.oid::int8::text, co.contype::text, n.nspname, co.conname, t.relname
   from pg_constraint co join pg_namespace n on n.oid = co.connamespace left join pg_class t on t.oid = co.conrelid
- where co.oid::int8 > $1::int8`;
-
-const COUNT_OBJECTS = `select count(*)::text as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
+ where co.oid::int8 > $1::int8
+union all
+select 'count', count(*)::text, null, null, null, null
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
  where c.relkind in ('r', 'p', 'S') and n.nspname not in ${SYSTEM_SCHEMAS}`;
 
 /** Byte offset of the statement of `stmts` that created the object; the file's first statement when none names it. */
 export function creationOffset(stmts: readonly SqlStatement[], o: Pick<NewObject, 'cat' | 'kind' | 'schema' | 'name' | 'parent'>): number {
+  if (o.cat === 'count') return 0;
   const sameRel = (rv: unknown, name: string): boolean => {
     const r = (rv ?? {}) as { schemaname?: string; relname?: string };
     return r.relname === name && (r.schemaname === undefined || r.schemaname === o.schema);
