@@ -12,6 +12,8 @@ export interface Db {
   /** Runs one statement through the simple-query protocol. */
   exec(sql: string): Promise<void>;
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs several statements in one round trip; returns the rows of the last one. */
+  batch<T>(sql: string): Promise<T[]>;
   /** Closes the connection and drops the throwaway database; safe to call twice. */
   close(): Promise<void>;
 }
@@ -91,6 +93,11 @@ export async function openPostgres(url: string, statementTimeoutMs: number): Pro
     async query<T>(sql: string, params?: unknown[]) {
       return (await c.query(sql, params)).rows as T[];
     },
+    async batch<T>(sql: string) {
+      const r: unknown = await c.query(sql);
+      const last = Array.isArray(r) ? r.at(-1) : r;
+      return ((last as { rows?: T[] } | undefined)?.rows ?? []) as T[];
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -126,6 +133,9 @@ export async function openPglite(): Promise<Db> {
     },
     async query<T>(sql: string, params?: unknown[]) {
       return (await db.query<T>(sql, params)).rows;
+    },
+    async batch<T>(sql: string) {
+      return ((await db.exec(sql)).at(-1)?.rows ?? []) as T[];
     },
     async close() {
       if (closed) return;

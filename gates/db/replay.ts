@@ -99,13 +99,13 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
     const byOid = new Map<string, Origin>();
     let last = await maxOid(db);
     for (const input of inputs) {
-      const failure = await applyFile(db, input, timeout);
-      if (failure) {
-        result.failure = failure;
+      const applied = await applyFile(db, input, timeout, NEW_OBJECTS.replaceAll('$1', String(last)));
+      if (!Array.isArray(applied)) {
+        result.failure = applied;
         break;
       }
       result.applied.push(input.file);
-      const created = await db.query<NewObject>(NEW_OBJECTS.replaceAll('$1', String(last)));
+      const created = applied;
       for (const o of created) {
         if (o.cat === 'count') {
           result.objectCounts.push({ file: input.file, count: Number(o.oid) });
@@ -131,13 +131,13 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
   }
 }
 
-async function applyFile(db: Db, input: ReplayInput, timeoutMs: number): Promise<ReplayFailure | undefined> {
-  // Fast path: the whole file in one round trip. Only when it fails is it replayed statement by
-  // statement, to find the failing statement and Postgres's position inside it.
-  const batch = ['begin', ...input.statements.map((s) => s.text), 'commit'].join(';\n');
+/** Applies a file as one transaction and returns what `after` (a catalog query) reads, or the failure. */
+async function applyFile(db: Db, input: ReplayInput, timeoutMs: number, after: string): Promise<NewObject[] | ReplayFailure> {
+  // Fast path: the whole file and the catalog query in one round trip. Only when it fails is it
+  // replayed statement by statement, to find the failing statement and Postgres's position in it.
+  const batch = ['begin', ...input.statements.map((s) => s.text), 'commit', after].join(';\n');
   try {
-    await db.exec(batch);
-    return undefined;
+    return await db.batch<NewObject>(batch);
   } catch {
     await db.exec('rollback').catch(() => undefined);
   }
@@ -161,7 +161,8 @@ async function applyFile(db: Db, input: ReplayInput, timeoutMs: number): Promise
     await db.exec('rollback').catch(() => undefined);
     return { file: input.file, offset: input.statements.at(-1)?.offset ?? 0, message: `at commit: ${err.message}`, code: err.code, timedOut: false };
   }
-  return undefined;
+  // Unreachable in practice: the batch failed but the statements passed one by one.
+  return db.query<NewObject>(after);
 }
 
 interface NewObject {
@@ -190,15 +191,15 @@ const NEW_OBJECTS = `
 select 'rel' as cat, c.oid::int8::text as oid, c.relkind::text as kind, n.nspname as schema, c.relname as name, t.relname as parent
   from pg_class c join pg_namespace n on n.oid = c.relnamespace
   left join pg_index i on i.indexrelid = c.oid left join pg_class t on t.oid = i.indrelid
- where c.oid::int8 > $1::int8 and n.nspname not in ${SYSTEM_SCHEMAS}
+ where c.oid > $1::oid and n.nspname not in ${SYSTEM_SCHEMAS}
 union all
 select 'proc', p.oid::int8::text, p.prokind::text, n.nspname, p.proname, null
   from pg_proc p join pg_namespace n on n.oid = p.pronamespace
- where p.oid::int8 > $1::int8
+ where p.oid > $1::oid
 union all
 select 'con', co.oid::int8::text, co.contype::text, n.nspname, co.conname, t.relname
   from pg_constraint co join pg_namespace n on n.oid = co.connamespace left join pg_class t on t.oid = co.conrelid
- where co.oid::int8 > $1::int8
+ where co.oid > $1::oid
 union all
 select 'count', count(*)::text, null, null, null, null
   from pg_class c join pg_namespace n on n.oid = c.relnamespace
