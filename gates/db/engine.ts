@@ -47,7 +47,7 @@ export function baselineSql(): string {
 
 /** Opens a fresh database with the baseline applied: Postgres when `databaseUrl` is set, else PGlite. */
 export async function openDatabase(databaseUrl: string | undefined, statementTimeoutMs: number): Promise<Db> {
-  return databaseUrl ? openPostgres(databaseUrl, statementTimeoutMs) : openPglite();
+  return databaseUrl ? openPostgres(databaseUrl, statementTimeoutMs) : openPglite(statementTimeoutMs);
 }
 
 /** A throwaway database `gates_replay_<random>` on the server of `url`, dropped on close. */
@@ -107,40 +107,70 @@ export async function openPostgres(url: string, statementTimeoutMs: number): Pro
 }
 
 /**
- * PGlite from a cached, initialised data directory (the baseline already applied): a cold
- * `initdb` costs seconds, loading the dump far less. The cache is written atomically.
+ * PGlite in a worker thread, from a cached, initialised data directory (the baseline already
+ * applied): a cold `initdb` costs seconds, loading the dump far less. The cache is written
+ * atomically. PGlite cannot cancel a statement, so a call that outlives `statementTimeoutMs`
+ * terminates the worker and fails with SQLSTATE 57014; the database is gone after that.
  */
-export async function openPglite(): Promise<Db> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const cacheFile = await pgliteCacheFile();
-  let db: InstanceType<typeof PGlite>;
-  if (fs.existsSync(cacheFile)) {
-    db = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(cacheFile)]) });
-  } else {
-    db = await PGlite.create();
-    await db.exec(baselineSql());
-    const dump = await db.dumpDataDir('none');
-    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
-    fs.renameSync(tmp, cacheFile);
+export async function openPglite(statementTimeoutMs = 60_000): Promise<Db> {
+  const { Worker } = await import('node:worker_threads');
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url));
+  let next = 0;
+  let dead: DbError | undefined;
+  const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: unknown) => void }>();
+  const failAll = (e: DbError): void => {
+    dead = e;
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  worker.on('message', (m: { id: number; rows?: unknown[]; error?: DbError }) => {
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error) p?.reject(m.error);
+    else p?.resolve(m.rows ?? []);
+  });
+  worker.on('error', (e) => failAll({ message: `PGlite worker failed: ${e.message}`, code: undefined, position: undefined }));
+  const call = (msg: Record<string, unknown>, timeoutMs?: number): Promise<unknown[]> => {
+    if (dead) return Promise.reject(dead);
+    const id = next++;
+    return new Promise<unknown[]>((resolve, reject) => {
+      const timer = timeoutMs
+        ? setTimeout(() => {
+            failAll({ message: 'canceling statement due to statement timeout', code: '57014', position: undefined });
+            void worker.terminate();
+          }, timeoutMs)
+        : undefined;
+      const done = <A>(f: (a: A) => void) => (a: A) => {
+        if (timer) clearTimeout(timer);
+        f(a);
+      };
+      pending.set(id, { resolve: done(resolve), reject: done(reject) });
+      worker.postMessage({ id, ...msg });
+    });
+  };
+  try {
+    await call({ op: 'open', cacheFile: await pgliteCacheFile(), baseline: baselineSql() });
+  } catch (e) {
+    await worker.terminate();
+    throw new Error(`PGlite did not start: ${toDbError(e).message}`);
   }
   let closed = false;
   return {
     engine: 'pglite',
     async exec(sql) {
-      await db.exec(sql);
+      await call({ op: 'exec', sql }, statementTimeoutMs);
     },
     async query<T>(sql: string, params?: unknown[]) {
-      return (await db.query<T>(sql, params)).rows;
+      return (await call({ op: 'query', sql, params }, statementTimeoutMs)) as T[];
     },
     async batch<T>(sql: string) {
-      return ((await db.exec(sql)).at(-1)?.rows ?? []) as T[];
+      return (await call({ op: 'exec', sql }, statementTimeoutMs)) as T[];
     },
     async close() {
       if (closed) return;
       closed = true;
-      await db.close();
+      if (!dead) await call({ op: 'close' }).catch(() => undefined);
+      await worker.terminate();
     },
   };
 }

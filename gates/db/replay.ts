@@ -135,11 +135,14 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
 async function applyFile(db: Db, input: ReplayInput, timeoutMs: number, after: string): Promise<NewObject[] | ReplayFailure> {
   // Fast path: the whole file and the catalog query in one round trip. Only when it fails is it
   // replayed statement by statement, to find the failing statement and Postgres's position in it.
-  const batch = ['begin', ...input.statements.map((s) => s.text), 'commit', after].join(';\n');
-  try {
-    return await db.batch<NewObject>(batch);
-  } catch {
-    await db.exec('rollback').catch(() => undefined);
+  // PGlite goes statement by statement: a hang there kills the database, so the batch could not be retried.
+  if (db.engine === 'postgres') {
+    const batch = ['begin', ...input.statements.map((s) => s.text), 'commit', after].join(';\n');
+    try {
+      return await db.batch<NewObject>(batch);
+    } catch {
+      await db.exec('rollback').catch(() => undefined);
+    }
   }
   await db.exec('begin');
   for (const s of input.statements) {
@@ -161,7 +164,6 @@ async function applyFile(db: Db, input: ReplayInput, timeoutMs: number, after: s
     await db.exec('rollback').catch(() => undefined);
     return { file: input.file, offset: input.statements.at(-1)?.offset ?? 0, message: `at commit: ${err.message}`, code: err.code, timedOut: false };
   }
-  // Unreachable in practice: the batch failed but the statements passed one by one.
   return db.query<NewObject>(after);
 }
 
