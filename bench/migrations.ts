@@ -63,6 +63,8 @@ try {
   const squawk = path.join(ENGINE_DIR, 'node_modules', '.bin', 'squawk');
   const cli = path.join(ENGINE_DIR, 'gates', 'cli.ts');
   const sqlFiles = Object.keys(files);
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-empty-'));
+  const floorMs: number[] = [];
   const gatesMs: number[] = [];
   const squawkMs: number[] = [];
   for (let r = 0; r < RUNS; r++) {
@@ -70,10 +72,13 @@ try {
     const s = timeProcess(squawk, sqlFiles, root);
     if (r === 0) console.log(`exit codes: gates ${g.status}, squawk ${s.status}`);
     gatesMs.push(g.ms);
+    floorMs.push(timeProcess(tsx, [cli, 'check', '--root', empty, '--only', 'migrations/lint'], empty).ms);
     squawkMs.push(s.ms);
   }
   const g = median(gatesMs);
   const s = median(squawkMs);
+  fs.rmSync(empty, { recursive: true, force: true });
+  console.log(`gates start-up floor (same command on a tree with no migration): ${median(floorMs).toFixed(0)} ms`);
   console.log(`static lint, whole process, median of ${RUNS}: gates ${g.toFixed(0)} ms, squawk ${s.toFixed(0)} ms, ratio ${(g / s).toFixed(2)}x (target <= 1.5x)`);
 
   await loadSqlParser();

@@ -1,4 +1,3 @@
-import { createTwoFilesPatch, diffLines } from 'diff';
 import { git } from '../core/git.ts';
 
 /** True when `ref` names a commit in the repository at `root`. */
@@ -21,9 +20,10 @@ export interface TextChange {
   summary: string;
 }
 
-/** How `after` differs from `before` (undefined when equal). */
-export function describeChange(file: string, before: string, after: string): TextChange | undefined {
+/** How `after` differs from `before` (undefined when equal). The diff library loads on first use. */
+export async function describeChange(file: string, before: string, after: string): Promise<TextChange | undefined> {
   if (before === after) return undefined;
+  const { createTwoFilesPatch, diffLines } = await import('diff');
   const patch = createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, 'base', 'head', { context: 1 });
   let line = 1;
   let removed: string | undefined;

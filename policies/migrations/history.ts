@@ -12,7 +12,7 @@ export default definePolicy({
   title: 'Migrations on the base are not edited, deleted or renamed; new ones come last',
   severity: 'error',
   appliesTo: [`${MIGRATIONS_DIR}/**`],
-  check(ctx) {
+  async check(ctx) {
     const out: PolicyFinding[] = [];
     const base = ctx.options.base;
     const head = migrationFiles(ctx);
@@ -40,7 +40,7 @@ export default definePolicy({
       }
       const after = ctx.text(f);
       if (after === undefined) continue;
-      const change = describeChange(f, before, after);
+      const change = await describeChange(f, before, after);
       if (change) {
         out.push({
           file: f,
