@@ -22,6 +22,8 @@ export interface ReplayFailure extends Origin {
   message: string;
   code: string | undefined;
   timedOut: boolean;
+  /** The database could not be opened: no migration ran. */
+  setup?: boolean;
 }
 
 export interface CatalogLint extends Origin {
@@ -84,18 +86,19 @@ export function replay(ctx: RepoContext): Promise<ReplayResult | undefined> {
 /** Applies each file as one transaction, statement by statement, on a fresh database, then reads the catalog. */
 export async function replayMigrations(inputs: readonly ReplayInput[], opts: ReplayOptions = {}): Promise<ReplayResult> {
   const timeout = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
-  const db = await openDatabase(opts.databaseUrl, timeout);
+  let db: Db;
   try {
-    const result: ReplayResult = {
-      engine: db.engine,
-      applied: [],
-      failure: undefined,
-      lints: [],
-      objectCounts: [],
-      columns: new Map(),
-      origins: new Map(),
-      rows: new Map(),
+    db = await openDatabase(opts.databaseUrl, timeout);
+  } catch (e) {
+    const err = toDbError(e);
+    const where = opts.databaseUrl ? 'the Postgres of DATABASE_URL' : 'the embedded PGlite';
+    return {
+      ...emptyResult(opts.databaseUrl ? 'postgres' : 'pglite'),
+      failure: { file: inputs[0]?.file ?? '', offset: 0, message: `could not open a replay database on ${where}: ${err.message}`, code: err.code, timedOut: false, setup: true },
     };
+  }
+  try {
+    const result = emptyResult(db.engine);
     const byOid = new Map<string, Origin>();
     let last = await maxOid(db);
     for (const input of inputs) {
@@ -132,6 +135,10 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
 }
 
 /** Applies a file as one transaction and returns what `after` (a catalog query) reads, or the failure. */
+function emptyResult(engine: Db['engine']): ReplayResult {
+  return { engine, applied: [], failure: undefined, lints: [], objectCounts: [], columns: new Map(), origins: new Map(), rows: new Map() };
+}
+
 async function applyFile(db: Db, input: ReplayInput, timeoutMs: number, after: string): Promise<NewObject[] | ReplayFailure> {
   // Fast path: the whole file and the catalog query in one round trip. Only when it fails is it
   // replayed statement by statement, to find the failing statement and Postgres's position in it.

@@ -13,6 +13,7 @@ export default definePolicy({
     const r = await replay(ctx);
     const f = r?.failure;
     if (!r || !f) return [];
+    if (f.setup) return [{ file: f.file, line: 1, message: `${f.message} — set DATABASE_URL to a reachable server (or unset it for PGlite)`, key: 'replay:setup' }];
     const finding: PolicyFinding = {
       file: f.file,
       offset: f.offset,
