@@ -26,7 +26,7 @@ describe('policy registry', () => {
     const modules = fs
       .readdirSync(path.join(root, 'policies'), { recursive: true, encoding: 'utf8' })
       .map((f) => f.split(path.sep).join('/'))
-      .filter((f) => f.endsWith('.ts') && !f.includes('__fixtures__') && !f.includes('_lib/') && !f.endsWith('index.ts'))
+      .filter((f) => f.endsWith('.ts') && !f.includes('__fixtures__') && !f.includes('_lib/') && path.posix.basename(f) !== 'index.ts')
       .map((f) => f.replace(/\.ts$/, ''))
       .sort();
     expect(policies.map((p) => p.id).sort()).toEqual(modules);

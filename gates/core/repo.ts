@@ -4,11 +4,12 @@ import picomatch from 'picomatch';
 import { cmp } from './finding.ts';
 import { gitFiles, isWorkTree, showFile } from './git.ts';
 import { isInside, toPosix } from './paths.ts';
-import { LineIndex } from './text.ts';
-import { parseYaml, type YamlFile } from './yaml.ts';
+import { PARALLEL_THRESHOLD, prefetchParallel } from './prefetch.ts';
+import { readText, type FileText } from './read.ts';
+import { parseYaml, YamlFile } from './yaml.ts';
 
-/** Files larger than this are not read; the file is reported instead. */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+export { MAX_FILE_BYTES, type FileText } from './read.ts';
+
 
 /** Paths no policy sees: dependencies, VCS data, and the policy fixtures (tiny repos of their own). */
 export const DEFAULT_IGNORES = ['node_modules/**', '**/node_modules/**', '.git/**', '**/__fixtures__/**'];
@@ -26,18 +27,9 @@ export interface GateOptions {
   appDir?: string;
   /** Postgres connection string; undefined means the embedded PGlite. */
   databaseUrl?: string;
+  /** Read and parse large sets of YAML files on every core (default true). */
+  parallel?: boolean;
 }
-
-export type FileText =
-  | { ok: true; text: string; lines: LineIndex }
-  | {
-      ok: false;
-      code: 'MISSING' | 'TOO_LARGE' | 'BINARY' | 'NOT_UTF8' | 'ESCAPES_ROOT' | 'UNREADABLE';
-      message: string;
-      /** Where the fault is, when it has a place (1-based). */
-      line?: number;
-      column?: number;
-    };
 
 /** What a policy sees of the repository. Everything is read lazily and cached. */
 export interface RepoContext {
@@ -132,6 +124,32 @@ export class Repo implements RepoContext {
     return this.yamls.get(file);
   }
 
+  /**
+   * Reads and parses many YAML files ahead of the policies, on every core, when there are enough
+   * of them for that to pay; otherwise does nothing (they are read lazily as usual).
+   */
+  async prefetchYaml(files: readonly string[]): Promise<void> {
+    const todo = files.filter((f) => !this.texts.has(f));
+    if (todo.length < PARALLEL_THRESHOLD || this.options.parallel === false) return;
+    await prefetchParallel(
+      this.root,
+      todo,
+      (f) => void this.yaml(f),
+      (p) => {
+        if (this.texts.has(p.file)) return;
+        if (!p.read.ok) {
+          this.texts.set(p.file, p.read);
+          this.yamls.set(p.file, undefined);
+          return;
+        }
+        const text = p.read.text;
+        const yaml = p.yaml ? YamlFile.restore(p.yaml, p.file, text) : parseYaml(p.file, text);
+        this.texts.set(p.file, { ok: true, text, lines: yaml.lines });
+        this.yamls.set(p.file, yaml);
+      },
+    );
+  }
+
   data(file: string): unknown {
     return this.yaml(file)?.values[0];
   }
@@ -144,73 +162,6 @@ export class Repo implements RepoContext {
     if (!this.memos.has(key)) this.memos.set(key, compute());
     return this.memos.get(key) as T;
   }
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function readText(root: string, file: string): FileText {
-  const abs = path.resolve(root, file);
-  if (!isInside(root, abs)) return { ok: false, code: 'ESCAPES_ROOT', message: `${file} is outside the repository root` };
-  let buf: Buffer;
-  try {
-    const st = fs.statSync(abs);
-    if (!st.isFile()) return { ok: false, code: 'MISSING', message: `${file} is not a file` };
-    if (st.size > MAX_FILE_BYTES) {
-      return {
-        ok: false,
-        code: 'TOO_LARGE',
-        message: `file is ${(st.size / 1024 / 1024).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1024 / 1024} MiB cap; it is not read — split it or move the data out of the repository`,
-      };
-    }
-    buf = fs.readFileSync(abs);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT'
-      ? { ok: false, code: 'MISSING', message: `${file} does not exist` }
-      : { ok: false, code: 'UNREADABLE', message: `${file} cannot be read (${code ?? 'error'})` };
-  }
-  const nul = buf.subarray(0, 8000).indexOf(0);
-  if (nul !== -1) {
-    return { ok: false, code: 'BINARY', message: `file is binary (a NUL byte at offset ${nul}); a text file is expected`, ...bytePlace(buf, nul) };
-  }
-  let text: string;
-  try {
-    text = utf8.decode(buf);
-  } catch {
-    const bad = firstBadUtf8(buf);
-    return {
-      ok: false,
-      code: 'NOT_UTF8',
-      message: `file is not valid UTF-8 (byte 0x${(buf[bad] ?? 0).toString(16).padStart(2, '0')} at offset ${bad}); save it as UTF-8`,
-      ...bytePlace(buf, bad),
-    };
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { ok: true, text, lines: new LineIndex(text) };
-}
-
-/** 1-based line and character column of a byte offset into raw, possibly undecodable, bytes. */
-function bytePlace(buf: Buffer, offset: number): { line: number; column: number } {
-  const lineStart = offset === 0 ? 0 : buf.lastIndexOf(10, offset - 1) + 1;
-  let line = 1;
-  for (let i = 0; i < lineStart; i++) if (buf[i] === 10) line++;
-  return { line, column: [...buf.subarray(lineStart, offset).toString('utf8')].length + 1 };
-}
-
-/** Byte offset of the first malformed UTF-8 sequence. */
-export function firstBadUtf8(buf: Uint8Array): number {
-  let i = 0;
-  while (i < buf.length) {
-    const b = buf[i] as number;
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-    if (need < 0) return i;
-    for (let k = 1; k <= need; k++) {
-      const c = buf[i + k];
-      if (c === undefined || c < 0x80 || c > 0xbf) return i;
-    }
-    i += need + 1;
-  }
-  return buf.length;
 }
 
 function walk(root: string): string[] {
@@ -228,7 +179,7 @@ function walk(root: string): string[] {
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (e.name !== 'node_modules' && e.name !== '.git') stack.push(p);
-      } else if (e.isFile()) out.push(p);
+      } else if (e.isFile() || e.isSymbolicLink()) out.push(p);
     }
   }
   return out;

@@ -38,6 +38,14 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
   const findings: Finding[] = [];
   let internalErrors = 0;
   const changed = req.changedFiles;
+  const applies = (policy: Policy): boolean => {
+    if (!changed) return true;
+    const match = picomatch([...policy.appliesTo], { dot: true });
+    return changed.some((f) => match(f));
+  };
+  const active = new Set(req.policies.filter(applies));
+  const reads = [...active].flatMap((p) => p.reads ?? []);
+  if (reads.length > 0) await repo.prefetchYaml(repo.glob(reads));
   for (const policy of req.policies) {
     const run: PolicyRun = {
       id: policy.id,
@@ -49,8 +57,7 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
       findings: 0,
     };
     runs.push(run);
-    const applies = picomatch([...policy.appliesTo], { dot: true });
-    if (changed && !changed.some((f) => applies(f))) {
+    if (!active.has(policy)) {
       run.status = 'skipped';
       continue;
     }
@@ -112,6 +119,7 @@ export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFind
       const loc = locatePointer(y, pf.pointer, { doc: pf.doc, at: pf.at });
       range = loc.range;
       if (loc.anchor) message += ` (reached through alias *${loc.anchor.name}; the anchor &${loc.anchor.name} is at line ${loc.anchor.line})`;
+      if (y.docCount > 1) message += ` (document ${(pf.doc ?? 0) + 1} of ${y.docCount})`;
     } else range = point(1, 1);
   } else if (pf.offset !== undefined) {
     const t = repo.read(pf.file);

@@ -24,25 +24,81 @@ export interface YamlProblem {
   doc: number;
 }
 
-export interface YamlFile {
-  path: string;
-  text: string;
-  lines: LineIndex;
-  docs: Document.Parsed[];
+export interface YamlParts {
+  lineStarts: number[];
   problems: YamlProblem[];
-  /** The documents as plain data; undefined where the document is broken. */
   values: unknown[];
+  docCount: number;
 }
+
+/**
+ * A parsed YAML file. Problems and plain values are kept for the whole run; the documents (the
+ * AST that locates findings) are rebuilt on demand and only the most recently used are kept, so a
+ * run over tens of thousands of files does not hold every AST in memory.
+ */
+export class YamlFile {
+  readonly problems: YamlProblem[] = [];
+  /** The documents as plain data; undefined where the document is broken. */
+  readonly values: unknown[] = [];
+  docCount = 0;
+  private cached: Document.Parsed[] | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly lines: LineIndex,
+  ) {}
+
+  /** Rebuilds a file parsed elsewhere (a worker thread) from its plain parts; the AST is re-parsed on demand. */
+  static restore(parts: YamlParts, path: string, text: string): YamlFile {
+    const file = new YamlFile(path, text, new LineIndex(text, parts.lineStarts));
+    file.problems.push(...parts.problems);
+    file.values.push(...parts.values);
+    file.docCount = parts.docCount;
+    return file;
+  }
+
+  /** The plain, cloneable parts of the file. */
+  parts(): YamlParts {
+    return { lineStarts: this.lines.lineStarts, problems: this.problems, values: this.values, docCount: this.docCount };
+  }
+
+  get docs(): Document.Parsed[] {
+    if (!this.cached) this.keep(parseDocs(this.text).docs);
+    return this.cached as Document.Parsed[];
+  }
+
+  /** Holds `docs` and evicts the least recently parsed files' documents beyond the cap. */
+  keep(docs: Document.Parsed[]): void {
+    this.cached = docs;
+    recent.delete(this);
+    recent.add(this);
+    if (recent.size > KEPT_DOCUMENTS) {
+      const oldest = recent.values().next().value as YamlFile;
+      recent.delete(oldest);
+      oldest.cached = undefined;
+    }
+  }
+}
+
+/** How many files keep their parsed documents between uses. */
+const KEPT_DOCUMENTS = 256;
+const recent = new Set<YamlFile>();
 
 /** Aliases a file may expand before it is taken for a resource-exhaustion attack. */
 export const MAX_ALIAS_COUNT = 100;
 
-export function parseYaml(path: string, text: string): YamlFile {
+function parseDocs(text: string): { docs: Document.Parsed[]; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
-  const docs = Array.isArray(parsed) ? parsed : [];
-  const lines = new LineIndex(text, lineCounter.lineStarts);
-  const file: YamlFile = { path, text, lines, docs, problems: [], values: [] };
+  return { docs: Array.isArray(parsed) ? parsed : [], lineCounter };
+}
+
+export function parseYaml(path: string, text: string): YamlFile {
+  const { docs, lineCounter } = parseDocs(text);
+  const file = new YamlFile(path, text, new LineIndex(text, lineCounter.lineStarts));
+  file.keep(docs);
+  file.docCount = docs.length;
   if (text.trim() === '' || docs.length === 0 || docs.every((d) => d.contents === null && d.errors.length === 0)) {
     if (text.replace(/#.*$/gm, '').trim() === '') {
       file.problems.push({
@@ -98,11 +154,18 @@ function errorProblem(
       };
     }
   }
-  const end = pos[1] > pos[0] ? pos[1] : pos[0] + 1;
+  let start = pos[0];
+  // An error found at the end of the input (an unclosed bracket or quote) is shown on the last
+  // line that has content, not on a line past the end of the file.
+  if (file.text.slice(start).trim() === '') {
+    const last = file.text.trimEnd().length - 1;
+    if (last >= 0) start = Math.min(start, last);
+  }
+  const end = pos[1] > start ? Math.min(pos[1], file.text.length) : start + 1;
   return {
     code,
     message: `YAML syntax error: ${first.replace(/ at line \d+, column \d+.*$/, '')}`,
-    range: file.lines.range(pos[0], Math.min(end, file.text.length)),
+    range: file.lines.range(start, Math.min(end, file.text.length)),
     doc: index,
   };
 }
@@ -203,6 +266,8 @@ export function locatePointer(
   let alias: Alias | undefined;
   let lastKeyRange: Range | undefined;
   const segments = decodePointer(pointer);
+  // The document itself has no key: a key-level finding about it sits at its start.
+  if (segments.length === 0 && opts.at === 'key') return { range: rootRange(), exact: true };
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i] as string;
     if (isAlias(node)) {

@@ -1,5 +1,6 @@
-import type { Policy } from '../../gates/core/policy.ts';
+import contracts from './contracts.ts';
+import links from './links.ts';
+import parityDrift from './parity-drift.ts';
+import runbooks from './runbooks.ts';
 
-const area: Policy[] = [];
-
-export default area;
+export default [contracts, links, parityDrift, runbooks];

@@ -11,6 +11,7 @@ export default definePolicy({
   id: 'files/yaml-wellformed',
   title: 'YAML files are readable and well-formed',
   severity: 'error',
+  reads: YAML_FILES,
   appliesTo: YAML_FILES,
   check(ctx) {
     const out: PolicyFinding[] = [];
@@ -27,7 +28,7 @@ export default definePolicy({
           file,
           ...p.range,
           doc: p.doc,
-          message: y && y.docs.length > 1 ? `${p.message} (document ${p.doc + 1})` : p.message,
+          message: y && y.docCount > 1 ? `${p.message} (document ${p.doc + 1})` : p.message,
           severity: warning ? 'warning' : 'error',
           key: `${p.code}:${p.doc}`,
         });

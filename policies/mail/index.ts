@@ -1,5 +1,4 @@
-import type { Policy } from '../../gates/core/policy.ts';
+import catcherNonprod from './catcher-nonprod.ts';
+import mailgunAgreement from './mailgun-agreement.ts';
 
-const area: Policy[] = [];
-
-export default area;
+export default [catcherNonprod, mailgunAgreement];

@@ -1,5 +1,5 @@
-import type { Policy } from '../../gates/core/policy.ts';
+import jobTimeouts from './job-timeouts.ts';
+import nonprodConcurrency from './nonprod-concurrency.ts';
+import smtpPort from './smtp-port.ts';
 
-const area: Policy[] = [];
-
-export default area;
+export default [jobTimeouts, nonprodConcurrency, smtpPort];

@@ -1,5 +1,8 @@
 import type { Policy } from '../../gates/core/policy.ts';
+import buildManifest from './build-manifest.ts';
+import navComponent from './nav-component.ts';
+import navCoverage from './nav-coverage.ts';
 
-const area: Policy[] = [];
+const area: Policy[] = [buildManifest, navComponent, navCoverage];
 
 export default area;

@@ -1,5 +1,7 @@
 import type { Policy } from '../../gates/core/policy.ts';
+import bundle from './bundle.ts';
+import tasks from './tasks.ts';
 
-const area: Policy[] = [];
+const area: Policy[] = [bundle, tasks];
 
 export default area;

@@ -1,0 +1,63 @@
+import type { PolicyFinding } from '../../gates/core/finding.ts';
+import { definePolicy } from '../../gates/core/policy.ts';
+import { ALL_ENVS, ENV_DIR, envFile, missingFile, presentEnvironments, show } from './_lib/ssot.ts';
+
+const ID = 'parity/smtp-port';
+
+/** The security each submission port speaks: 465 is implicit TLS, 587 and 2525 upgrade with STARTTLS. */
+const PORT_SECURITY: Record<number, string> = { 465: 'tls', 587: 'starttls', 2525: 'starttls' };
+
+/**
+ * Odoo.sh and DigitalOcean block outbound port 25, and Odoo's smtp_port defaults to 25: every
+ * environment sets SMTP_PORT explicitly to a submission port, with the security that port speaks.
+ */
+export default definePolicy({
+  id: ID,
+  title: 'SMTP_PORT is never 25 and matches SMTP_SECURITY, in every environment',
+  severity: 'error',
+  appliesTo: [`${ENV_DIR}/**`],
+  check(ctx) {
+    const out: PolicyFinding[] = [];
+    for (const name of ALL_ENVS) if (!ctx.exists(envFile(name))) out.push(missingFile(envFile(name), ID, `the SMTP port of ${name}`));
+    for (const env of presentEnvironments(ctx)) {
+      const port = env.mail.SMTP_PORT;
+      const security = env.mail.SMTP_SECURITY;
+      if (port === undefined) {
+        out.push({
+          file: env.file,
+          pointer: '/mail/SMTP_PORT',
+          message: `SMTP_PORT is not set in ${env.name}; Odoo defaults to port 25, which Odoo.sh and DigitalOcean block — set 587 (STARTTLS) or 465 (TLS)`,
+          key: 'port-unset',
+        });
+        continue;
+      }
+      if (port === 25 || port === '25') {
+        out.push({
+          file: env.file,
+          pointer: '/mail/SMTP_PORT',
+          message: `SMTP_PORT is 25 in ${env.name}; Odoo.sh and DigitalOcean block port 25 — use 587 (STARTTLS) or 465 (TLS)`,
+          key: 'port-25',
+        });
+        continue;
+      }
+      const wants = typeof port === 'number' ? PORT_SECURITY[port] : undefined;
+      if (!wants) continue;
+      if (security === undefined) {
+        out.push({
+          file: env.file,
+          pointer: '/mail/SMTP_SECURITY',
+          message: `SMTP_SECURITY is not set in ${env.name}; port ${port} speaks ${wants} — set SMTP_SECURITY: ${wants}`,
+          key: 'security-unset',
+        });
+      } else if (security !== wants) {
+        out.push({
+          file: env.file,
+          pointer: '/mail/SMTP_SECURITY',
+          message: `SMTP_SECURITY is ${show(security)} in ${env.name}, but port ${port} speaks ${wants}; use ${wants === 'tls' ? 'SMTP_SECURITY: tls with 465, or port 587 with starttls' : 'SMTP_SECURITY: starttls with 587 or 2525, or port 465 with tls'}`,
+          key: 'security-mismatch',
+        });
+      }
+    }
+    return out;
+  },
+});

@@ -1,0 +1,3 @@
+export default function App({ Component }: { Component: () => JSX.Element }) {
+  return <Component />;
+}

@@ -1,0 +1,55 @@
+import type { PolicyFinding } from '../../gates/core/finding.ts';
+import { definePolicy } from '../../gates/core/policy.ts';
+import { instead } from '../ssot/_lib/hint.ts';
+import { consumerIds, REGISTRY_FILE, registrySecrets, seg } from '../ssot/_lib/model.ts';
+
+/**
+ * A registered secret is read by something that exists (an integration slug, a provider id or a
+ * runner id), or it says why nothing reads it yet — never both, never neither.
+ */
+export default definePolicy({
+  id: 'secrets/consumed',
+  title: 'Every registered secret has a real consumer or is marked not yet consumed',
+  severity: 'error',
+  appliesTo: ['ssot/**'],
+  check(ctx) {
+    const registry = registrySecrets(ctx);
+    if (!registry) return [];
+    const ids = consumerIds(ctx);
+    const known = [...ids].sort();
+    const out: PolicyFinding[] = [];
+    for (const [name, entry] of registry) {
+      const base = `/secrets/${seg(name)}`;
+      const consumers = Array.isArray(entry.consumers) ? entry.consumers : [];
+      const parked = typeof entry.not_yet_consumed === 'string';
+      if (consumers.length === 0 && !parked) {
+        out.push({
+          file: REGISTRY_FILE,
+          pointer: entry.consumers === undefined ? base : `${base}/consumers`,
+          at: entry.consumers === undefined ? 'key' : 'value',
+          key: `${name}:unconsumed`,
+          message: `secret \`${name}\` has no consumers; list the integration slugs, provider ids or runner ids that read it, or say why nothing does in \`not_yet_consumed\``,
+        });
+      }
+      if (consumers.length > 0 && parked) {
+        out.push({
+          file: REGISTRY_FILE,
+          pointer: `${base}/not_yet_consumed`,
+          at: 'key',
+          key: `${name}:both`,
+          message: `secret \`${name}\` is marked \`not_yet_consumed\` but lists consumers (${consumers.join(', ')}); remove the mark or the consumers`,
+        });
+      }
+      consumers.forEach((c, i) => {
+        if (typeof c !== 'string' || ids.has(c)) return;
+        out.push({
+          file: REGISTRY_FILE,
+          pointer: `${base}/consumers/${i}`,
+          key: `${name}:consumer:${c}`,
+          message: `consumer \`${c}\` of secret \`${name}\` is not an integration slug, provider id or runner id of the SSOT${instead(c, known, 'consumers')}`,
+        });
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,1 @@
+create table ops.integrations_catalog (slug text primary key);

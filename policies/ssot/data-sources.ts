@@ -1,0 +1,40 @@
+import type { PolicyFinding } from '../../gates/core/finding.ts';
+import { definePolicy } from '../../gates/core/policy.ts';
+import { instead } from './_lib/hint.ts';
+import { opsRelations } from './_lib/migrations.ts';
+import { ssotDocs, walk } from './_lib/walk.ts';
+
+const OPS_TABLE = /^ops\.[a-z_][a-z0-9_]*$/;
+
+/**
+ * Every `ops.<table>` the SSOT names (capability data sources, ingest targets, the mail catcher
+ * table, metrics panels …) is a table or view that the migrations create. Skipped when the
+ * repository has no migrations.
+ */
+export default definePolicy({
+  id: 'ssot/data-sources',
+  title: 'ops tables named in the SSOT exist in the migrations',
+  severity: 'error',
+  appliesTo: ['ssot/**', 'migrations/**'],
+  check(ctx) {
+    const relations = opsRelations(ctx);
+    if (!relations) return [];
+    const known = [...relations.live].sort();
+    const out: PolicyFinding[] = [];
+    for (const { file, data } of ssotDocs(ctx)) {
+      walk(data, ({ pointer, value }) => {
+        if (typeof value !== 'string' || !OPS_TABLE.test(value) || relations.live.has(value)) return;
+        const droppedBy = relations.dropped.get(value);
+        out.push({
+          file,
+          pointer,
+          key: `${pointer}:${value}`,
+          message: droppedBy
+            ? `\`${value}\` is dropped by ${droppedBy}; point this at the table that replaces it or stop dropping it`
+            : `\`${value}\` is not a table or view that the migrations create${instead(value, known, 'ops tables and views')} — fix the name or add the migration that creates it`,
+        });
+      });
+    }
+    return out;
+  },
+});

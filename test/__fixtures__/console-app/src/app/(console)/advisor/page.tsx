@@ -1,0 +1,3 @@
+export default function AdvisorPage() {
+  return <h1>Advisor</h1>;
+}

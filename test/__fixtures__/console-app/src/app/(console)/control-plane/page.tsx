@@ -1,0 +1,3 @@
+export default function ControlPlanePage() {
+  return <h1>Control Plane</h1>;
+}

@@ -1,0 +1,5 @@
+'use client';
+
+export function IntegrationsClient() {
+  return <h1>Integrations</h1>;
+}

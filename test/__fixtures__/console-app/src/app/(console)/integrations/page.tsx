@@ -1,0 +1,5 @@
+import { IntegrationsClient } from './_components/integrations-client';
+
+export default function IntegrationsPage() {
+  return <IntegrationsClient />;
+}

@@ -1,0 +1,3 @@
+export default function LogsPage() {
+  return <h1>Logs</h1>;
+}

@@ -1,0 +1,3 @@
+export default function MetricsPage() {
+  return <h1>Metrics</h1>;
+}

@@ -1,0 +1,3 @@
+export default function ModulesPage() {
+  return <h1>Modules</h1>;
+}

@@ -1,0 +1,3 @@
+export default function MailCatcherPage() {
+  return <h1>Mail Catcher</h1>;
+}

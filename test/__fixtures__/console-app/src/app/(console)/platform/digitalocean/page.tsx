@@ -1,0 +1,3 @@
+export default function DigitalOceanPage() {
+  return <h1>DigitalOcean</h1>;
+}

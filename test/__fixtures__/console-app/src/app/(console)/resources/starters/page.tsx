@@ -1,0 +1,3 @@
+export default function StartersPage() {
+  return <h1>Starters</h1>;
+}

@@ -1,0 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Writes a throwaway tree of files (text or bytes) under the OS temp folder; returns its path. */
+export function makeTree(files: Record<string, string | Uint8Array>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-test-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const abs = path.join(root, rel);
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, content);
+  }
+  return root;
+}
+
+export function removeTree(root: string): void {
+  fs.rmSync(root, { recursive: true, force: true });
+}
