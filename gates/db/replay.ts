@@ -44,7 +44,7 @@ export interface ReplayResult {
   applied: string[];
   failure: ReplayFailure | undefined;
   lints: CatalogLint[];
-  /** Tables plus sequences (relkind r, p, S) outside the system schemas after each applied file. */
+  /** Tables plus sequences (relkind r, p, S) outside the system schemas after each file, counting those alive at the end. */
   objectCounts: Array<{ file: string; count: number }>;
   /** Columns of every table and view, by `schema.table`. */
   columns: Map<string, Map<string, ColumnInfo>>;
@@ -99,25 +99,39 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
   }
   try {
     const result = emptyResult(db.engine);
-    const byOid = new Map<string, Origin>();
-    let last = await maxOid(db);
+    const start = await maxOid(db);
+    const [base] = await db.query<{ n: string }>(COUNT_OBJECTS);
+    // Object ids only grow on a fresh database: what file k creates has an id above the largest
+    // id after file k-1 and at most the largest after file k. Reading that bound is an index
+    // lookup, so the catalog itself is read once, after the last file.
+    const bounds: Array<{ input: ReplayInput; upto: number }> = [];
+    let last = start;
     for (const input of inputs) {
-      const applied = await applyFile(db, input, timeout, NEW_OBJECTS.replaceAll('$1', String(last)));
+      const applied = await applyFile(db, input, timeout, MAX_OID);
       if (!Array.isArray(applied)) {
         result.failure = applied;
         break;
       }
       result.applied.push(input.file);
-      const created = applied;
-      for (const o of created) {
-        if (o.cat === 'count') {
-          result.objectCounts.push({ file: input.file, count: Number(o.oid) });
-          continue;
-        }
-        const origin = { file: input.file, offset: creationOffset(input.statements, o) };
+      last = Math.max(last, Number(applied[0]?.n ?? 0));
+      bounds.push({ input, upto: last });
+    }
+    const byOid = new Map<string, Origin>();
+    if (!result.failure) {
+      const perFile = new Map<string, number>();
+      for (const o of await db.query<NewObject>(NEW_OBJECTS.replaceAll('$1', String(start)))) {
+        const owner = bounds[lowerBound(bounds, Number(o.oid))];
+        if (!owner) continue;
+        const origin = { file: owner.input.file, offset: creationOffset(owner.input.statements, o) };
         byOid.set(`${o.cat}:${o.oid}`, origin);
         if (o.cat === 'rel' && 'rpvmf'.includes(o.kind)) result.origins.set(`${o.schema}.${o.name}`, origin);
-        if (Number(o.oid) > last) last = Number(o.oid);
+        if (o.cat === 'rel' && 'rpS'.includes(o.kind)) perFile.set(origin.file, (perFile.get(origin.file) ?? 0) + 1);
+      }
+      // Tables and sequences alive at the end, counted at the file that created them.
+      let count = Number(base?.n ?? 0);
+      for (const b of bounds) {
+        count += perFile.get(b.input.file) ?? 0;
+        result.objectCounts.push({ file: b.input.file, count });
       }
     }
     if (!result.failure) {
@@ -139,14 +153,14 @@ function emptyResult(engine: Db['engine']): ReplayResult {
   return { engine, applied: [], failure: undefined, lints: [], objectCounts: [], columns: new Map(), origins: new Map(), rows: new Map() };
 }
 
-async function applyFile(db: Db, input: ReplayInput, timeoutMs: number, after: string): Promise<NewObject[] | ReplayFailure> {
+async function applyFile(db: Db, input: ReplayInput, timeoutMs: number, after: string): Promise<Array<{ n: string }> | ReplayFailure> {
   // Fast path: the whole file and the catalog query in one round trip. Only when it fails is it
   // replayed statement by statement, to find the failing statement and Postgres's position in it.
   // PGlite goes statement by statement: a hang there kills the database, so the batch could not be retried.
   if (db.engine === 'postgres') {
     const batch = ['begin', ...input.statements.map((s) => s.text), 'commit', after].join(';\n');
     try {
-      return await db.batch<NewObject>(batch);
+      return await db.batch<{ n: string }>(batch);
     } catch {
       await db.exec('rollback').catch(() => undefined);
     }
@@ -171,12 +185,11 @@ async function applyFile(db: Db, input: ReplayInput, timeoutMs: number, after: s
     await db.exec('rollback').catch(() => undefined);
     return { file: input.file, offset: input.statements.at(-1)?.offset ?? 0, message: `at commit: ${err.message}`, code: err.code, timedOut: false };
   }
-  return db.query<NewObject>(after);
+  return db.query<{ n: string }>(after);
 }
 
 interface NewObject {
-  /** `count` is one extra row: tables plus sequences after the file, in `oid`. */
-  cat: 'rel' | 'proc' | 'con' | 'count';
+  cat: 'rel' | 'proc' | 'con';
   oid: string;
   kind: string;
   schema: string;
@@ -185,17 +198,30 @@ interface NewObject {
   parent: string | null;
 }
 
+// max(oid) is an index lookup on each catalog's oid index.
 const MAX_OID = `select greatest(
-  (select coalesce(max(oid::int8), 0) from pg_class),
-  (select coalesce(max(oid::int8), 0) from pg_proc),
-  (select coalesce(max(oid::int8), 0) from pg_constraint))::text as n`;
+  coalesce((select max(oid) from pg_class)::int8, 0),
+  coalesce((select max(oid) from pg_proc)::int8, 0),
+  coalesce((select max(oid) from pg_constraint)::int8, 0))::text as n`;
+
+/** Index of the first bound whose `upto` is at least `oid`. */
+function lowerBound(bounds: ReadonlyArray<{ upto: number }>, oid: number): number {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((bounds[mid]?.upto ?? 0) < oid) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 async function maxOid(db: Db): Promise<number> {
   const [r] = await db.query<{ n: string }>(MAX_OID);
   return Number(r?.n ?? 0);
 }
 
-// Object ids only grow on a fresh database, so "oid above the last seen" is "created by this file".
+/** Every object created after the baseline (id above `$1`). */
 const NEW_OBJECTS = `
 select 'rel' as cat, c.oid::int8::text as oid, c.relkind::text as kind, n.nspname as schema, c.relname as name, t.relname as parent
   from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -209,14 +235,13 @@ union all
 select 'con', co.oid::int8::text, co.contype::text, n.nspname, co.conname, t.relname
   from pg_constraint co join pg_namespace n on n.oid = co.connamespace left join pg_class t on t.oid = co.conrelid
  where co.oid > $1::oid
-union all
-select 'count', count(*)::text, null, null, null, null
-  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+`;
+
+const COUNT_OBJECTS = `select count(*)::text as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
  where c.relkind in ('r', 'p', 'S') and n.nspname not in ${SYSTEM_SCHEMAS}`;
 
 /** Byte offset of the statement of `stmts` that created the object; the file's first statement when none names it. */
 export function creationOffset(stmts: readonly SqlStatement[], o: Pick<NewObject, 'cat' | 'kind' | 'schema' | 'name' | 'parent'>): number {
-  if (o.cat === 'count') return 0;
   const sameRel = (rv: unknown, name: string): boolean => {
     const r = (rv ?? {}) as { schemaname?: string; relname?: string };
     return r.relname === name && (r.schemaname === undefined || r.schemaname === o.schema);
