@@ -1,0 +1,108 @@
+/**
+ * Migrations bench: on 1,000 generated migration files,
+ * 1. the static lint (file names, syntax, lint) as a whole `gates check` process, side by side with squawk;
+ * 2. the replay on a real Postgres (DATABASE_URL, default the local one);
+ * 3. PGlite start-up: cold (initdb + baseline) against the cached data directory.
+ * Run: npx tsx bench/migrations.ts [files=1000]
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ENGINE_DIR } from '../gates/core/artifacts.ts';
+import { loadSqlParser, parseSql } from '../gates/core/sql.ts';
+import { openPglite, PGLITE_CACHE_DIR } from '../gates/db/engine.ts';
+import { replayMigrations, type ReplayInput } from '../gates/db/replay.ts';
+
+const COUNT = Number(process.argv[2] ?? 1000);
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const RUNS = 5;
+
+function migration(i: number): string {
+  return `-- Generated migration ${i}.
+create table ops.bench_${i} (
+  id uuid primary key default gen_random_uuid(),
+  name text not null,
+  payload jsonb not null default '{}'::jsonb,
+  parent_id uuid references ops.bench_${Math.max(0, i - 1)} (id),
+  created_at timestamptz not null default now()
+);
+comment on table ops.bench_${i} is 'Bench table ${i}.';
+create index bench_${i}_parent_id_idx on ops.bench_${i} (parent_id);
+alter table ops.bench_${i} enable row level security;
+create policy bench_${i}_read on ops.bench_${i} for select to authenticated using (true);
+`;
+}
+
+function version(i: number): string {
+  const t = new Date(Date.UTC(2026, 2, 1) + i * 1000);
+  return t.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+function timeProcess(cmd: string, args: string[], cwd: string): { ms: number; status: number | null } {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
+  return { ms: performance.now() - t0, status: r.status };
+}
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-migrations-'));
+try {
+  fs.mkdirSync(path.join(root, 'migrations'));
+  const files: Record<string, string> = {};
+  files[`migrations/${version(0)}_bench_schema.sql`] = 'create schema ops;\n';
+  for (let i = 0; i < COUNT - 1; i++) files[`migrations/${version(i + 1)}_bench_${i}.sql`] = migration(i);
+  for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(root, f), text);
+  console.log(`${Object.keys(files).length} migration files in ${root}`);
+
+  const tsx = path.join(ENGINE_DIR, 'node_modules', '.bin', 'tsx');
+  const squawk = path.join(ENGINE_DIR, 'node_modules', '.bin', 'squawk');
+  const cli = path.join(ENGINE_DIR, 'gates', 'cli.ts');
+  const sqlFiles = Object.keys(files);
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-empty-'));
+  const floorMs: number[] = [];
+  const gatesMs: number[] = [];
+  const squawkMs: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const g = timeProcess(tsx, [cli, 'check', '--root', root, '--only', 'migrations/file-names,migrations/syntax,migrations/lint'], root);
+    const s = timeProcess(squawk, sqlFiles, root);
+    if (r === 0) console.log(`exit codes: gates ${g.status}, squawk ${s.status}`);
+    gatesMs.push(g.ms);
+    floorMs.push(timeProcess(tsx, [cli, 'check', '--root', empty, '--only', 'migrations/lint'], empty).ms);
+    squawkMs.push(s.ms);
+  }
+  const g = median(gatesMs);
+  const s = median(squawkMs);
+  fs.rmSync(empty, { recursive: true, force: true });
+  console.log(`gates start-up floor (same command on a tree with no migration): ${median(floorMs).toFixed(0)} ms`);
+  console.log(`static lint, whole process, median of ${RUNS}: gates ${g.toFixed(0)} ms, squawk ${s.toFixed(0)} ms, ratio ${(g / s).toFixed(2)}x (target <= 1.5x)`);
+
+  await loadSqlParser();
+  const inputs: ReplayInput[] = Object.entries(files).map(([file, text]) => {
+    const p = parseSql(text);
+    if (!p.ok) throw new Error(`${file}: ${p.message}`);
+    return { file, statements: p.statements };
+  });
+  let t0 = performance.now();
+  const pg = await replayMigrations(inputs, { databaseUrl: DATABASE_URL });
+  const pgMs = performance.now() - t0;
+  console.log(`replay on Postgres: ${pgMs.toFixed(0)} ms for ${pg.applied.length} files, ${pg.lints.length} catalog findings, failure: ${pg.failure?.message ?? 'none'} (target <= 5000 ms)`);
+
+  fs.rmSync(PGLITE_CACHE_DIR, { recursive: true, force: true });
+  t0 = performance.now();
+  await (await openPglite()).close();
+  const cold = performance.now() - t0;
+  t0 = performance.now();
+  await (await openPglite()).close();
+  const warm = performance.now() - t0;
+  console.log(`PGlite start with baseline: cold ${cold.toFixed(0)} ms (initdb + baseline + cache write), cached data directory ${warm.toFixed(0)} ms`);
+  t0 = performance.now();
+  const lite = await replayMigrations(inputs, {});
+  console.log(`replay on PGlite (cached start): ${(performance.now() - t0).toFixed(0)} ms for ${lite.applied.length} files, failure: ${lite.failure?.message ?? 'none'}`);
+} finally {
+  fs.rmSync(root, { recursive: true, force: true });
+}

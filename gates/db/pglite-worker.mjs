@@ -1,0 +1,36 @@
+// PGlite in a worker thread, so a statement that hangs can be stopped: PGlite ignores
+// statement_timeout, and only terminating the thread interrupts running WASM. Plain JavaScript,
+// because a worker does not inherit the TypeScript loader under every runner.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+
+let db;
+
+async function open({ cacheFile, baseline }) {
+  if (fs.existsSync(cacheFile)) {
+    db = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(cacheFile)]) });
+    return;
+  }
+  db = await PGlite.create();
+  await db.exec(baseline);
+  const dump = await db.dumpDataDir('none');
+  fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+  const tmp = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+  fs.renameSync(tmp, cacheFile);
+}
+
+parentPort.on('message', async ({ id, op, sql, params, cacheFile, baseline }) => {
+  try {
+    let rows = [];
+    if (op === 'open') await open({ cacheFile, baseline });
+    else if (op === 'exec') rows = (await db.exec(sql)).at(-1)?.rows ?? [];
+    else if (op === 'query') rows = (await db.query(sql, params)).rows;
+    else if (op === 'close') await db?.close();
+    parentPort.postMessage({ id, rows });
+  } catch (e) {
+    parentPort.postMessage({ id, error: { message: e?.message ?? String(e), code: e?.code, position: e?.position } });
+  }
+});

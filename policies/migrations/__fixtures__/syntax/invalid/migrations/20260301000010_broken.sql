@@ -1,0 +1,5 @@
+-- a table
+create table ops.t (
+  id uuid primary key,
+  note text default 'é' chek (true)
+);

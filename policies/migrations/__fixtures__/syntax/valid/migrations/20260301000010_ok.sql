@@ -1,0 +1,2 @@
+-- fine
+create table ops.t (id uuid primary key);

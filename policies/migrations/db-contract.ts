@@ -1,0 +1,45 @@
+import type { PolicyFinding } from '../../gates/core/finding.ts';
+import { definePolicy } from '../../gates/core/policy.ts';
+import { MIGRATIONS_DIR } from '../../gates/db/migrations.ts';
+import { replay } from '../../gates/db/replay.ts';
+
+export const CONTRACT_FILE = 'ssot/database/contract.yaml';
+
+interface Contract {
+  tables?: Record<string, { columns?: Record<string, unknown> } | null>;
+}
+
+const esc = (s: string): string => s.replaceAll('~', '~0').replaceAll('/', '~1');
+
+/** The tables and columns the ingest runners and the console rely on exist after the replay, with the declared types. */
+export default definePolicy({
+  id: 'migrations/db-contract',
+  title: 'The replayed schema has the tables and columns of the DB contract',
+  severity: 'error',
+  appliesTo: [`${MIGRATIONS_DIR}/*.sql`, CONTRACT_FILE],
+  async check(ctx) {
+    const out: PolicyFinding[] = [];
+    const contract = ctx.data(CONTRACT_FILE) as Contract | undefined;
+    if (!contract?.tables || typeof contract.tables !== 'object') return out;
+    const r = await replay(ctx);
+    if (!r || r.failure) return out;
+    for (const [table, spec] of Object.entries(contract.tables)) {
+      const actual = r.columns.get(table);
+      const tp = `/tables/${esc(table)}`;
+      if (!actual) {
+        out.push({ file: CONTRACT_FILE, pointer: tp, at: 'key', message: `the contract names table ${table}, but no migration creates it; create it in a migration or correct the contract`, key: `table:${table}` });
+        continue;
+      }
+      for (const [column, type] of Object.entries(spec?.columns ?? {})) {
+        const col = actual.get(column);
+        const cp = `${tp}/columns/${esc(column)}`;
+        if (!col) {
+          out.push({ file: CONTRACT_FILE, pointer: cp, at: 'key', message: `table ${table} has no column ${column} after the replay; add it in a migration or correct the contract`, key: `column:${table}.${column}` });
+        } else if (typeof type === 'string' && col.type !== type) {
+          out.push({ file: CONTRACT_FILE, pointer: cp, message: `column ${table}.${column} is ${col.type} after the replay, but the contract says ${type}; its readers expect ${type} — change the migration or the contract`, key: `type:${table}.${column}` });
+        }
+      }
+    }
+    return out;
+  },
+});
