@@ -114,6 +114,11 @@ const INVALID: ReadonlyArray<{ target: string; source: string; expected: string[
     "ssot/console/nav.yaml:5:12 error `routes[2].path` must match ^/([a-z0-9-]+(/[a-z0-9-]+)*)?$, got the string \"/control-plane/\" (URL path of the page: lowercase segments, no trailing slash.) [ssot/schema]",
     "ssot/console/nav.yaml:6:5 error missing required key `label` in `routes[3]` [ssot/schema]",
   ] },
+  { target: 'ssot/database/contract.yaml', source: 'contract.yaml', expected: [
+    "ssot/database/contract.yaml:3:3 error key `run_events` in `tables` must match ^[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*$ [ssot/schema]",
+    "ssot/database/contract.yaml:8:14 error `tables[\"ops.mail_events\"].used_by` must have at least 1 items, got a list of 0 [ssot/schema]",
+    "ssot/database/contract.yaml:11:20 error `tables[\"ops.mail_events\"].columns.received_at` must be a string, got the integer 42 [ssot/schema]",
+  ] },
   { target: 'ssot/observability.yaml', source: 'observability.yaml', expected: [
     "ssot/observability.yaml:6:5 error unknown key `url` in `metrics.grafana_dashboard_url` — allowed keys: `env`, `present` [ssot/schema]",
     "ssot/observability.yaml:8:89 error `metrics.panels[0].unit` must be one of `count`, `seconds`, `percent`, `bytes`, got the string \"nodes\" [ssot/schema]",

@@ -8,7 +8,12 @@ export function humanPath(pointer: string): string {
   const segs = decodePointer(pointer);
   if (segs.length === 0) return '(root)';
   let out = '';
-  for (const s of segs) out += /^\d+$/.test(s) ? `[${s}]` : out === '' ? s : `.${s}`;
+  for (const s of segs) {
+    if (/^\d+$/.test(s)) out += `[${s}]`;
+    // A key that is not a plain name (`ops.mail_events`, `a b`) is quoted so the path stays unambiguous.
+    else if (!/^[A-Za-z_$][\w$-]*$/.test(s)) out += `[${JSON.stringify(s)}]`;
+    else out += out === '' ? s : `.${s}`;
+  }
   return out;
 }
 
