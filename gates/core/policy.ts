@@ -14,11 +14,6 @@ export interface Policy {
   /** picomatch globs: a change to a matching file makes the policy run in `--changed` mode. */
   appliesTo: readonly string[];
   /**
-   * picomatch globs of the YAML files the policy reads in full; on large repositories the runner
-   * reads and parses them ahead, on every core.
-   */
-  reads?: readonly string[];
-  /**
    * Pure: reads the repository through `ctx`, never prints, exits or reads `process.env`.
    * Async only for database or git work.
    */

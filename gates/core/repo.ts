@@ -4,9 +4,8 @@ import picomatch from 'picomatch';
 import { cmp } from './finding.ts';
 import { gitFiles, isWorkTree, showFile } from './git.ts';
 import { isInside, toPosix } from './paths.ts';
-import { PARALLEL_THRESHOLD, prefetchParallel } from './prefetch.ts';
 import { readText, type FileText } from './read.ts';
-import { parseYaml, YamlFile } from './yaml.ts';
+import { parseYaml, type YamlFile } from './yaml.ts';
 
 export { MAX_FILE_BYTES, type FileText } from './read.ts';
 
@@ -27,8 +26,19 @@ export interface GateOptions {
   appDir?: string;
   /** Postgres connection string; undefined means the embedded PGlite. */
   databaseUrl?: string;
-  /** Read and parse large sets of YAML files on every core (default true). */
-  parallel?: boolean;
+}
+
+/**
+ * The file index: from git in a work tree (tracked and untracked, not ignored or deleted), else
+ * from a walk; never dependencies, VCS data, fixtures or the artifacts folder. Root-relative
+ * POSIX paths, sorted.
+ */
+export function listRepoFiles(root: string, artifactsDir: string): string[] {
+  const rel = toPosix(path.relative(root, artifactsDir));
+  const artifacts = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? [`${rel}/**`] : [];
+  const ignored = picomatch([...DEFAULT_IGNORES, ...artifacts], { dot: true });
+  const listed = (isWorkTree(root) ? gitFiles(root) : undefined) ?? walk(root);
+  return listed.map(toPosix).filter((f) => !ignored(f)).sort(cmp);
 }
 
 /** What a policy sees of the repository. Everything is read lazily and cached. */
@@ -71,17 +81,10 @@ export class Repo implements RepoContext {
 
   get files(): readonly string[] {
     if (!this.fileList) {
-      const ignored = picomatch([...DEFAULT_IGNORES, ...this.artifactsIgnore()], { dot: true });
-      const listed = (isWorkTree(this.root) ? gitFiles(this.root) : undefined) ?? walk(this.root);
-      this.fileList = listed.map(toPosix).filter((f) => !ignored(f)).sort(cmp);
+      this.fileList = listRepoFiles(this.root, this.options.artifactsDir);
       this.fileSet = new Set(this.fileList);
     }
     return this.fileList;
-  }
-
-  private artifactsIgnore(): string[] {
-    const rel = toPosix(path.relative(this.root, this.options.artifactsDir));
-    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? [`${rel}/**`] : [];
   }
 
   glob(patterns: string | readonly string[]): string[] {
@@ -122,32 +125,6 @@ export class Repo implements RepoContext {
       this.yamls.set(file, t.ok ? parseYaml(file, t.text) : undefined);
     }
     return this.yamls.get(file);
-  }
-
-  /**
-   * Reads and parses many YAML files ahead of the policies, on every core, when there are enough
-   * of them for that to pay; otherwise does nothing (they are read lazily as usual).
-   */
-  async prefetchYaml(files: readonly string[]): Promise<void> {
-    const todo = files.filter((f) => !this.texts.has(f));
-    if (todo.length < PARALLEL_THRESHOLD || this.options.parallel === false) return;
-    await prefetchParallel(
-      this.root,
-      todo,
-      (f) => void this.yaml(f),
-      (p) => {
-        if (this.texts.has(p.file)) return;
-        if (!p.read.ok) {
-          this.texts.set(p.file, p.read);
-          this.yamls.set(p.file, undefined);
-          return;
-        }
-        const text = p.read.text;
-        const yaml = p.yaml ? YamlFile.restore(p.yaml, p.file, text) : parseYaml(p.file, text);
-        this.texts.set(p.file, { ok: true, text, lines: yaml.lines });
-        this.yamls.set(p.file, yaml);
-      },
-    );
   }
 
   data(file: string): unknown {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
-import { compareFindings, summarize, type Finding, type PolicyFinding, type Range, type Summary } from './finding.ts';
+import { cmp, compareFindings, summarize, type Finding, type PolicyFinding, type Range, type Summary } from './finding.ts';
 import type { Policy } from './policy.ts';
 import { Repo, type GateOptions, type RepoContext } from './repo.ts';
 import { locatePointer } from './yaml.ts';
@@ -44,8 +44,6 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
     return changed.some((f) => match(f));
   };
   const active = new Set(req.policies.filter(applies));
-  const reads = [...active].flatMap((p) => p.reads ?? []);
-  if (reads.length > 0) await repo.prefetchYaml(repo.glob(reads));
   for (const policy of req.policies) {
     const run: PolicyRun = {
       id: policy.id,
@@ -72,7 +70,8 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
       raw = [internalError(policy, e)];
     }
     run.durationMs = Math.round((performance.now() - t0) * 10) / 10;
-    for (const pf of raw) {
+    // File by file, so each file's parsed documents are rebuilt at most once to locate its findings.
+    for (const pf of [...raw].sort((a, b) => cmp(String(a.file), String(b.file)))) {
       try {
         findings.push(resolveFinding(repo, policy, pf));
       } catch (e) {

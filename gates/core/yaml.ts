@@ -24,13 +24,6 @@ export interface YamlProblem {
   doc: number;
 }
 
-export interface YamlParts {
-  lineStarts: number[];
-  problems: YamlProblem[];
-  values: unknown[];
-  docCount: number;
-}
-
 /**
  * A parsed YAML file. Problems and plain values are kept for the whole run; the documents (the
  * AST that locates findings) are rebuilt on demand and only the most recently used are kept, so a
@@ -48,20 +41,6 @@ export class YamlFile {
     readonly text: string,
     readonly lines: LineIndex,
   ) {}
-
-  /** Rebuilds a file parsed elsewhere (a worker thread) from its plain parts; the AST is re-parsed on demand. */
-  static restore(parts: YamlParts, path: string, text: string): YamlFile {
-    const file = new YamlFile(path, text, new LineIndex(text, parts.lineStarts));
-    file.problems.push(...parts.problems);
-    file.values.push(...parts.values);
-    file.docCount = parts.docCount;
-    return file;
-  }
-
-  /** The plain, cloneable parts of the file. */
-  parts(): YamlParts {
-    return { lineStarts: this.lines.lineStarts, problems: this.problems, values: this.values, docCount: this.docCount };
-  }
 
   get docs(): Document.Parsed[] {
     if (!this.cached) this.keep(parseDocs(this.text).docs);
@@ -82,7 +61,7 @@ export class YamlFile {
 }
 
 /** How many files keep their parsed documents between uses. */
-const KEPT_DOCUMENTS = 256;
+const KEPT_DOCUMENTS = 8;
 const recent = new Set<YamlFile>();
 
 /** Aliases a file may expand before it is taken for a resource-exhaustion attack. */

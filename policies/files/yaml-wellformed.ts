@@ -11,7 +11,6 @@ export default definePolicy({
   id: 'files/yaml-wellformed',
   title: 'YAML files are readable and well-formed',
   severity: 'error',
-  reads: YAML_FILES,
   appliesTo: YAML_FILES,
   check(ctx) {
     const out: PolicyFinding[] = [];

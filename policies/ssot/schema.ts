@@ -8,7 +8,6 @@ export default definePolicy({
   id: 'ssot/schema',
   title: 'SSOT files pass their JSON Schema',
   severity: 'error',
-  reads: ['ssot/**/*.yaml', 'ssot/**/*.yml'],
   appliesTo: ['ssot/**', 'schemas/**'],
   check(ctx) {
     const schemas = SchemaSet.of(ctx);
