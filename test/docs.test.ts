@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codeSpans, frontMatter, headings, links, proseLines, tables } from '../gates/core/markdown.ts';
@@ -7,20 +6,15 @@ import type { Policy } from '../gates/core/policy.ts';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import docs from '../policies/docs/index.ts';
 import { policies } from '../policies/index.ts';
+import { makeTree, removeTree } from './helpers/tree.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
-});
+afterAll(() => temps.forEach(removeTree));
 
-function tree(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docs-test-'));
+function tree(files: Record<string, string | Uint8Array>): string {
+  const dir = makeTree(files);
   temps.push(dir);
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
   return dir;
 }
 

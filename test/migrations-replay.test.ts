@@ -13,19 +13,14 @@ import objectBudget from '../policies/migrations/object-budget.ts';
 import replayPolicy from '../policies/migrations/replay.ts';
 import syntax from '../policies/migrations/syntax.ts';
 import { DATABASE_URL, leftoverReplayDatabases } from './helpers/pg.ts';
+import { makeTree, removeTree } from './helpers/tree.ts';
 
 const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => dirs.forEach(removeTree));
 
-function tree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-replay-'));
+function tree(files: Record<string, string | Uint8Array>): string {
+  const dir = makeTree(files);
   dirs.push(dir);
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
   return dir;
 }
 

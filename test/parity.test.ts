@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../gates/main.ts';
@@ -7,21 +5,16 @@ import type { Policy } from '../gates/core/policy.ts';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import mail from '../policies/mail/index.ts';
 import parity from '../policies/parity/index.ts';
+import { makeTree, removeTree } from './helpers/tree.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const temps: string[] = [];
-afterAll(() => {
-  for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
-});
+afterAll(() => temps.forEach(removeTree));
 
 /** A throwaway repository tree from `{ path: content }`. */
-function tree(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parity-test-'));
+function tree(files: Record<string, string | Uint8Array>): string {
+  const dir = makeTree(files);
   temps.push(dir);
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), text);
-  }
   return dir;
 }
 
