@@ -82,14 +82,14 @@ describe('scripts/check-spec-kit.sh', () => {
     const text = fs.readFileSync(path.join(copy, 'spec/odooops-console/tasks.md'), 'utf8');
     const lineOf = (prefix: string) => text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
     const line = lineOf('- [x] T059');
-    const opened = lineOf('- [ ] T060 ');
-    fs.writeFileSync(path.join(copy, 'spec/odooops-console/tasks.md'), text.replace('- [ ] T060 ', '- [x] T060 '));
+    const opened = lineOf('- [ ] T038 ');
+    fs.writeFileSync(path.join(copy, 'spec/odooops-console/tasks.md'), text.replace('- [ ] T038 ', '- [x] T038 '));
     const broken = run(ROOT, copy);
     expect(broken.status).toBe(1);
     const report = JSON.parse(broken.stdout) as { findings: Array<{ line: number; column: number; message: string }> };
     // Outside this repository the engine's files are missing, so every done task's evidence is missing.
     expect(report.findings.some((f) => f.line === line && f.column === 61 && f.message.includes('`scripts/check-spec-kit.sh` is missing'))).toBe(true);
-    expect(report.findings.some((f) => f.line === opened && f.column === 1 && f.message.startsWith('task T060 is marked done but names no evidence'))).toBe(true);
+    expect(report.findings.some((f) => f.line === opened && f.column === 1 && f.message.startsWith('task T038 is marked done but names no evidence'))).toBe(true);
   });
 
   it('exits 2 on a usage error', () => {
