@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../gates/main.ts';
 import { definePolicy } from '../gates/core/policy.ts';
 import { policies } from '../policies/index.ts';
-import { makeTree, removeTree } from './helpers/tree.ts';
+import { useTrees } from './helpers/tree.ts';
 
 const ENGINE = path.resolve(import.meta.dirname, '..');
 const schema = JSON.stringify({
@@ -21,13 +21,8 @@ const base = {
   'schemas/map.yaml': '- files: ssot/*.yaml\n  schema: schemas/ssot/svc.schema.json\n',
   '.vscode/settings.json': JSON.stringify({ 'yaml.schemas': { 'schemas/ssot/svc.schema.json': ['ssot/*.yaml'] } }),
 };
-const roots: string[] = [];
-function tree(files: Record<string, string>): string {
-  const root = makeTree({ ...base, ...files });
-  roots.push(root);
-  return root;
-}
-afterAll(() => roots.forEach(removeTree));
+const newTree = useTrees();
+const tree = (files: Record<string, string>): string => newTree({ ...base, ...files });
 
 /** Runs the real CLI in a child process, as `npm run gates` does. */
 function gates(args: string[], cwd = ENGINE) {

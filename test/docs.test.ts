@@ -1,28 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeSpans, frontMatter, headings, links, proseLines, tables } from '../gates/core/markdown.ts';
-import type { Policy } from '../gates/core/policy.ts';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import docs from '../policies/docs/index.ts';
 import { policies } from '../policies/index.ts';
-import { makeTree, removeTree } from './helpers/tree.ts';
+import { useTrees } from './helpers/tree.ts';
+import { policyById } from './helpers/policy.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const temps: string[] = [];
-afterAll(() => temps.forEach(removeTree));
+const tree = useTrees();
 
-function tree(files: Record<string, string | Uint8Array>): string {
-  const dir = makeTree(files);
-  temps.push(dir);
-  return dir;
-}
-
-const byId = (id: string): Policy => {
-  const p = docs.find((x) => x.id === id);
-  if (!p) throw new Error(`no policy ${id}`);
-  return p;
-};
+const byId = policyById;
 
 describe('the Markdown reader', () => {
   it('skips fenced blocks of either fence, closed only by an equal or longer fence', () => {

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GateOptions } from '../gates/core/repo.ts';
 import { loadSqlParser, parseSql } from '../gates/core/sql.ts';
 import { replayMigrations, type ReplayInput } from '../gates/db/replay.ts';
@@ -13,16 +12,9 @@ import objectBudget from '../policies/migrations/object-budget.ts';
 import replayPolicy from '../policies/migrations/replay.ts';
 import syntax from '../policies/migrations/syntax.ts';
 import { DATABASE_URL, leftoverReplayDatabases } from './helpers/pg.ts';
-import { makeTree, removeTree } from './helpers/tree.ts';
+import { useTrees } from './helpers/tree.ts';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeTree));
-
-function tree(files: Record<string, string | Uint8Array>): string {
-  const dir = makeTree(files);
-  dirs.push(dir);
-  return dir;
-}
+const tree = useTrees();
 
 async function inputs(files: Record<string, string>): Promise<ReplayInput[]> {
   await loadSqlParser();
@@ -70,8 +62,7 @@ describe.each([
 ] as Array<[string, Partial<GateOptions>]>)('replay on %s', (engine, options) => {
   it("replays the repository's own migrations with no finding", async () => {
     // One run, so the policies share one replay as they do in the CLI.
-    const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-artifacts-'));
-    dirs.push(artifactsDir);
+    const artifactsDir = tree({});
     const r = await runGates({ root: ROOT, artifactsDir, policies, ...options });
     expect(r.internalErrors).toBe(0);
     expect(r.findings.map(formatFinding)).toEqual([]);

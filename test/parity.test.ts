@@ -1,28 +1,16 @@
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../gates/main.ts';
-import type { Policy } from '../gates/core/policy.ts';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import mail from '../policies/mail/index.ts';
 import parity from '../policies/parity/index.ts';
-import { makeTree, removeTree } from './helpers/tree.ts';
+import { useTrees } from './helpers/tree.ts';
+import { policyById } from './helpers/policy.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const temps: string[] = [];
-afterAll(() => temps.forEach(removeTree));
+const tree = useTrees();
 
-/** A throwaway repository tree from `{ path: content }`. */
-function tree(files: Record<string, string | Uint8Array>): string {
-  const dir = makeTree(files);
-  temps.push(dir);
-  return dir;
-}
-
-const byId = (id: string): Policy => {
-  const p = [...parity, ...mail].find((x) => x.id === id);
-  if (!p) throw new Error(`no policy ${id}`);
-  return p;
-};
+const byId = policyById;
 
 const PLATFORM = 'version: 1\nlimits:\n  job_timeout_max_seconds: 900\n  cron_threads_max_nonprod: 1\n  workers_max_nonprod: 1\n';
 

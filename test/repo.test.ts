@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Repo } from '../gates/core/repo.ts';
 import { LineIndex } from '../gates/core/text.ts';
-import { makeTree, removeTree } from './helpers/tree.ts';
+import { useTrees } from './helpers/tree.ts';
 
-const roots: string[] = [];
-afterAll(() => roots.forEach(removeTree));
+const newTree = useTrees();
 
 const files = {
   'ssot/a.yaml': 'a: 1\n',
@@ -24,14 +23,12 @@ function repo(root: string) {
 
 describe('the file index', () => {
   it('walks a plain folder, skipping dependencies, artifacts and fixtures', () => {
-    const root = makeTree(files);
-    roots.push(root);
+    const root = newTree(files);
     expect(repo(root).files).toEqual(['docs/readme.md', 'ssot/a.yaml', 'ssot/b.yaml']);
   });
 
   it('asks git in a work tree: tracked and untracked files, not ignored or deleted ones', () => {
-    const root = makeTree({ ...files, '.gitignore': 'ignored.yaml\n', 'ignored.yaml': 'i: 1\n' });
-    roots.push(root);
+    const root = newTree({ ...files, '.gitignore': 'ignored.yaml\n', 'ignored.yaml': 'i: 1\n' });
     const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'ignore' });
     git('init', '-q');
     git('add', 'ssot/a.yaml', 'ssot/b.yaml', '.gitignore');
@@ -42,8 +39,7 @@ describe('the file index', () => {
   });
 
   it('matches globs with dotfiles and reads each file once', () => {
-    const root = makeTree({ '.github/workflows/gates.yml': 'on: push\n', 'ssot/a.yaml': 'a: 1\n' });
-    roots.push(root);
+    const root = newTree({ '.github/workflows/gates.yml': 'on: push\n', 'ssot/a.yaml': 'a: 1\n' });
     const r = repo(root);
     expect(r.glob(['**/*.yml', '**/*.yaml'])).toEqual(['.github/workflows/gates.yml', 'ssot/a.yaml']);
     const first = r.yaml('ssot/a.yaml');

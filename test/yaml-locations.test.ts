@@ -1,8 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import schemaPolicy from '../policies/ssot/schema.ts';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import { locatePointer, parseYaml } from '../gates/core/yaml.ts';
-import { makeTree, removeTree } from './helpers/tree.ts';
+import { useTrees } from './helpers/tree.ts';
 
 const schema = JSON.stringify({
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -30,20 +30,18 @@ const schema = JSON.stringify({
   },
 });
 
-const roots: string[] = [];
+const newTree = useTrees();
 /** Runs the schema gate over one SSOT file and returns the findings as `line:col message`. */
 async function check(content: string | Uint8Array): Promise<string[]> {
-  const root = makeTree({
+  const root = newTree({
     'schemas/ssot/service.schema.json': schema,
     'schemas/map.yaml': '- files: ssot/**/*.yaml\n  schema: schemas/ssot/service.schema.json\n',
     'ssot/service.yaml': content,
   });
-  roots.push(root);
   const { findings, internalErrors } = await runPolicyOn(schemaPolicy, root);
   expect(internalErrors).toBe(0);
   return findings.map((f) => `${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.message}`);
 }
-afterAll(() => roots.forEach(removeTree));
 
 describe('schema findings land on the exact source range', () => {
   it('a nested wrong type: the value', async () => {

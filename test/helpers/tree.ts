@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 
 /** Writes a throwaway tree of files (text or bytes) under the OS temp folder; returns its path. */
 export function makeTree(files: Record<string, string | Uint8Array>): string {
@@ -15,4 +16,15 @@ export function makeTree(files: Record<string, string | Uint8Array>): string {
 
 export function removeTree(root: string): void {
   fs.rmSync(root, { recursive: true, force: true });
+}
+
+/** A `makeTree` for one test file: every tree it makes is removed after the file's tests. */
+export function useTrees(): (files: Record<string, string | Uint8Array>) => string {
+  const made: string[] = [];
+  afterAll(() => made.forEach(removeTree));
+  return (files) => {
+    const root = makeTree(files);
+    made.push(root);
+    return root;
+  };
 }
