@@ -44,7 +44,8 @@ try {
       const fresh = new Repo({ root, artifactsDir: path.join(root, 'artifacts') });
       for (const f of fresh.glob(['**/*.yaml', '**/*.yml'])) fresh.yaml(f);
       const t0 = performance.now();
-      findings = (await policy.check(fresh)).length;
+      const outcome = await policy.check(fresh);
+      findings = Array.isArray(outcome) ? outcome.length : 0;
       times.push(performance.now() - t0);
     }
     console.log(`${policy.id.padEnd(20)} ${Math.min(...times).toFixed(1).padStart(7)} ms  (findings: ${findings})`);

@@ -2,19 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { policies } from '../policies/index.ts';
-import { expectedLines, fixtureDir, fixtureOptions, runPolicyOn } from '../gates/testing/fixtures.ts';
+import { expectedLines, fixtureDir, fixtureOptions, invalidCases, isLegacy, runPolicyOn } from '../gates/testing/fixtures.ts';
 
-// Each policy's cases are static trees on disk (valid/ and invalid/ + invalid.expected); this only runs them.
+// Each policy's cases are static trees on disk (valid/, and invalid/<case>/ with <case>.expected); this only runs them.
 describe.each(policies.map((p) => [p.id, p] as const))('%s', (id, policy) => {
   it('reports nothing on its valid tree', async () => {
     const { lines } = await runPolicyOn(policy, path.join(fixtureDir(id), 'valid'), fixtureOptions(id));
     expect(lines).toEqual([]);
   });
 
-  it('reports exactly the expected findings on its invalid tree', async () => {
-    const { lines, internalErrors } = await runPolicyOn(policy, path.join(fixtureDir(id), 'invalid'), fixtureOptions(id));
+  it.each(invalidCases(id).map((c) => [c.name, c] as const))('invalid case %s reports exactly its expected findings', async (_, c) => {
+    const { lines, legacyLines, internalErrors } = await runPolicyOn(policy, c.dir, c.options);
     expect(internalErrors).toBe(0);
-    expect(lines).toEqual(expectedLines(id));
+    expect(isLegacy(c) ? legacyLines : lines).toEqual(expectedLines(c));
     expect(lines.length).toBeGreaterThan(0);
   });
 });
@@ -43,12 +43,12 @@ describe('policy registry', () => {
     }
   });
 
-  it('gives every policy both fixture trees and an expected file', () => {
+  it('gives every policy a valid tree and invalid cases, each with its expected file', () => {
     for (const p of policies) {
-      const dir = fixtureDir(p.id);
-      for (const part of ['valid', 'invalid', 'invalid.expected']) {
-        expect(fs.existsSync(path.join(dir, part)), `${p.id}: ${part}`).toBe(true);
-      }
+      expect(fs.existsSync(path.join(fixtureDir(p.id), 'valid')), `${p.id}: valid/`).toBe(true);
+      const cases = invalidCases(p.id);
+      expect(cases.length, `${p.id}: invalid cases`).toBeGreaterThan(0);
+      for (const c of cases) expect(fs.existsSync(c.expectedFile), `${p.id}: ${c.expectedFile}`).toBe(true);
     }
   });
 

@@ -23,7 +23,13 @@ export interface Range {
 export interface PolicyFinding {
   /** Root-relative POSIX path. */
   file: string;
-  message: string;
+  /**
+   * The id of one of the policy's `messages`; the runner renders it with `data`
+   * (`{{name}}` placeholders). Prefer it to a literal `message`.
+   */
+  messageId?: string;
+  /** A literal message, for findings that no message template describes (e.g. internal errors). */
+  message?: string;
   pointer?: string;
   /** YAML document index for multi-document files (default 0). */
   doc?: number;
@@ -39,6 +45,7 @@ export interface PolicyFinding {
   severity?: Severity;
   /** Stable identity of what the finding is about (e.g. a statement or a value); feeds the fingerprint. */
   key?: string;
+  /** The values of the message's placeholders; kept on the finding for reporters and tests. */
   data?: Record<string, unknown>;
 }
 
@@ -47,6 +54,8 @@ export interface Finding extends Range {
   policy: string;
   severity: Severity;
   message: string;
+  /** The policy message this finding was rendered from, when it came from one. */
+  messageId?: string;
   file: string;
   docs: string;
   fingerprint: string;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
 import { cmp, compareFindings, summarize, type Finding, type PolicyFinding, type Range, type Summary } from './finding.ts';
-import type { Policy } from './policy.ts';
+import { isSkip, renderMessage, type Policy } from './policy.ts';
 import { Repo, type GateOptions, type RepoContext } from './repo.ts';
 import { locatePointer } from './yaml.ts';
 
@@ -12,6 +12,8 @@ export interface PolicyRun {
   severity: Policy['severity'];
   docs: string;
   status: 'ran' | 'skipped' | 'crashed';
+  /** Why a skipped policy did not run (not affected by the change, or it could not run). */
+  reason?: string;
   durationMs: number;
   findings: number;
 }
@@ -57,13 +59,19 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
     runs.push(run);
     if (!active.has(policy)) {
       run.status = 'skipped';
+      run.reason = 'no changed file matches its globs';
       continue;
     }
     const t0 = performance.now();
     let raw: PolicyFinding[];
     try {
-      raw = await policy.check(repo);
-      if (!Array.isArray(raw)) throw new Error(`check() returned ${typeof raw}, not an array of findings`);
+      const outcome = await policy.check(repo);
+      if (isSkip(outcome)) {
+        run.status = 'skipped';
+        run.reason = outcome.skipped;
+        raw = [];
+      } else if (!Array.isArray(outcome)) throw new Error(`check() returned ${typeof outcome}, not an array of findings`);
+      else raw = outcome;
     } catch (e) {
       internalErrors++;
       run.status = 'crashed';
@@ -107,10 +115,8 @@ function internalError(policy: Policy, e: unknown): PolicyFinding {
 
 /** Turns a policy's finding into a complete, located finding. */
 export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFinding): Finding {
-  if (typeof pf.file !== 'string' || typeof pf.message !== 'string') {
-    throw new Error('a finding needs a file and a message');
-  }
-  let message = pf.message;
+  if (typeof pf.file !== 'string') throw new Error('a finding needs a file');
+  let message = findingMessage(policy, pf);
   let range: Range;
   if (pf.pointer !== undefined) {
     const y = repo.yaml(pf.file);
@@ -143,10 +149,22 @@ export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFind
     docs: policy.docs,
     fingerprint: fingerprint(policy.id, pf),
   };
+  if (pf.messageId !== undefined) f.messageId = pf.messageId;
   if (pf.pointer !== undefined) f.pointer = pf.pointer;
   if (pf.doc !== undefined) f.doc = pf.doc;
   if (pf.data !== undefined) f.data = pf.data;
   return f;
+}
+
+/** The finding's text: its message template rendered with its data, or its literal message. */
+function findingMessage(policy: Policy, pf: PolicyFinding): string {
+  if (pf.messageId !== undefined) {
+    const template = policy.messages?.[pf.messageId];
+    if (template === undefined) throw new Error(`the finding names message "${pf.messageId}", which the policy does not declare`);
+    return renderMessage(template, pf.data);
+  }
+  if (typeof pf.message !== 'string') throw new Error('a finding needs a messageId or a message');
+  return pf.message;
 }
 
 function point(line: number, column: number): Range {
@@ -158,7 +176,11 @@ function point(line: number, column: number): Range {
  * policy's key, else the pointer, else the message with its numbers masked).
  */
 export function fingerprint(policy: string, pf: PolicyFinding): string {
-  const what = pf.key ?? (pf.pointer !== undefined ? `${pf.doc ?? 0}:${pf.pointer}:${pf.at ?? 'value'}` : pf.message.replace(/\d+/g, '#'));
+  const what =
+    pf.key ??
+    (pf.pointer !== undefined
+      ? `${pf.doc ?? 0}:${pf.pointer}:${pf.at ?? 'value'}`
+      : (pf.messageId !== undefined ? `${pf.messageId}:${JSON.stringify(pf.data ?? {})}` : (pf.message ?? '')).replace(/\d+/g, '#'));
   return createHash('sha256').update(`${policy}\0${pf.file}\0${what}`).digest('hex').slice(0, 32);
 }
 

@@ -10,16 +10,68 @@ import { ENGINE_DIR } from '../core/artifacts.ts';
 /**
  * The fixtures of a policy `area/name` live in `policies/area/__fixtures__/name/`:
  * - `valid/`: a tiny repository on which the policy reports nothing;
- * - `invalid/`: one on which it reports exactly the lines of `invalid.expected`;
- * - `options.json` (optional): extra gate options, e.g. `{ "appDir": "console" }`.
+ * - `invalid/<case>/`: one tiny repository per case, named for what it shows (kebab-case), and
+ *   `invalid/<case>.expected` beside it: exactly the findings of that case, one per line, in the
+ *   form of {@link formatFinding};
+ * - `options.json` (optional): extra gate options for every tree, e.g. `{ "appDir": "console" }`;
+ *   `invalid/<case>.options.json` overrides it for one case.
+ * The legacy layout (one `invalid/` tree and `invalid.expected`) is read until every policy is cut
+ * into cases.
  */
 export function fixtureDir(policyId: string): string {
   const [area, name] = policyId.split('/');
   return path.join(ENGINE_DIR, 'policies', area ?? '', '__fixtures__', name ?? '');
 }
 
-/** `file:line:col severity message [policy]`, the line form of expected files. */
+export interface FixtureCase {
+  /** The case's name: its folder under `invalid/`. */
+  name: string;
+  /** The tree the policy runs on. */
+  dir: string;
+  /** The file holding the expected lines. */
+  expectedFile: string;
+  options: Partial<Omit<GateOptions, 'root'>>;
+}
+
+/** The invalid cases of a policy, sorted by name. */
+export function invalidCases(policyId: string): FixtureCase[] {
+  const dir = fixtureDir(policyId);
+  const invalid = path.join(dir, 'invalid');
+  const base = fixtureOptions(policyId);
+  if (fs.existsSync(path.join(dir, 'invalid.expected'))) {
+    return [{ name: 'invalid', dir: invalid, expectedFile: path.join(dir, 'invalid.expected'), options: base }];
+  }
+  if (!fs.existsSync(invalid)) return [];
+  return fs
+    .readdirSync(invalid, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
+    .map((name) => {
+      const own = path.join(invalid, `${name}.options.json`);
+      return {
+        name,
+        dir: path.join(invalid, name),
+        expectedFile: path.join(invalid, `${name}.expected`),
+        options: fs.existsSync(own) ? { ...base, ...readOptions(own) } : base,
+      };
+    });
+}
+
+/**
+ * One expected line: `file:line:col-endLine:endCol severity messageId {data}` for a finding made
+ * from a policy message (the data as JSON, left out when empty), else
+ * `file:line:col-endLine:endCol severity "literal message"`.
+ */
 export function formatFinding(f: Finding): string {
+  const at = `${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.severity}`;
+  if (f.messageId === undefined) return `${at} ${JSON.stringify(f.message)}`;
+  const data = f.data && Object.keys(f.data).length > 0 ? ` ${JSON.stringify(f.data)}` : '';
+  return `${at} ${f.messageId}${data}`;
+}
+
+/** The legacy line form, `file:line:col severity message [policy]`, of `invalid.expected`. */
+export function formatLegacyFinding(f: Finding): string {
   return `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message} [${f.policy}]`;
 }
 
@@ -27,11 +79,16 @@ export async function runPolicyOn(
   policy: Policy,
   root: string,
   options: Partial<Omit<GateOptions, 'root'>> = {},
-): Promise<{ lines: string[]; findings: Finding[]; internalErrors: number }> {
+): Promise<{ lines: string[]; legacyLines: string[]; findings: Finding[]; internalErrors: number }> {
   const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-fixture-'));
   try {
     const result = await runGates({ root, artifactsDir, policies: [policy], ...options });
-    return { lines: result.findings.map(formatFinding), findings: result.findings, internalErrors: result.internalErrors };
+    return {
+      lines: result.findings.map(formatFinding),
+      legacyLines: result.findings.map(formatLegacyFinding),
+      findings: result.findings,
+      internalErrors: result.internalErrors,
+    };
   } finally {
     fs.rmSync(artifactsDir, { recursive: true, force: true });
   }
@@ -39,15 +96,22 @@ export async function runPolicyOn(
 
 export function fixtureOptions(policyId: string): Partial<Omit<GateOptions, 'root'>> {
   const file = path.join(fixtureDir(policyId), 'options.json');
-  if (!fs.existsSync(file)) return {};
+  return fs.existsSync(file) ? readOptions(file) : {};
+}
+
+function readOptions(file: string): Partial<Omit<GateOptions, 'root'>> {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Omit<GateOptions, 'root'>>;
 }
 
-/** The expected lines of the invalid tree (blank lines and `#` comments ignored). */
-export function expectedLines(policyId: string): string[] {
-  const file = path.join(fixtureDir(policyId), 'invalid.expected');
+/** The expected lines of a case (blank lines and `#` comments ignored). */
+export function expectedLines(c: FixtureCase): string[] {
   return fs
-    .readFileSync(file, 'utf8')
+    .readFileSync(c.expectedFile, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+}
+
+/** Whether a case is in the legacy layout, compared in the legacy line form. */
+export function isLegacy(c: FixtureCase): boolean {
+  return path.basename(c.expectedFile) === 'invalid.expected';
 }

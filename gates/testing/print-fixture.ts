@@ -1,15 +1,28 @@
 // Prints what a policy reports on its fixture trees, in the expected-file form, for writing and
-// reviewing `invalid.expected`: `tsx gates/testing/print-fixture.ts <policy-id> [valid|invalid]`.
+// reviewing expected files: `tsx gates/testing/print-fixture.ts <policy-id> [valid|<case>]`.
 import path from 'node:path';
 import { policies } from '../../policies/index.ts';
-import { fixtureDir, fixtureOptions, runPolicyOn } from './fixtures.ts';
+import { fixtureDir, fixtureOptions, invalidCases, isLegacy, runPolicyOn } from './fixtures.ts';
 
-const [id, which = 'invalid'] = process.argv.slice(2);
+const [id, which] = process.argv.slice(2);
 const policy = policies.find((p) => p.id === id);
-if (!policy || (which !== 'valid' && which !== 'invalid')) {
-  process.stderr.write('usage: tsx gates/testing/print-fixture.ts <policy-id> [valid|invalid]\n');
+if (!policy) {
+  process.stderr.write('usage: tsx gates/testing/print-fixture.ts <policy-id> [valid|<case>]\n');
   process.exit(2);
 }
-const { lines, internalErrors } = await runPolicyOn(policy, path.join(fixtureDir(policy.id), which), fixtureOptions(policy.id));
-process.stdout.write(lines.map((l) => `${l}\n`).join(''));
-if (internalErrors) process.stderr.write(`${internalErrors} internal error(s)\n`);
+const targets =
+  which === 'valid'
+    ? [{ name: 'valid', dir: path.join(fixtureDir(policy.id), 'valid'), options: fixtureOptions(policy.id), legacy: false }]
+    : invalidCases(policy.id)
+        .filter((c) => which === undefined || c.name === which)
+        .map((c) => ({ ...c, legacy: isLegacy(c) }));
+if (targets.length === 0) {
+  process.stderr.write(`${policy.id} has no fixture case ${which}\n`);
+  process.exit(2);
+}
+for (const t of targets) {
+  const { lines, legacyLines, internalErrors } = await runPolicyOn(policy, t.dir, t.options);
+  if (targets.length > 1) process.stdout.write(`# ${t.name}\n`);
+  process.stdout.write((t.legacy ? legacyLines : lines).map((l) => `${l}\n`).join(''));
+  if (internalErrors) process.stderr.write(`${internalErrors} internal error(s)\n`);
+}

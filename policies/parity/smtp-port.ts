@@ -16,6 +16,12 @@ export default definePolicy({
   title: 'SMTP_PORT is never 25 and matches SMTP_SECURITY, in every environment',
   severity: 'error',
   appliesTo: [`${ENV_DIR}/**`],
+  messages: {
+    'port-unset': 'SMTP_PORT is not set in {{env}}; Odoo defaults to port 25, which Odoo.sh and DigitalOcean block — set 587 (STARTTLS) or 465 (TLS)',
+    'port-25': 'SMTP_PORT is 25 in {{env}}; Odoo.sh and DigitalOcean block port 25 — use 587 (STARTTLS) or 465 (TLS)',
+    'security-unset': 'SMTP_SECURITY is not set in {{env}}; port {{port}} speaks {{wants}} — set SMTP_SECURITY: {{wants}}',
+    'security-mismatch': 'SMTP_SECURITY is {{security}} in {{env}}, but port {{port}} speaks {{wants}}; use {{fix}}',
+  },
   check(ctx) {
     const out: PolicyFinding[] = [];
     for (const name of ALL_ENVS) if (!ctx.exists(envFile(name))) out.push(missingFile(envFile(name), ID, `the SMTP port of ${name}`));
@@ -26,7 +32,8 @@ export default definePolicy({
         out.push({
           file: env.file,
           pointer: '/mail/SMTP_PORT',
-          message: `SMTP_PORT is not set in ${env.name}; Odoo defaults to port 25, which Odoo.sh and DigitalOcean block — set 587 (STARTTLS) or 465 (TLS)`,
+          messageId: 'port-unset',
+          data: { env: env.name },
           key: 'port-unset',
         });
         continue;
@@ -35,7 +42,8 @@ export default definePolicy({
         out.push({
           file: env.file,
           pointer: '/mail/SMTP_PORT',
-          message: `SMTP_PORT is 25 in ${env.name}; Odoo.sh and DigitalOcean block port 25 — use 587 (STARTTLS) or 465 (TLS)`,
+          messageId: 'port-25',
+          data: { env: env.name },
           key: 'port-25',
         });
         continue;
@@ -46,14 +54,22 @@ export default definePolicy({
         out.push({
           file: env.file,
           pointer: '/mail/SMTP_SECURITY',
-          message: `SMTP_SECURITY is not set in ${env.name}; port ${port} speaks ${wants} — set SMTP_SECURITY: ${wants}`,
+          messageId: 'security-unset',
+          data: { env: env.name, port, wants },
           key: 'security-unset',
         });
       } else if (security !== wants) {
         out.push({
           file: env.file,
           pointer: '/mail/SMTP_SECURITY',
-          message: `SMTP_SECURITY is ${show(security)} in ${env.name}, but port ${port} speaks ${wants}; use ${wants === 'tls' ? 'SMTP_SECURITY: tls with 465, or port 587 with starttls' : 'SMTP_SECURITY: starttls with 587 or 2525, or port 465 with tls'}`,
+          messageId: 'security-mismatch',
+          data: {
+            env: env.name,
+            security: show(security),
+            port,
+            wants,
+            fix: wants === 'tls' ? 'SMTP_SECURITY: tls with 465, or port 587 with starttls' : 'SMTP_SECURITY: starttls with 587 or 2525, or port 465 with tls',
+          },
           key: 'security-mismatch',
         });
       }
