@@ -1,7 +1,7 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
-import { definePolicy } from '../../gates/core/policy.ts';
+import { definePolicy, skip } from '../../gates/core/policy.ts';
 import { MIGRATIONS_DIR } from '../../gates/db/migrations.ts';
-import { replay } from '../../gates/db/replay.ts';
+import { completeReplay } from '../../gates/db/replay.ts';
 
 export const CONTRACT_FILE = 'ssot/database/contract.yaml';
 
@@ -21,8 +21,9 @@ export default definePolicy({
     const out: PolicyFinding[] = [];
     const contract = ctx.data(CONTRACT_FILE) as Contract | undefined;
     if (!contract?.tables || typeof contract.tables !== 'object') return out;
-    const r = await replay(ctx);
-    if (!r || r.failure) return out;
+    const r = await completeReplay(ctx);
+    if (!r) return out;
+    if ('skipped' in r) return skip(r.skipped);
     for (const [table, spec] of Object.entries(contract.tables)) {
       const actual = r.columns.get(table);
       const tp = `/tables/${esc(table)}`;

@@ -1,8 +1,8 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
-import { definePolicy } from '../../gates/core/policy.ts';
+import { definePolicy, skip } from '../../gates/core/policy.ts';
 import type { SqlParse } from '../../gates/core/sql.ts';
 import { MIGRATIONS_DIR, parsedMigrations } from '../../gates/db/migrations.ts';
-import { replay, type ReplayResult } from '../../gates/db/replay.ts';
+import { completeReplay, type ReplayResult } from '../../gates/db/replay.ts';
 
 /** Which SSOT list each seeded table mirrors, by which key, with which columns. */
 const SEEDS = [
@@ -20,8 +20,9 @@ export default definePolicy({
     const out: PolicyFinding[] = [];
     const present = SEEDS.filter((s) => ctx.exists(s.ssot));
     if (present.length === 0) return out;
-    const r = await replay(ctx);
-    if (!r || r.failure) return out;
+    const r = await completeReplay(ctx);
+    if (!r) return out;
+    if ('skipped' in r) return skip(r.skipped);
     const parsed = await parsedMigrations(ctx);
     for (const s of present) {
       const entries = (ctx.data(s.ssot) as Record<string, unknown> | undefined)?.[s.list];
