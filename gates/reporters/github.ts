@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../core/finding.ts';
+import { couldNotRun } from '../core/run.ts';
 import { planAnnotations } from './annotations.ts';
 import type { Reporter } from './types.ts';
 
@@ -56,5 +57,7 @@ export const github: Reporter = (result, ctx) => {
     const where = ctx.fullReport ?? 'the gate report (artifacts/gate-report.json)';
     lines.push(`::notice title=${escapeProperty('OdooOps Gates')}::${escapeData(`${what.join('; ')}; read every finding in ${where}`)}`);
   }
+  // Policies that could not run, each said once (outside the per-level annotation budget of findings).
+  for (const p of couldNotRun(result)) lines.push(`::warning title=${escapeProperty(`${p.id} skipped`)}::${escapeData(p.reason ?? '')}`);
   return lines.length ? `${lines.join('\n')}\n` : '';
 };

@@ -21,7 +21,7 @@ export function toJsonReport(result: GateResult): object {
       ...(f.data !== undefined ? { data: f.data } : {}),
     })),
     summary: { ...result.summary, internalErrors: result.internalErrors },
-    policies: result.policies.map((p) => ({ id: p.id, severity: p.severity, status: p.status, findings: p.findings })),
+    policies: result.policies.map((p) => ({ id: p.id, severity: p.severity, status: p.status, ...(p.reason !== undefined ? { reason: p.reason } : {}), findings: p.findings })),
   };
 }
 
