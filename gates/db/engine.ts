@@ -206,6 +206,8 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
     await worker.terminate();
     throw new Error(`PGlite did not start: ${toDbError(e).message}`);
   }
+  // The baseline's `alter database ... set search_path` is not read by PGlite's single session.
+  await call({ op: 'exec', sql: 'set search_path = "$user", public, extensions' });
   const [v] = (await call({ op: 'query', sql: 'show server_version_num' })) as Array<{ server_version_num: string }>;
   const major = Math.floor(Number(v?.server_version_num ?? 0) / 10000);
   let closed = false;
