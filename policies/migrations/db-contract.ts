@@ -17,6 +17,11 @@ export default definePolicy({
   title: 'The replayed schema has the tables and columns of the DB contract',
   severity: 'error',
   appliesTo: [`${MIGRATIONS_DIR}/*.sql`, CONTRACT_FILE],
+  messages: {
+    'missing-table': 'the contract names table {{table}}, but no migration creates it; create it in a migration or correct the contract',
+    'missing-column': 'table {{table}} has no column {{column}} after the replay; add it in a migration or correct the contract',
+    'type-differs': 'column {{table}}.{{column}} is {{actual}} after the replay, but the contract says {{expected}}; its readers expect {{expected}} — change the migration or the contract',
+  },
   async check(ctx) {
     const out: PolicyFinding[] = [];
     const contract = ctx.data(CONTRACT_FILE) as Contract | undefined;
@@ -28,16 +33,16 @@ export default definePolicy({
       const actual = r.columns.get(table);
       const tp = `/tables/${esc(table)}`;
       if (!actual) {
-        out.push({ file: CONTRACT_FILE, pointer: tp, at: 'key', message: `the contract names table ${table}, but no migration creates it; create it in a migration or correct the contract`, key: `table:${table}` });
+        out.push({ file: CONTRACT_FILE, pointer: tp, at: 'key', messageId: 'missing-table', data: { table }, key: `table:${table}` });
         continue;
       }
       for (const [column, type] of Object.entries(spec?.columns ?? {})) {
         const col = actual.get(column);
         const cp = `${tp}/columns/${esc(column)}`;
         if (!col) {
-          out.push({ file: CONTRACT_FILE, pointer: cp, at: 'key', message: `table ${table} has no column ${column} after the replay; add it in a migration or correct the contract`, key: `column:${table}.${column}` });
+          out.push({ file: CONTRACT_FILE, pointer: cp, at: 'key', messageId: 'missing-column', data: { table, column }, key: `column:${table}.${column}` });
         } else if (typeof type === 'string' && col.type !== type) {
-          out.push({ file: CONTRACT_FILE, pointer: cp, message: `column ${table}.${column} is ${col.type} after the replay, but the contract says ${type}; its readers expect ${type} — change the migration or the contract`, key: `type:${table}.${column}` });
+          out.push({ file: CONTRACT_FILE, pointer: cp, messageId: 'type-differs', data: { table, column, actual: col.type, expected: type }, key: `type:${table}.${column}` });
         }
       }
     }
