@@ -2,7 +2,7 @@ import type { PolicyFinding, Severity } from '../../gates/core/finding.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
 import { MIGRATIONS_DIR } from '../../gates/db/migrations.ts';
 import { PLATFORM_FILE, targetPlatform } from '../../gates/db/platform.ts';
-import { completeReplay, type CatalogRelation } from '../../gates/db/replay.ts';
+import { completeReplay, type CatalogRelation, type ReplayResult } from '../../gates/db/replay.ts';
 
 /**
  * Catalog lints on the schema the migrations leave, each at the statement that created the
@@ -37,38 +37,43 @@ export default definePolicy({
     const r = await completeReplay(ctx);
     if (!r) return [];
     if ('skipped' in r) return skip(r.skipped);
-    const exposed = new Set(targetPlatform(ctx).exposedSchemas);
-    const reachable = (t: CatalogRelation): boolean => exposed.has(t.schema) || (t.apiGrants && t.apiSchema);
-    const out: PolicyFinding[] = [];
-    const add = (o: { file: string; offset: number }, messageId: string, severity: Severity, data: Record<string, unknown>, key: string): void => {
-      out.push({ file: o.file, offset: o.offset, messageId, severity, data, key: `${messageId}:${key}` });
-    };
-    for (const t of r.catalog.relations) {
-      const object = `${t.schema}.${t.name}`;
-      if (t.kind === 'r' || t.kind === 'p') {
-        if (!t.rls && t.hasPolicy) add(t, 'policy-rls-disabled', 'error', { object }, object);
-        else if (!t.rls && reachable(t)) add(t, 'rls-disabled', 'error', { object }, object);
-        else if (t.rls && !t.hasPolicy && reachable(t)) add(t, 'rls-no-policy', 'notice', { object }, object);
-        if (!t.hasPrimaryKey && t.kind === 'r') add(t, 'no-primary-key', 'notice', { object }, object);
-      } else if (t.kind === 'v' && reachable(t) && !t.reloptions.some((o) => /^security_invoker=(true|on|1)$/i.test(o))) {
-        add(t, 'view-security-invoker', 'error', { object }, object);
-      }
-    }
-    for (const fk of r.catalog.foreignKeys) {
-      const object = `${fk.schema}.${fk.table}`;
-      if (!fk.indexed) add(fk, 'fk-no-index', 'notice', { object, name: fk.name, columns: fk.columns.join(', ') }, `${object}.${fk.name}`);
-    }
-    const seen = new Map<string, string>();
-    for (const ix of [...r.catalog.indexes].sort((a, b) => (a.file === b.file ? a.offset - b.offset : a.file < b.file ? -1 : 1))) {
-      const object = `${ix.schema}.${ix.name}`;
-      const first = seen.get(ix.signature);
-      if (first) add(ix, 'duplicate-index', 'warning', { object, other: first }, object);
-      else seen.set(ix.signature, object);
-    }
-    for (const fn of r.catalog.functions) {
-      const object = `${fn.schema}.${fn.name}`;
-      if (!fn.searchPathSet) add(fn, 'function-search-path', 'warning', { object, args: fn.args }, `${object}(${fn.args})`);
-    }
-    return out;
+    return catalogFindings(r, targetPlatform(ctx).exposedSchemas);
   },
 });
+
+/** The catalog lints' findings on a complete replay, RLS ones for tables the API can reach. */
+export function catalogFindings(r: Pick<ReplayResult, 'catalog'>, exposedSchemas: readonly string[]): PolicyFinding[] {
+  const exposed = new Set(exposedSchemas);
+  const reachable = (t: CatalogRelation): boolean => exposed.has(t.schema) || (t.apiGrants && t.apiSchema);
+  const out: PolicyFinding[] = [];
+  const add = (o: { file: string; offset: number }, messageId: string, severity: Severity, data: Record<string, unknown>, key: string): void => {
+    out.push({ file: o.file, offset: o.offset, messageId, severity, data, key: `${messageId}:${key}` });
+  };
+  for (const t of r.catalog.relations) {
+    const object = `${t.schema}.${t.name}`;
+    if (t.kind === 'r' || t.kind === 'p') {
+      if (!t.rls && t.hasPolicy) add(t, 'policy-rls-disabled', 'error', { object }, object);
+      else if (!t.rls && reachable(t)) add(t, 'rls-disabled', 'error', { object }, object);
+      else if (t.rls && !t.hasPolicy && reachable(t)) add(t, 'rls-no-policy', 'notice', { object }, object);
+      if (!t.hasPrimaryKey && t.kind === 'r') add(t, 'no-primary-key', 'notice', { object }, object);
+    } else if (t.kind === 'v' && reachable(t) && !t.reloptions.some((o) => /^security_invoker=(true|on|1)$/i.test(o))) {
+      add(t, 'view-security-invoker', 'error', { object }, object);
+    }
+  }
+  for (const fk of r.catalog.foreignKeys) {
+    const object = `${fk.schema}.${fk.table}`;
+    if (!fk.indexed) add(fk, 'fk-no-index', 'notice', { object, name: fk.name, columns: fk.columns.join(', ') }, `${object}.${fk.name}`);
+  }
+  const seen = new Map<string, string>();
+  for (const ix of [...r.catalog.indexes].sort((a, b) => (a.file === b.file ? a.offset - b.offset : a.file < b.file ? -1 : 1))) {
+    const object = `${ix.schema}.${ix.name}`;
+    const first = seen.get(ix.signature);
+    if (first) add(ix, 'duplicate-index', 'warning', { object, other: first }, object);
+    else seen.set(ix.signature, object);
+  }
+  for (const fn of r.catalog.functions) {
+    const object = `${fn.schema}.${fn.name}`;
+    if (!fn.searchPathSet) add(fn, 'function-search-path', 'warning', { object, args: fn.args }, `${object}(${fn.args})`);
+  }
+  return out;
+}
