@@ -122,6 +122,10 @@ export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> 
     await client.query('set synchronous_commit = off');
     major = Math.floor(Number((await client.query<{ v: string }>("select current_setting('server_version_num') as v")).rows[0]?.v ?? 0) / 10000);
     available = new Set((await client.query<{ name: string }>('select name from pg_available_extensions')).rows.map((r) => r.name));
+    // pg_cron can only be created in the database its scheduler watches (cron.database_name),
+    // never in a throwaway one: there it is replayed as a stub.
+    const [cron] = (await client.query<{ db: string | null }>("select current_setting('cron.database_name', true) as db")).rows;
+    if (cron?.db && cron.db !== name) available.delete('pg_cron');
     await client.query(opts.baseline(available));
   } catch (e) {
     await drop();

@@ -23,8 +23,18 @@ begin
   end loop;
 end
 $$;
-alter role service_role bypassrls;
-grant anon, authenticated, service_role to authenticator;
+-- Only when missing: on Supabase's image they are set, and postgres is not a superuser there.
+do $$
+begin
+  if not (select rolbypassrls from pg_roles where rolname = 'service_role') then
+    alter role service_role bypassrls;
+  end if;
+  if not exists (select from pg_auth_members m join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member
+                 where u.rolname = 'authenticator' and r.rolname = 'anon') then
+    grant anon, authenticated, service_role to authenticator;
+  end if;
+end
+$$;
 
 -- Extensions live in their own schema, reachable on the search path (as on the platform, where
 -- the API roles and postgres have `search_path = "$user", public, extensions`).
