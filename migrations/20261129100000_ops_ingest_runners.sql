@@ -58,5 +58,5 @@ alter table ops.mail_webhook_tokens enable row level security;
 create policy mail_webhook_tokens_service on ops.mail_webhook_tokens for all to service_role using (true) with check (true);
 grant all on ops.mail_webhook_tokens to service_role;
 
--- A Mailgun event is stored once by its event id (raw is the event-data, whose id Mailgun assigns).
-create unique index mail_events_event_id_key on ops.mail_events (provider, (raw ->> 'id'));
+-- A Mailgun event is stored once by its event id (raw is the body as posted; Mailgun assigns event-data.id).
+create unique index mail_events_event_id_key on ops.mail_events (provider, (raw -> 'event-data' ->> 'id'));
