@@ -22,7 +22,9 @@ create or replace view ops.active_nodes with (security_invoker = true) as
 comment on view ops.active_nodes is 'Active Nodes card of the Overview: active droplets and online database clusters still listed.';
 
 alter table ops.starters add column gone_at timestamptz;
+alter table ops.starters add column tree_sha text;
 comment on column ops.starters.gone_at is 'Set when the example folder is no longer in the tree; cleared if it comes back.';
+comment on column ops.starters.tree_sha is 'Git tree sha of the example folder when it was read; an unchanged folder is not read again.';
 
 -- One row per run of starters-ingest; the last succeeded run's ETag makes the next tree request conditional.
 create table ops.starters_ingest_runs (

@@ -166,7 +166,7 @@ export function mailgunHandler(config: MailgunConfig, deps: MailgunDeps): (req: 
 
     let r: { fresh: boolean; stored: boolean } | undefined;
     try {
-      const q = await pool.query<{ fresh: boolean; stored: boolean }>(STORE, [
+      const q = await pool.query<{ fresh: boolean; stored: boolean }>({ name: 'ops-mailgun-ingest-store', text: STORE, values: [
         token,
         Number(timestamp),
         row.env,
@@ -177,7 +177,7 @@ export function mailgunHandler(config: MailgunConfig, deps: MailgunDeps): (req: 
         row.transport,
         row.stamp,
         JSON.stringify(body),
-      ]);
+      ] });
       r = q.rows[0];
     } catch (e) {
       log.error('database unavailable; answering 503 so that Mailgun retries', { error: redactor.error(e) });
