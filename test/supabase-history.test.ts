@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LineIndex } from '../gates/core/text.ts';
 import { loadSqlParser, parseSql } from '../gates/core/sql.ts';
 import { DEFAULT_PLATFORM } from '../gates/db/platform.ts';
 import { replayMigrations, type ReplayInput, type ReplayResult } from '../gates/db/replay.ts';
 import { catalogFindings } from '../policies/migrations/catalog.ts';
-import { DATABASE_URL } from './helpers/pg.ts';
+import { DATABASE_URL, needsServer } from './helpers/pg.ts';
 
 // A Supabase project's history as teams write them (test/corpora/supabase-history): FKs to
 // auth.users, storage buckets and policies, extensions in `extensions`, a pg_net trigger, a vector
@@ -36,7 +36,10 @@ function lines(r: ReplayResult): string[] {
 describe.each([
   ['pglite', undefined],
   ['postgres', DATABASE_URL],
-] as Array<[string, string | undefined]>)('the Supabase-style history on %s', (_engine, databaseUrl) => {
+] as Array<[string, string | undefined]>)('the Supabase-style history on %s', (engine, databaseUrl) => {
+  beforeEach((ctx) => {
+    if (engine === 'postgres') needsServer(ctx, 'the replay of the history on a real server, twice in a row');
+  });
   it('has at least 40 migrations and replays to the end, twice in a row, with the findings a reviewer keeps', async () => {
     expect(MIGRATIONS.length).toBeGreaterThanOrEqual(40);
     const inputs = await history();

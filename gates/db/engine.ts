@@ -169,7 +169,7 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
   const available = new Set([...bundles, ...PGLITE_BUILTIN_EXTENSIONS]);
   const baseline = opts.baseline(available);
   const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url));
+  const worker = new Worker(path.join(ENGINE_DIR, 'gates', 'db', 'pglite-worker.mjs'));
   let next = 0;
   let dead: DbError | undefined;
   const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: unknown) => void }>();
