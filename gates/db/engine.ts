@@ -17,6 +17,8 @@ export interface Db {
   readonly major: number;
   /** Extensions the engine can create for real. */
   readonly available: ReadonlySet<string>;
+  /** The throwaway database's name on a server (undefined on PGlite). */
+  readonly name?: string;
   /** Runs one statement through the simple-query protocol. */
   exec(sql: string): Promise<void>;
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -135,6 +137,7 @@ export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> 
   let closed = false;
   return {
     engine: 'postgres',
+    name,
     major,
     available,
     async exec(sql) {

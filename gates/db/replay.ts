@@ -91,6 +91,8 @@ export interface ReplayNotice extends Origin {
 
 export interface ReplayResult {
   engine: Db['engine'];
+  /** The throwaway database the replay ran in, on a server (dropped since). */
+  database?: string;
   /** Postgres major of the engine and of the target platform. */
   engineMajor: number;
   targetMajor: number;
@@ -205,6 +207,7 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
   }
   try {
     const result = emptyResult(db.engine);
+    if (db.name) result.database = db.name;
     result.engineMajor = db.major;
     result.targetMajor = opts.targetMajor ?? db.major;
     const st = state ?? newPrepareState(db.available, result.targetMajor, db.major);
