@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { NOT_AFFECTED } from '../gates/core/run.ts';
 import { toJsonReport } from '../gates/reporters/json.ts';
@@ -28,6 +31,9 @@ describe('a policy that could not run', () => {
     const j = toJsonReport(r) as { policies: Array<{ id: string; status: string; reason?: string }> };
     expect(j.policies.find((p) => p.id === 'migrations/catalog')).toMatchObject({ status: 'skipped', reason: WHY });
     expect(j.policies.find((p) => p.id === 'migrations/replay')).not.toHaveProperty('reason');
+    const schema = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../schemas/artifacts/gate-report.schema.json'), 'utf8')) as object;
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    expect(validate(j), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('junit marks it skipped with the reason as message', () => {
