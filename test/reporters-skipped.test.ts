@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { NOT_AFFECTED } from '../gates/core/run.ts';
+import { conclusionOf } from '../gates/github/checks.ts';
 import { toJsonReport } from '../gates/reporters/json.ts';
 import { reporters } from '../gates/reporters/index.ts';
 import { policyRun, result } from './reporters-canned.ts';
@@ -59,5 +60,10 @@ describe('a policy that could not run', () => {
 
   it('github workflow commands warn once per skipped policy', () => {
     expect(reporters.github?.(r, ctx)).toBe(`::warning title=migrations/catalog skipped::${WHY}\n`);
+  });
+
+  it('makes the check run neutral, never success', () => {
+    expect(conclusionOf(r)).toBe('neutral');
+    expect(conclusionOf(result([], [policyRun('migrations/replay'), policyRun('spec/tasks', { status: 'skipped', reason: NOT_AFFECTED })]))).toBe('success');
   });
 });
