@@ -245,11 +245,16 @@ describe('replay on postgres only', () => {
       'ssot/platform.yaml': fs.readFileSync(path.join(ROOT, 'ssot/platform.yaml'), 'utf8'),
     };
     const r = await runAll(tree(files), { databaseUrl: serverUrl() });
-    const failed = r.findings.find((f) => f.policy === 'migrations/replay');
-    expect(failed?.message).toMatch(/out of shared memory/);
-    expect(r.findings.filter((f) => f.policy !== 'migrations/replay').map(formatFinding)).toEqual([
-      `${M(10, 'bulk')}:1:1-1:33 error over {"count":10001,"final":10001,"how":", counted from the migrations' statements because the replay stopped at ${M(10, 'bulk')}:${failed?.line}","max":10000,"percent":80}`,
-    ]);
+    // With the default max_locks_per_transaction (64) the server runs out of lock slots; the
+    // budget then counts from the parse. A server configured for more finishes the replay and the
+    // budget counts from the catalog: either way the finding is there.
+    const failed = r.findings.find((f) => f.policy === 'migrations/replay' && f.severity === 'error');
+    const how = failed ? `, counted from the migrations' statements because the replay stopped at ${M(10, 'bulk')}:${failed.line}` : '';
+    if (failed) expect(failed.message).toMatch(/out of shared memory/);
+    const budget = r.findings.filter((f) => f.policy === 'migrations/object-budget').map(formatFinding);
+    const count = failed ? 10001 : Number(/"count":(\d+)/.exec(budget[0] ?? '')?.[1]);
+    expect(count).toBeGreaterThanOrEqual(10001);
+    expect(budget).toEqual([`${M(10, 'bulk')}:1:1-1:33 error over {"count":${count},"final":${count},"how":"${how}","max":10000,"percent":80}`]);
   }, 300_000);
 
   it('replays a history that creates a role twice in a row on the same server, both clean, and leaves no role behind', async () => {
