@@ -110,7 +110,8 @@ end $$;
 create trigger profiles_notify after insert on public.profiles for each row execute function public.notify();
 create trigger profiles_hook after update on public.profiles for each row
   execute function supabase_functions.http_request('https://example.com/h', 'POST', '{}', '{}', '1000');
-grant select on public.profiles to anon, authenticated, service_role, authenticator, supabase_admin;
+grant select on public.profiles to anon, authenticated, service_role, authenticator, supabase_admin, supabase_functions_admin, supabase_read_only_user;
+alter function public.notify() owner to postgres;
 `,
     };
     const r = await runAll(tree(files), options);

@@ -16,7 +16,8 @@ import { EXTENSION_STUBS, STUB_NOTICE } from './extensions.ts';
 /** Roles every Supabase project has (the baseline creates them where missing). */
 export const PLATFORM_ROLES: readonly string[] = [
   'postgres', 'anon', 'authenticated', 'service_role', 'authenticator', 'supabase_admin',
-  'supabase_auth_admin', 'supabase_storage_admin', 'dashboard_user',
+  'supabase_auth_admin', 'supabase_storage_admin', 'supabase_functions_admin', 'supabase_realtime_admin',
+  'supabase_replication_admin', 'supabase_read_only_user', 'dashboard_user', 'pgbouncer',
 ];
 
 /** Built-in functions by the Postgres major that brought them (only those migrations plausibly call). */

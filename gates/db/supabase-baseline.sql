@@ -16,7 +16,9 @@ declare
   r text;
 begin
   foreach r in array array['anon', 'authenticated', 'service_role', 'authenticator', 'supabase_admin',
-                           'supabase_auth_admin', 'supabase_storage_admin', 'dashboard_user'] loop
+                           'supabase_auth_admin', 'supabase_storage_admin', 'supabase_functions_admin',
+                           'supabase_realtime_admin', 'supabase_replication_admin', 'supabase_read_only_user',
+                           'dashboard_user', 'pgbouncer'] loop
     if not exists (select from pg_roles where rolname = r) then
       execute format('create role %I nologin noinherit', r);
     end if;
