@@ -19,9 +19,19 @@ export function toJsonReport(result: GateResult): object {
       ...(f.pointer !== undefined ? { pointer: f.pointer } : {}),
       ...(f.doc !== undefined ? { doc: f.doc } : {}),
       ...(f.data !== undefined ? { data: f.data } : {}),
+      ...(f.messageId !== undefined ? { messageId: f.messageId } : {}),
+      ...(f.suppressed !== undefined ? { suppressed: f.suppressed } : {}),
     })),
     summary: { ...result.summary, internalErrors: result.internalErrors },
-    policies: result.policies.map((p) => ({ id: p.id, severity: p.severity, status: p.status, findings: p.findings })),
+    policies: result.policies.map((p) => ({
+      id: p.id,
+      severity: p.severity,
+      status: p.status,
+      findings: p.findings,
+      ...(p.reason !== undefined ? { reason: p.reason } : {}),
+      durationMs: p.durationMs,
+    })),
+    durationMs: result.durationMs,
   };
 }
 
