@@ -30,6 +30,8 @@ export interface GateResult {
   /** Policies that threw; any makes the run exit 2. */
   internalErrors: number;
   durationMs: number;
+  /** The shard of the per-file work this run did (`--shard K/N`); absent for a whole run. */
+  shard?: { index: number; count: number };
   /** With a baseline, on a complete run: its entries whose findings are gone (prune them). */
   baselineStale?: StaleEntry[];
 }
@@ -109,6 +111,7 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
     policies: runs,
     internalErrors,
     durationMs: Math.round(performance.now() - started),
+    ...(shard ? { shard } : {}),
     // What is gone from the baseline is only known when every file was checked.
     ...(stale && complete ? { baselineStale: stale } : {}),
   };
@@ -203,7 +206,7 @@ export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFind
   } else if (pf.offset !== undefined) {
     const t = repo.read(pf.file);
     range = t.ok ? t.lines.byteRange(pf.offset, pf.endOffset ?? pf.offset) : point(1, 1);
-    if (t.ok) subject = rangeText(t.lines, range);
+    if (t.ok) subject = subjectText(t.lines, range);
   } else if (pf.line !== undefined) {
     const line = pf.line;
     const column = pf.column ?? 1;
@@ -214,7 +217,7 @@ export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFind
       range = t.ok ? t.lines.lineRange(line, column) : point(line, column);
     }
     // A bare line number places a finding about the whole file or line; only a column names a span.
-    if (t.ok && (pf.column !== undefined || pf.endLine !== undefined)) subject = rangeText(t.lines, range);
+    if (t.ok && (pf.column !== undefined || pf.endLine !== undefined)) subject = subjectText(t.lines, range);
   } else range = point(1, 1);
   const severity = pf.severity ?? policy.severity;
   const f: Finding = {
@@ -262,6 +265,12 @@ export function fingerprint(policy: string, pf: PolicyFinding, subject?: string)
       : (pf.messageId !== undefined ? `${pf.messageId}:${JSON.stringify(pf.data ?? {})}` : (pf.message ?? '')).replace(/\d+/g, '#'));
   const text = subject === undefined ? '' : `\0${subject.replace(/\s+/g, ' ').trim().slice(0, 4096)}`;
   return createHash('sha256').update(`${policy}\0${pf.file}\0${what}${text}`).digest('hex').slice(0, 32);
+}
+
+/** The text a finding points at; for a point (e.g. where a parser stopped), the rest of its line. */
+function subjectText(lines: LineIndex, r: Range): string {
+  if (r.line === r.endLine && r.column === r.endColumn) return Array.from(lines.lineText(r.line)).slice(r.column - 1).join('');
+  return rangeText(lines, r);
 }
 
 /** The source text of a range (columns in code points, end exclusive). */

@@ -32,6 +32,7 @@ export function toJsonReport(result: GateResult): object {
       durationMs: p.durationMs,
     })),
     durationMs: result.durationMs,
+    ...(result.shard ? { shard: result.shard } : {}),
   };
 }
 
