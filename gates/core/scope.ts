@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
+import type { GitView } from './git.ts';
 import type { YamlFile } from './yaml.ts';
 import type { FileText, GateOptions, RepoContext } from './repo.ts';
 
@@ -82,8 +83,16 @@ export class ScopedRepo implements RepoContext {
     return this.base.data(file);
   }
 
+  get git(): GitView {
+    return this.base.git;
+  }
+
+  get policyIds(): readonly string[] {
+    return this.base.policyIds;
+  }
+
   gitShow(ref: string, file: string): string | undefined {
-    return this.base.gitShow(ref, file);
+    return this.base.git.show(ref, file);
   }
 
   memo<T>(key: string, compute: () => T): T {

@@ -18,10 +18,9 @@ export default definePolicy({
     'too-far': 'the waiver of {{policy}} runs until {{expires}}, {{days}} days ahead; a waiver may run at most {{max}} days, so that the risk is looked at again — set an earlier date',
     'unknown-policy': 'the waiver names policy `{{policy}}`, which does not exist{{hint}}; see `gates list`',
   },
-  async check(ctx) {
+  check(ctx) {
     if (!ctx.exists(WAIVER_FILE)) return [];
-    const { policies } = await import('../index.ts');
-    const ids = policies.map((p) => p.id);
+    const ids = ctx.policyIds;
     const day = today(ctx);
     const out: PolicyFinding[] = [];
     for (const w of loadWaivers(ctx)) {

@@ -45,7 +45,7 @@ export function ssotModelUnaffected(ctx: RepoContext, changed: readonly string[]
   const linked = new Set(catalogEntries(ctx).flatMap((e) => [e.config, e.providerFile].filter((x): x is string => x !== undefined)));
   for (const f of files) {
     if (READ_WHOLE(f) || linked.has(f)) return undefined;
-    const before = modelFacts(ctx.gitShow(from, f));
+    const before = modelFacts(ctx.git.show(from, f));
     const after = modelFacts(ctx.exists(f) ? ctx.text(f) : undefined);
     if (before === undefined || after === undefined || before !== after) return undefined;
   }
