@@ -43,7 +43,7 @@ function waiver(policy: string, cover: string, expires: string): string {
 
 async function run(files: Record<string, string>): Promise<GateResult> {
   const root = newTree({ ...base, ...files });
-  return runGates({ root, artifactsDir: path.join(root, 'artifacts'), policies: selected, today: TODAY });
+  return runGates({ root, artifactsDir: path.join(root, 'artifacts'), policies: selected, policyIds: policies.map((p) => p.id), today: TODAY });
 }
 
 const lines = (r: GateResult) => r.findings.map((f) => `${f.file}:${f.line} ${f.policy} ${f.severity}${f.suppressed ? ` suppressed(${f.suppressed.kind} ${f.suppressed.file}:${f.suppressed.line ?? ''})` : ''}`);
@@ -139,7 +139,7 @@ describe('waivers as data', () => {
 
   it('does not call a waiver unused when its policy did not run', async () => {
     const root = newTree({ ...base, 'ssot/svc.yaml': 'port: 25\n', 'ssot/waivers.yaml': waivers(waiver('ssot/schema', 'files: ssot/svc.yaml', '2027-01-15')) });
-    const r = await runGates({ root, artifactsDir: path.join(root, 'artifacts'), policies: selected.filter((p) => p.id !== 'ssot/schema'), today: TODAY });
+    const r = await runGates({ root, artifactsDir: path.join(root, 'artifacts'), policies: selected.filter((p) => p.id !== 'ssot/schema'), policyIds: policies.map((p) => p.id), today: TODAY });
     expect(lines(r)).toEqual([]);
   });
 });
