@@ -33,7 +33,7 @@ describe('--shard K/N and gates merge', () => {
   it('splits files deterministically, by path alone', () => {
     expect(shardOf('ssot/jobs.yaml', 4)).toBe(shardOf('ssot/jobs.yaml', 4));
     const counts = [0, 0, 0, 0];
-    for (let i = 0; i < 400; i++) counts[shardOf(`ssot/team/f-${i}.yaml`, 4) - 1]++;
+    for (let i = 0; i < 400; i++) counts[shardOf(`ssot/team/f-${i}.yaml`, 4) - 1] = (counts[shardOf(`ssot/team/f-${i}.yaml`, 4) - 1] ?? 0) + 1;
     for (const c of counts) expect(c).toBeGreaterThan(60);
   });
 

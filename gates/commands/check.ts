@@ -59,7 +59,7 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
   if (shard && v.changed) throw new UsageError('--shard splits a whole run; a pull-request run (--changed) is already small — use one or the other');
   if (v.prune && v.baseline === undefined) throw new UsageError('--prune needs --baseline FILE');
   if (v.prune && (shard || v.changed)) throw new UsageError('--prune needs a run over every file (no --changed, no --shard): only then is it known what is gone');
-  const baseline = v.baseline === undefined ? undefined : loadBaseline(path.resolve(io.cwd, v.baseline));
+  const baseline = v.baseline === undefined ? undefined : loadBaseline(root, path.resolve(io.cwd, v.baseline));
   const pr = base !== undefined && (v.changed || annotate !== 'all') ? pullRequestChanges(root, base) : undefined;
   const changedFiles = v.changed && pr ? affectingChanges(root, pr, io) : undefined;
   const result = await runGates({
@@ -87,10 +87,12 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
   return exitCode(result);
 }
 
-/** Reads `--baseline FILE`; a bad file is a usage error that says what to do. */
-export function loadBaseline(file: string): Baseline {
+/** Reads `--baseline FILE` (named root-relative when it is in the repository); a bad file is a usage error that says what to do. */
+export function loadBaseline(root: string, file: string): Baseline {
+  const rel = path.relative(root, file);
+  const name = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
   try {
-    return readBaseline(file);
+    return readBaseline(file, name);
   } catch (e) {
     if (e instanceof BaselineError) throw new UsageError(e.message);
     throw e;
@@ -99,6 +101,7 @@ export function loadBaseline(file: string): Baseline {
 
 /** Says how many findings the baseline held back and which of its entries are gone; `--prune` drops those. */
 export function reportBaseline(baseline: Baseline, result: GateResult, io: CliIO, prune: boolean): void {
+  const file = path.resolve(result.root, baseline.path);
   const held = result.findings.filter((f) => f.suppressed?.kind === 'baseline').length;
   io.stderr(`gates: ${held} ${held === 1 ? 'finding' : 'findings'} baselined by ${baseline.path}\n`);
   const stale = result.baselineStale;
@@ -110,8 +113,8 @@ export function reportBaseline(baseline: Baseline, result: GateResult, io: CliIO
   const gone = stale.reduce((n, s) => n + s.gone, 0);
   for (const s of stale) io.stderr(`gates: baseline entry gone: ${s.file} ${s.policy} ${s.fingerprint}${s.gone > 1 ? ` (×${s.gone})` : ''}\n`);
   if (prune) {
-    writeBaseline(baseline.path, pruneBaseline(baseline, stale));
-    io.stderr(`gates: pruned ${gone} ${gone === 1 ? 'finding' : 'findings'} that are gone from ${baseline.path}\n`);
+    writeBaseline(file, pruneBaseline(baseline, stale));
+    io.stderr(`gates: pruned ${gone} ${gone === 1 ? 'finding that is' : 'findings that are'} gone from ${baseline.path}\n`);
   } else io.stderr(`gates: ${gone} baselined ${gone === 1 ? 'finding is' : 'findings are'} gone; run again with --prune to drop ${gone === 1 ? 'it' : 'them'} from ${baseline.path}\n`);
 }
 

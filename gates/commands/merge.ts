@@ -33,7 +33,7 @@ export async function merge(files: readonly string[], v: MergeArgs, io: CliIO, p
   const outputs = (v.format?.length ? v.format : ['stylish']).map(parseFormat);
   const reports = files.map((f) => readReport(path.resolve(io.cwd, f)));
   const artifactsDir = path.resolve(root, v.artifacts ?? 'artifacts');
-  const baseline = v.baseline === undefined ? undefined : loadBaseline(path.resolve(io.cwd, v.baseline));
+  const baseline = v.baseline === undefined ? undefined : loadBaseline(root, path.resolve(io.cwd, v.baseline));
   let result;
   try {
     result = await mergeReports(reports, { root, artifactsDir, policies, ...(baseline ? { baseline } : {}) });

@@ -15,7 +15,7 @@ export interface BaselineEntry {
 
 /** The accepted findings of a repository when the gates were turned on; small and reviewable. */
 export interface Baseline {
-  /** Where it was read from (for messages); not written. */
+  /** Its name in messages and reports: root-relative when it lies in the repository. Not written. */
   path: string;
   entries: BaselineEntry[];
 }
@@ -51,29 +51,29 @@ export function formatBaseline(b: Baseline): string {
 
 export class BaselineError extends Error {}
 
-/** Reads a baseline file; a missing, malformed or other-version file is an error that says what to do. */
-export function readBaseline(file: string): Baseline {
+/** Reads a baseline file (named `name` in messages); a missing, malformed or other-version file is an error that says what to do. */
+export function readBaseline(file: string, name = file): Baseline {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new BaselineError(`--baseline ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file; write one with `gates baseline`' : `not JSON (${(e as Error).message})`}`);
+    throw new BaselineError(`--baseline ${name}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file; write one with `gates baseline`' : `not JSON (${(e as Error).message})`}`);
   }
   const o = raw as { version?: unknown; entries?: unknown };
   if (o?.version !== BASELINE_VERSION) {
-    throw new BaselineError(`--baseline ${file}: version ${String(o?.version)}, expected ${BASELINE_VERSION} (the fingerprint recipe changed); write it again with \`gates baseline\``);
+    throw new BaselineError(`--baseline ${name}: version ${String(o?.version)}, expected ${BASELINE_VERSION} (the fingerprint recipe changed); write it again with \`gates baseline\``);
   }
-  if (!Array.isArray(o.entries)) throw new BaselineError(`--baseline ${file}: \`entries\` must be a list`);
+  if (!Array.isArray(o.entries)) throw new BaselineError(`--baseline ${name}: \`entries\` must be a list`);
   const entries: BaselineEntry[] = [];
   for (const e of o.entries as Array<Partial<BaselineEntry>>) {
     if (typeof e?.file !== 'string' || typeof e.policy !== 'string' || typeof e.fingerprints !== 'object' || e.fingerprints === null) {
-      throw new BaselineError(`--baseline ${file}: every entry needs \`file\`, \`policy\` and \`fingerprints\``);
+      throw new BaselineError(`--baseline ${name}: every entry needs \`file\`, \`policy\` and \`fingerprints\``);
     }
     const fps: Record<string, number> = {};
     for (const [fp, n] of Object.entries(e.fingerprints)) if (typeof n === 'number' && n > 0) fps[fp] = n;
     entries.push({ file: e.file, policy: e.policy, count: Object.values(fps).reduce((a, b) => a + b, 0), fingerprints: fps });
   }
-  return { path: file, entries };
+  return { path: name, entries };
 }
 
 export function writeBaseline(file: string, b: Baseline): void {
