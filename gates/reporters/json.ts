@@ -29,9 +29,7 @@ export function toJsonReport(result: GateResult): object {
       status: p.status,
       findings: p.findings,
       ...(p.reason !== undefined ? { reason: p.reason } : {}),
-      durationMs: p.durationMs,
     })),
-    durationMs: result.durationMs,
     ...(result.shard ? { shard: result.shard } : {}),
   };
 }
