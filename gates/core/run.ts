@@ -166,11 +166,10 @@ function planScope(repo: Repo, policy: Policy, changed: readonly string[] | unde
   const { files, dependents } = policy.perFile;
   if (!changed && !shard) return { ctx: repo, full: true };
   const own = picomatch([...files], { dot: true });
-  let targets = repo.files.filter((f) => own(f));
-  if (changed) {
-    const wanted = new Set([...changed, ...(dependents?.(repo, changed) ?? [])]);
-    targets = targets.filter((f) => wanted.has(f));
-  }
+  // From the change itself, so a pull request never walks the whole file list here.
+  let targets = changed
+    ? [...new Set([...changed, ...(dependents?.(repo, changed) ?? [])])].filter((f) => own(f) && repo.exists(f))
+    : repo.files.filter((f) => own(f));
   if (shard) targets = targets.filter((f) => shardOf(f, shard.count) === shard.index);
   return { ctx: new ScopedRepo(repo, files, new Set(targets)), full: false };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
+import { cmp } from './finding.ts';
 import type { GitView } from './git.ts';
 import type { YamlFile } from './yaml.ts';
 import type { FileText, GateOptions, RepoContext } from './repo.ts';
@@ -29,14 +30,18 @@ export class ScopedRepo implements RepoContext {
   private fileList: string[] | undefined;
   private readonly memos = new Map<string, unknown>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
-  private readonly owned: (p: string) => boolean;
+  private readonly rest: readonly string[];
 
   constructor(
     private readonly base: RepoContext,
     perFileGlobs: readonly string[],
     private readonly targets: ReadonlySet<string>,
   ) {
-    this.owned = picomatch([...perFileGlobs], { dot: true });
+    // The files the globs do not match, once per glob set and run (policies share glob sets).
+    this.rest = base.memo(`core/scope-rest:${perFileGlobs.join('\0')}`, () => {
+      const owned = picomatch([...perFileGlobs], { dot: true });
+      return base.files.filter((f) => !owned(f));
+    });
   }
 
   get root(): string {
@@ -48,7 +53,7 @@ export class ScopedRepo implements RepoContext {
   }
 
   get files(): readonly string[] {
-    this.fileList ??= this.base.files.filter((f) => !this.owned(f) || this.targets.has(f));
+    this.fileList ??= [...this.rest, ...this.targets].sort(cmp);
     return this.fileList;
   }
 
