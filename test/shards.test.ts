@@ -87,3 +87,26 @@ describe('--shard K/N and gates merge', () => {
     await expect(mergeReports([{ ...r, shard: { index: 1, count: 2 } }, r], opts)).rejects.toThrow('the reports mix shards and whole runs');
   });
 });
+
+describe('gates merge on the command line', () => {
+  it('makes the same report and exit code from the shards as one unsharded check', async () => {
+    const { main } = await import('../gates/main.ts');
+    const root = path.join(tmp, 'cli');
+    generateSsotTree(root, 120);
+    const run = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(args, { stdout: (s) => out.push(s), stderr: (s) => err.push(s), env: {}, cwd: root, isTTY: false });
+      return { code, stdout: out.join(''), stderr: err.join('') };
+    };
+    const whole = await run('check', '--format', 'json', '--only', 'files,ssot,secrets');
+    expect(whole.code).toBe(1);
+    for (const k of [1, 2]) expect((await run('check', '--shard', `${k}/2`, '--format', `json:shard-${k}.json`, '--only', 'files,ssot,secrets')).stderr).toBe('');
+    const merged = await run('merge', 'shard-1.json', 'shard-2.json', '--format', 'json', '--format', 'sarif:merged.sarif');
+    expect(merged.stderr).toBe('');
+    expect(merged.code).toBe(1);
+    expect(merged.stdout).toBe(whole.stdout);
+    expect(JSON.parse(fs.readFileSync(path.join(root, 'merged.sarif'), 'utf8')).runs[0].results).toHaveLength(JSON.parse(whole.stdout).findings.length);
+    expect((await run('merge', 'shard-1.json')).stderr).toMatch(/^gates: shard 2\/2 missing: merge all 2 reports of the run/);
+  }, 120_000);
+});
