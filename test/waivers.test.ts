@@ -183,3 +183,22 @@ describe('inline gates-allow', () => {
     expect(lines(r)).toEqual(['docs/a.md:4 secrets/no-values error suppressed(inline docs/a.md:3)', 'docs/b.md:4 secrets/no-values error']);
   });
 });
+
+describe('the comment form of each file kind', () => {
+  it('reads `--` in SQL, `#` in YAML and shell, `//` in TS/JS, `<!-- -->` in Markdown, and nothing else', async () => {
+    const { parseAllow } = await import('../gates/core/waivers.ts');
+    const allow = (file: string, line: string) => parseAllow(file, line, 7);
+    expect(allow('migrations/x.sql', '  -- gates-allow migrations/lint: the column is unread since release 12')).toEqual({ file: 'migrations/x.sql', line: 7, policy: 'migrations/lint', reason: 'the column is unread since release 12' });
+    expect(allow('ssot/a.yml', '# gates-allow ssot/schema: legacy value')?.policy).toBe('ssot/schema');
+    expect(allow('scripts/x.sh', '# gates-allow secrets/no-values: a revoked example token')?.reason).toBe('a revoked example token');
+    expect(allow('app/page.tsx', '  // gates-allow routes/nav-coverage: the page ships next sprint')?.policy).toBe('routes/nav-coverage');
+    expect(allow('docs/a.md', '<!-- gates-allow docs/links: the page moves with the next release -->')?.reason).toBe('the page moves with the next release');
+    // Another kind's form, no reason, a lint-allow, or not a policy id: not an allow.
+    expect(allow('docs/a.md', '# gates-allow docs/links: heading, not a comment')).toBeUndefined();
+    expect(allow('ssot/a.yaml', '-- gates-allow ssot/schema: SQL form in YAML')).toBeUndefined();
+    expect(allow('ssot/a.yaml', '# gates-allow ssot/schema:')).toBeUndefined();
+    expect(allow('migrations/x.sql', '-- lint-allow drop-column: the phone column moved')).toBeUndefined();
+    expect(allow('ssot/a.yaml', '# gates-allow schema: no area')).toBeUndefined();
+    expect(allow('image.png', '# gates-allow ssot/schema: no comment form')).toBeUndefined();
+  });
+});
