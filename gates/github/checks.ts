@@ -18,8 +18,9 @@ export type Conclusion = 'failure' | 'neutral' | 'success';
  */
 export function conclusionOf(result: GateResult): Conclusion {
   if (result.internalErrors > 0 || result.summary.errors > 0) return 'failure';
+  // Suppressed findings (waivers, allows, the baseline) are accepted: they never make it neutral.
   // A policy that could not run has not passed: never a green check for it.
-  return result.findings.length > 0 || couldNotRun(result).length > 0 ? 'neutral' : 'success';
+  return result.findings.some((f) => !f.suppressed) || couldNotRun(result).length > 0 ? 'neutral' : 'success';
 }
 
 export interface CheckRunTarget {

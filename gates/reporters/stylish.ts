@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../core/finding.ts';
+import type { Finding, Severity, Suppression } from '../core/finding.ts';
 import { couldNotRun } from '../core/run.ts';
 import type { Reporter } from './types.ts';
 
@@ -21,6 +21,10 @@ export const stylish: Reporter = (result, { color }) => {
     const sevW = Math.max(...fs.map((f) => f.severity.length));
     for (const f of fs) {
       const pos = `${f.line}:${f.column}`.padEnd(posW);
+      if (f.suppressed) {
+        lines.push(`  ${paint('dim', pos)}  ${paint('dim', f.severity.padEnd(sevW))}  ${paint('dim', `${f.message}  ${f.policy}`)}  ${paint('green', suppressedBy(f.suppressed))}`);
+        continue;
+      }
       const sev = paint(sevColor[f.severity], f.severity.padEnd(sevW));
       lines.push(`  ${paint('dim', pos)}  ${sev}  ${f.message}  ${paint('dim', f.policy)}`);
     }
@@ -28,17 +32,18 @@ export const stylish: Reporter = (result, { color }) => {
   const { errors, warnings, notices } = result.summary;
   const total = errors + warnings + notices;
   const ran = result.policies.filter((p) => p.status !== 'skipped').length;
+  const suppressed = result.summary.suppressed ? `, ${result.summary.suppressed} suppressed` : '';
   // What could not run is said before the verdict, so a clean run never hides it.
   const notRun = couldNotRun(result);
   if (notRun.length > 0) {
     lines.push('', paint('yellow', `⊘ ${notRun.length} ${plural(notRun.length, 'policy')} skipped: ${notRun.length === 1 ? 'it' : 'they'} could not run, so ${notRun.length === 1 ? 'it has' : 'they have'} not passed`));
     for (const p of notRun) lines.push(`  ${paint('dim', p.id)}  ${p.reason ?? ''}`);
   }
-  const tail = `${ran} ${ran === 1 ? 'policy' : 'policies'} ran${notRun.length ? `, ${notRun.length} skipped` : ''}`;
+  const tail = `${ran} ${ran === 1 ? 'policy' : 'policies'} ran${notRun.length ? `, ${notRun.length} skipped` : ''}${suppressed}`;
   if (total === 0) {
     lines.push(notRun.length ? paint('yellow', `⊘ no problems found, but not every policy ran (${tail})`) : paint('green', `✔ no problems (${tail})`));
   } else {
-    const head = `${errors > 0 ? '✖' : '⚠'} ${total} ${total === 1 ? 'problem' : 'problems'} (${errors} ${plural(errors, 'error')}, ${warnings} ${plural(warnings, 'warning')}, ${notices} ${plural(notices, 'notice')})`;
+    const head = `${errors > 0 ? '✖' : '⚠'} ${total} ${total === 1 ? 'problem' : 'problems'} (${errors} ${plural(errors, 'error')}, ${warnings} ${plural(warnings, 'warning')}, ${notices} ${plural(notices, 'notice')}${notRun.length ? '' : suppressed})`;
     lines.push('', paint('bold', paint(errors > 0 ? 'red' : 'yellow', notRun.length ? `${head} — ${tail}` : head)));
   }
   if (result.internalErrors > 0) {
@@ -46,6 +51,13 @@ export const stylish: Reporter = (result, { color }) => {
   }
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 };
+
+/** `suppressed by waiver ssot/waivers.yaml:12 (owner, until …): reason`. */
+export function suppressedBy(s: Suppression): string {
+  const where = s.line !== undefined ? `${s.file}:${s.line}` : s.file;
+  const who = [s.owner, s.expires && `until ${s.expires}`].filter(Boolean).join(', ');
+  return `suppressed by ${s.kind === 'inline' ? 'gates-allow' : s.kind} ${where}${who ? ` (${who})` : ''}: ${s.justification}`;
+}
 
 function plural(n: number, word: string): string {
   if (n === 1) return word;
