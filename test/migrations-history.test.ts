@@ -47,8 +47,11 @@ describe('migrations/history against a git base', () => {
     write(dir, 'migrations/20260301000010_first.sql', 'create schema ops;\ncreate table ops.a (\n  id uuid primary key,\n  note varchar(20)\n);\n');
     const { lines, findings } = await runPolicyOn(history, dir, { base: 'base' });
     expect(lines).toEqual([
-      'migrations/20260301000010_first.sql:4:1 error migration exists on the base (base) and was edited (line 4: -"  note text" +"  note varchar(20)"); databases that applied it will never see the change — restore it and put the change in a new migration [migrations/history]',
+      'migrations/20260301000010_first.sql:4:1-4:19 error edited {"base":"base","summary":"line 4: -\\"  note text\\" +\\"  note varchar(20)\\"","diff":' + JSON.stringify(findings[0]?.data?.diff) + '}',
     ]);
+    expect(findings[0]?.message).toBe(
+      'migration exists on the base (base) and was edited (line 4: -"  note text" +"  note varchar(20)"); databases that applied it will never see the change — restore it and put the change in a new migration',
+    );
     expect(findings[0]?.data?.diff).toContain('-  note text\n+  note varchar(20)\n');
   });
 
@@ -57,8 +60,8 @@ describe('migrations/history against a git base', () => {
     fs.rmSync(path.join(dir, 'migrations/20260301000010_first.sql'));
     fs.renameSync(path.join(dir, 'migrations/20260301000020_second.sql'), path.join(dir, 'migrations/20260303000000_second.sql'));
     expect((await runPolicyOn(history, dir, { base: 'base' })).lines).toEqual([
-      'migrations/20260301000010_first.sql:1:1 error migration migrations/20260301000010_first.sql exists on the base (base) but was deleted; applied migrations are history — restore it and undo its effect in a new migration [migrations/history]',
-      'migrations/20260303000000_second.sql:1:1 error this migration is migrations/20260301000020_second.sql of the base renamed; its version is recorded as applied on the databases, so the renamed file would run again — restore the old name [migrations/history]',
+      'migrations/20260301000010_first.sql:1:1-1:1 error deleted {"file":"migrations/20260301000010_first.sql","base":"base"}',
+      'migrations/20260303000000_second.sql:1:1-1:42 error renamed {"was":"migrations/20260301000020_second.sql"}',
     ]);
   });
 
@@ -66,7 +69,7 @@ describe('migrations/history against a git base', () => {
     const dir = repoWithBase(BASE);
     write(dir, 'migrations/20260301000015_between.sql', 'create table ops.d (id uuid primary key);\n');
     expect((await runPolicyOn(history, dir, { base: 'base' })).lines).toEqual([
-      'migrations/20260301000015_between.sql:1:1 error new migration version 20260301000015 sorts before 20260301000020, the newest migration on the base; the remote database has already applied 20260301000020 and would refuse it — rename it with a timestamp after 20260301000020 [migrations/history]',
+      'migrations/20260301000015_between.sql:1:1-1:42 error out-of-order {"version":"20260301000015","newest":"20260301000020"}',
     ]);
   });
 });
