@@ -5,7 +5,7 @@ import type { GateOptions } from '../gates/core/repo.ts';
 import { loadSqlParser, parseSql } from '../gates/core/sql.ts';
 import { replayMigrations, type ReplayInput } from '../gates/db/replay.ts';
 import { runGates } from '../gates/core/run.ts';
-import { formatFinding, runPolicyOn } from '../gates/testing/fixtures.ts';
+import { formatLegacyFinding as formatFinding, runPolicyOn } from '../gates/testing/fixtures.ts';
 import policies from '../policies/migrations/index.ts';
 import catalog from '../policies/migrations/catalog.ts';
 import objectBudget from '../policies/migrations/object-budget.ts';
