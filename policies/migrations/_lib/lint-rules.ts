@@ -46,7 +46,7 @@ export const LINT_MESSAGES: Record<string, string> = {
   'concurrently-in-transaction':
     '{{what}} cannot run inside a transaction, and the Supabase CLI runs each migration file as one; it fails on the database — use a plain statement in the migration, or run it concurrently by hand outside the migrations',
   'index-non-concurrent': `index on existing table {{table}} is built without CONCURRENTLY and holds a SHARE lock that blocks writes to it while it builds; ${BY_HAND}, and ${allow('index-non-concurrent')}`,
-  'drop-index-non-concurrent': `dropping index {{index}} of existing table {{table}} takes an ACCESS EXCLUSIVE lock that blocks reads and writes of the table while it waits and drops; ${'a migration cannot drop it CONCURRENTLY (the Supabase CLI runs each file in one transaction): on a busy table drop it by hand with DROP INDEX CONCURRENTLY before the deploy and write `if exists` here'}, or ${allow('drop-index-non-concurrent')}`,
+  'drop-index-non-concurrent': `dropping index {{index}} of {{table}} takes an ACCESS EXCLUSIVE lock that blocks reads and writes of the table while it waits and drops; ${'a migration cannot drop it CONCURRENTLY (the Supabase CLI runs each file in one transaction): on a busy table drop it by hand with DROP INDEX CONCURRENTLY before the deploy and write `if exists` here'}, or ${allow('drop-index-non-concurrent')}`,
   'not-null-without-default':
     'adding NOT NULL column {{column}} without a default to existing table {{table}} fails as soon as the table has a row; add a non-volatile default, or add the column nullable, backfill, then set NOT NULL',
   'set-not-null': `SET NOT NULL on column {{column}} of existing table {{table}} scans the whole table under an ACCESS EXCLUSIVE lock (no reads or writes meanwhile); add \`check ({{column}} is not null) not valid\`, validate it in a later migration, then SET NOT NULL (Postgres 12+ then skips the scan), or ${allow('set-not-null')}`,
@@ -175,7 +175,12 @@ function typeOf(tn: Node | undefined): { type: string; mods: number[] } {
   const mods = list(tn?.typmods).map((m) => Number(((inner(m, 'A_Const')?.ival ?? {}) as { ival?: number }).ival ?? 0));
   return { type, mods };
 }
-const showType = (t: { type: string; mods: number[] }): string => (t.mods.length ? `${t.type}(${t.mods.join(',')})` : t.type);
+/** The SQL spelling of the internal names the parser gives standard types. */
+const SPELLED: Record<string, string> = { int2: 'smallint', int4: 'integer', int8: 'bigint', bool: 'boolean', float4: 'real', float8: 'double precision', bpchar: 'char' };
+const showType = (t: { type: string; mods: number[] }): string => {
+  const name = SPELLED[t.type] ?? t.type;
+  return t.mods.length ? `${name}(${t.mods.join(',')})` : name;
+};
 
 /** Volatile functions of Postgres and of the extensions Supabase projects use in defaults. */
 const VOLATILE = new Set([
@@ -354,7 +359,7 @@ function dropHits(s: SqlStatement, state: LintState): Hit[] {
       const key = schema ? `${schema}.${name}` : (state.searchPath.map((p) => `${p}.${name}`).find((k) => state.indexes.has(k)) ?? `${state.searchPath[0] ?? 'public'}.${name}`);
       const idx = state.indexes.get(key);
       if (!n.concurrent && !idx?.inChange && !(idx && !state.existing(idx.table)) && !(n.missing_ok && !idx)) {
-        hits.push(stmtHit('drop-index-non-concurrent', { index: key, table: idx?.table ?? 'its table' }));
+        hits.push(stmtHit('drop-index-non-concurrent', { index: key, table: idx ? `existing table ${idx.table}` : 'a table this change did not create' }));
       }
       state.indexes.delete(key);
     }
@@ -503,14 +508,21 @@ const TYPE_RULES: Array<{ test: (name: string, typmods: boolean) => boolean; rul
 
 function typeHits(s: SqlStatement): Hit[] {
   const hits: Hit[] = [];
+  // `alter column x type …` holds a ColumnDef without a name: the command names the column.
+  const altered = new Map<unknown, string>();
+  walkSql(s.node, (kind, f) => {
+    const def = kind === 'AlterTableCmd' ? inner(f.def, 'ColumnDef') : undefined;
+    if (def && typeof f.name === 'string') altered.set(def, f.name);
+  });
   walkSql(s.node, (kind, f) => {
     if (kind !== 'ColumnDef') return;
+    const column = typeof f.colname === 'string' ? f.colname : (altered.get(f) ?? '?');
     const tn = (f.typeName ?? {}) as { names?: unknown; typmods?: unknown[]; location?: number };
     const name = names(tn.names).at(-1) ?? '';
     for (const r of TYPE_RULES) {
       if (r.test(name, (tn.typmods?.length ?? 0) > 0)) {
         const offset = tn.location ?? s.offset;
-        hits.push({ rule: r.rule, offset, endOffset: wordEnd(s, offset), data: r.rule === 'prefer-identity' ? { column: String(f.colname), type: name } : { column: String(f.colname) } });
+        hits.push({ rule: r.rule, offset, endOffset: wordEnd(s, offset), data: r.rule === 'prefer-identity' ? { column, type: name } : { column } });
       }
     }
   });
