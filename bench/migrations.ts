@@ -3,7 +3,7 @@
  * 1. the static lint (file names, syntax, lint) as a whole `gates check` process, side by side with squawk;
  * 2. the replay on a real Postgres (DATABASE_URL, default the local one);
  * 3. PGlite start-up: cold (initdb + baseline) against the cached data directory.
- * Run: npx tsx bench/migrations.ts [files=1000]
+ * Run: npx tsx bench/migrations.ts [files=1000] [--static]   (--static: part 1 only)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,7 +14,10 @@ import { loadSqlParser, parseSql } from '../gates/core/sql.ts';
 import { openPglite, PGLITE_CACHE_DIR } from '../gates/db/engine.ts';
 import { replayMigrations, type ReplayInput } from '../gates/db/replay.ts';
 
-const COUNT = Number(process.argv[2] ?? 1000);
+const ARGS = process.argv.slice(2);
+const COUNT = Number(ARGS.find((a) => /^\d+$/.test(a)) ?? 1000);
+/** `--static`: only the static lint side by side with squawk (no database). */
+const STATIC_ONLY = ARGS.includes('--static');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RUNS = 5;
 
@@ -81,6 +84,10 @@ try {
   console.log(`gates start-up floor (same command on a tree with no migration): ${median(floorMs).toFixed(0)} ms`);
   console.log(`static lint, whole process, median of ${RUNS}: gates ${g.toFixed(0)} ms, squawk ${s.toFixed(0)} ms, ratio ${(g / s).toFixed(2)}x (target <= 1.5x)`);
 
+  if (STATIC_ONLY) {
+    fs.rmSync(root, { recursive: true, force: true });
+    process.exit(0);
+  }
   await loadSqlParser();
   const inputs: ReplayInput[] = Object.entries(files).map(([file, text]) => {
     const p = parseSql(text);

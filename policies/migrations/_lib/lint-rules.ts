@@ -506,14 +506,19 @@ const TYPE_RULES: Array<{ test: (name: string, typmods: boolean) => boolean; rul
   { test: (n) => n === 'timestamp', rule: 'prefer-timestamptz' },
 ];
 
+/** The statements that can hold column definitions. */
+const WITH_COLUMNS = new Set(['CreateStmt', 'AlterTableStmt', 'CreateForeignTableStmt', 'CompositeTypeStmt']);
+
 function typeHits(s: SqlStatement): Hit[] {
   const hits: Hit[] = [];
+  if (!WITH_COLUMNS.has(s.kind)) return hits;
   // `alter column x type …` holds a ColumnDef without a name: the command names the column.
   const altered = new Map<unknown, string>();
-  walkSql(s.node, (kind, f) => {
-    const def = kind === 'AlterTableCmd' ? inner(f.def, 'ColumnDef') : undefined;
-    if (def && typeof f.name === 'string') altered.set(def, f.name);
-  });
+  for (const c of s.kind === 'AlterTableStmt' ? list(s.node.cmds) : []) {
+    const cmd = inner(c, 'AlterTableCmd');
+    const def = inner(cmd?.def, 'ColumnDef');
+    if (def && typeof cmd?.name === 'string') altered.set(def, cmd.name);
+  }
   walkSql(s.node, (kind, f) => {
     if (kind !== 'ColumnDef') return;
     const column = typeof f.colname === 'string' ? f.colname : (altered.get(f) ?? '?');
@@ -562,9 +567,11 @@ function unqualified(s: SqlStatement, state: LintState): Hit[] {
   if (s.kind === 'CreateSchemaStmt') return [];
   const hits: Hit[] = [];
   const ctes = new Set<string>();
-  walkSql(s.node, (kind, f) => {
-    if (kind === 'CommonTableExpr' && typeof f.ctename === 'string') ctes.add(f.ctename);
-  });
+  if (/\bwith\b/i.test(s.text)) {
+    walkSql(s.node, (kind, f) => {
+      if (kind === 'CommonTableExpr' && typeof f.ctename === 'string') ctes.add(f.ctename);
+    });
+  }
   const created = rangeVar(createdRangeVar(s));
   const createdRaw = createdRangeVar(s);
   const refs: Array<{ name: string; offset: number }> = [];
