@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import fileNames from '../policies/migrations/file-names.ts';
 import lint from '../policies/migrations/lint.ts';
+import replay from '../policies/migrations/replay.ts';
+import syntax from '../policies/migrations/syntax.ts';
 import { useTrees } from './helpers/tree.ts';
 
 // A history written the way Supabase projects write theirs (public tables, unqualified names,
@@ -74,5 +76,14 @@ describe('migrations/lint on a Supabase-style history', () => {
 
   it('applies hyphenated names and warns that seed.sql is not applied', async () => {
     expect((await runPolicyOn(fileNames, repo(), { base: 'base' })).caseLines).toEqual(['migrations/seed.sql:1:1-1:63 warning not-applied {"name":"seed.sql"}']);
+  });
+
+  it('replays a hyphenated migration before the next one, and reports a typo in it', async () => {
+    const init = 'create table public.notes (id uuid primary key);\n';
+    const next = 'create index notes_id_idx on public.notes (id);\n';
+    const clean = makeTree({ 'migrations/20240101000000_init-schema.sql': init, 'migrations/20240102000000_notes-index.sql': next });
+    expect((await runPolicyOn(replay, clean)).caseLines).toEqual([]);
+    const typo = makeTree({ 'migrations/20240101000000_init-schema.sql': `creat${init.slice(6)}`, 'migrations/20240102000000_notes-index.sql': next });
+    expect((await runPolicyOn(syntax, typo)).caseLines).toEqual(['migrations/20240101000000_init-schema.sql:1:1-1:6 error syntax-error {"error":"syntax error at or near \\"creat\\""}']);
   });
 });
