@@ -54,7 +54,7 @@ describe('migrations/lint on a Supabase-style history', () => {
       'migrations/20240204000000_cleanup.sql:4:1-4:66 error rename-column {"column":"role","table":"public.team_members","to":"member_role"}',
       'migrations/20240206000000_audit.sql:1:42-1:52 warning volatile-default {"column":"request_id","table":"private.audit_log","default":"the volatile default uuid_generate_v4()"}',
       'migrations/20240206000000_audit.sql:2:1-2:63 warning column-type-change {"column":"at","table":"private.audit_log","type":"timestamptz"}',
-      'migrations/20240206000000_audit.sql:3:13-3:22 warning unqualified-name {"name":"audit_log","path":"public","schema":"private"}',
+      'migrations/20240206000000_audit.sql:3:13-3:22 warning unqualified-name {"name":"audit_log","path":"public","schema":"private","qualified":"private.audit_log"}',
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('migrations/lint on a Supabase-style history', () => {
       'migrations/20240201000000_profiles-email.sql:1:46-1:53 warning prefer-text {"column":"email"}',
       'migrations/20240202000000_todos-priority.sql:3:49-3:56 warning prefer-text {"column":"task"}',
       'migrations/20240204000000_cleanup.sql:2:1-2:102 error concurrently-in-transaction {"what":"create index concurrently"}',
-      'migrations/20240206000000_audit.sql:3:13-3:22 warning unqualified-name {"name":"audit_log","path":"public","schema":"private"}',
+      'migrations/20240206000000_audit.sql:3:13-3:22 warning unqualified-name {"name":"audit_log","path":"public","schema":"private","qualified":"private.audit_log"}',
     ]);
   });
 

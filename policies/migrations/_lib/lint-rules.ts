@@ -61,7 +61,7 @@ export const LINT_MESSAGES: Record<string, string> = {
   'prefer-timestamptz': 'column {{column}}: timestamp without time zone loses the offset; use timestamptz',
   'identifier-too-long': 'identifier {{start}}... is {{bytes}} bytes; Postgres truncates names to 63 bytes, so two long names can collide — shorten it',
   'unqualified-name':
-    '{{name}} is not schema-qualified and no schema on the search_path ({{path}}) has it; it lives in {{schema}}: write {{schema}}.{{name}}',
+    '{{name}} is not schema-qualified and no schema on the search_path ({{path}}) has it, so the statement fails; it lives in {{schema}}: write {{qualified}}',
   'unqualified-ambiguous':
     '{{name}} is not schema-qualified and resolves to {{resolved}}.{{name}} through the search_path, while {{others}} also has one; write {{resolved}}.{{name}} so the reader knows which',
   'unqualified-create':
@@ -555,6 +555,9 @@ function rangeVars(node: unknown, out: unknown[] = []): unknown[] {
   return out;
 }
 
+/** Comments on a relation (or on a column of one). */
+const COMMENT_ON = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE', 'OBJECT_COLUMN']);
+
 /** Drops whose name list ends with the object and starts with its table. */
 const ON_TABLE_DROPS = new Set(['OBJECT_POLICY', 'OBJECT_TRIGGER', 'OBJECT_RULE']);
 
@@ -587,13 +590,18 @@ function unqualified(s: SqlStatement, state: LintState): Hit[] {
       if (rel.length === 1) refs.push({ name: rel[0] as string, offset: s.offset });
     }
   }
+  if (s.kind === 'CommentStmt' && COMMENT_ON.has(String(s.node.objtype))) {
+    const parts = names(inner(s.node.object, 'List')?.items);
+    const rel = s.node.objtype === 'OBJECT_COLUMN' ? parts.slice(0, -1) : parts;
+    if (rel.length === 1) refs.push({ name: rel[0] as string, offset: s.offset });
+  }
   for (const r of refs) {
     const where = [...state.relations.values()].filter((x) => x.name === r.name).map((x) => x.schema);
     if (where.length === 0) continue;
     const resolved = state.resolve(r.name);
     const end = r.offset === s.offset ? s.end : r.offset + Buffer.byteLength(r.name);
     if (!resolved) {
-      hits.push({ rule: 'unqualified-name', offset: r.offset, endOffset: end, data: { name: r.name, path: state.searchPath.join(', ') || 'empty', schema: where.join(' or ') } });
+      hits.push({ rule: 'unqualified-name', offset: r.offset, endOffset: end, data: { name: r.name, path: state.searchPath.join(', ') || 'empty', schema: where.join(' or '), qualified: where.map((w) => `${w}.${r.name}`).join(' or ') } });
     } else if (where.length > 1) {
       hits.push({ rule: 'unqualified-name', messageId: 'unqualified-ambiguous', offset: r.offset, endOffset: end, data: { name: r.name, resolved, others: where.filter((w) => w !== resolved).join(', ') } });
     }
