@@ -609,7 +609,8 @@ function unqualified(s: SqlStatement, state: LintState): Hit[] {
   if (created && created.schema === undefined) {
     const target = state.searchPath[0];
     const own = [...state.relations.values()].filter((x) => !x.baseline);
-    if (target !== undefined && own.length > 0 && !own.some((x) => x.schema === target)) {
+    // One or two tables elsewhere are no convention yet; three or more, all outside the target, are.
+    if (target !== undefined && own.length >= 3 && !own.some((x) => x.schema === target)) {
       const counts = new Map<string, number>();
       for (const x of own) counts.set(x.schema, (counts.get(x.schema) ?? 0) + 1);
       const schema = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] as string;
