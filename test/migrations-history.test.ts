@@ -117,7 +117,7 @@ describe('migrations/lint with a git base', () => {
       'migrations/20240201000000_reshape.sql:4:30-4:34 warning volatile-default {"column":"slug","table":"public.posts","default":"the volatile default random()"}',
       'migrations/20240201000000_reshape.sql:5:23-5:95 warning constraint-not-valid {"kind":"a foreign key","constraint":"posts_author_fk","table":"public.posts","lock":"SHARE ROW EXCLUSIVE locks on public.posts and public.profiles (no writes to either)"}',
       'migrations/20240201000000_reshape.sql:6:23-6:64 warning unique-without-index {"kind":"a unique constraint","table":"public.posts"}',
-      'migrations/20240201000000_reshape.sql:7:1-7:29 warning drop-index-non-concurrent {"index":"public.profiles_name_idx","table":"existing table public.profiles"}',
+      'migrations/20240201000000_reshape.sql:7:1-7:29 warning drop-index-non-concurrent {"index":"public.profiles_name_idx","table":"on existing table public.profiles"}',
       'migrations/20240201000000_reshape.sql:8:1-8:46 warning index-non-concurrent {"table":"public.posts"}',
     ]);
   });

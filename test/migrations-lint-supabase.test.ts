@@ -48,7 +48,7 @@ describe('migrations/lint on a Supabase-style history', () => {
       'migrations/20240202000000_todos-priority.sql:4:30-4:94 warning constraint-not-valid {"kind":"a check constraint","constraint":"todos_priority_range","table":"public.todos","lock":"an ACCESS EXCLUSIVE lock on public.todos (no reads or writes)"}',
       'migrations/20240203000000_team-fk.sql:3:1-3:69 warning validate-in-same-file {"constraint":"documents_author_fk","table":"public.documents"}',
       'migrations/20240203000000_team-fk.sql:4:30-4:69 warning unique-without-index {"kind":"a unique constraint","table":"public.teams"}',
-      'migrations/20240204000000_cleanup.sql:1:1-1:46 warning drop-index-non-concurrent {"index":"public.todos_user_id_idx","table":"existing table public.todos"}',
+      'migrations/20240204000000_cleanup.sql:1:1-1:46 warning drop-index-non-concurrent {"index":"public.todos_user_id_idx","table":"on existing table public.todos"}',
       'migrations/20240204000000_cleanup.sql:2:1-2:102 error concurrently-in-transaction {"what":"create index concurrently"}',
       'migrations/20240204000000_cleanup.sql:3:1-3:49 error drop-column {"column":"description","table":"public.teams"}',
       'migrations/20240204000000_cleanup.sql:4:1-4:66 error rename-column {"column":"role","table":"public.team_members","to":"member_role"}',

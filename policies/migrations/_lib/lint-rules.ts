@@ -32,8 +32,8 @@ export function isRule(id: string): id is RuleId {
 
 const allow = (rule: RuleId): string => `if it is intended, justify it on the line above: \`-- lint-allow ${rule}: <reason>\``;
 /** The CLI runs each migration file in one transaction, so CONCURRENTLY is impossible inside one. */
-const BY_HAND =
-  'a migration cannot build it CONCURRENTLY (the Supabase CLI runs each file in one transaction): on a large table build it by hand with CONCURRENTLY before the deploy and write `if not exists` here';
+const BY_HAND = (what: string, guard: string): string =>
+  `a migration cannot use CONCURRENTLY (the Supabase CLI runs each file in one transaction): on a large or busy table run ${what} CONCURRENTLY by hand before the deploy and keep \`${guard}\` here`;
 
 /** The policy's message templates, by message id (a rule's id is its main message). */
 export const LINT_MESSAGES: Record<string, string> = {
@@ -45,8 +45,8 @@ export const LINT_MESSAGES: Record<string, string> = {
     '`{{statement}}` inside a migration: the Supabase CLI already runs each file as one transaction, so this ends or splits it — what ran before it stays applied when a later statement fails, and the file is not recorded as applied; remove it (put separate transactions in separate files)',
   'concurrently-in-transaction':
     '{{what}} cannot run inside a transaction, and the Supabase CLI runs each migration file as one; it fails on the database — use a plain statement in the migration, or run it concurrently by hand outside the migrations',
-  'index-non-concurrent': `index on existing table {{table}} is built without CONCURRENTLY and holds a SHARE lock that blocks writes to it while it builds; ${BY_HAND}, and ${allow('index-non-concurrent')}`,
-  'drop-index-non-concurrent': `dropping index {{index}} of {{table}} takes an ACCESS EXCLUSIVE lock that blocks reads and writes of the table while it waits and drops; ${'a migration cannot drop it CONCURRENTLY (the Supabase CLI runs each file in one transaction): on a busy table drop it by hand with DROP INDEX CONCURRENTLY before the deploy and write `if exists` here'}, or ${allow('drop-index-non-concurrent')}`,
+  'index-non-concurrent': `index on existing table {{table}} is built without CONCURRENTLY: its SHARE lock blocks writes to the table while it builds; ${BY_HAND('CREATE INDEX', 'if not exists')}, then justify it on the line above: \`-- lint-allow index-non-concurrent: <reason>\``,
+  'drop-index-non-concurrent': `dropping index {{index}} {{table}} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table (no reads or writes while it waits and drops); ${BY_HAND('DROP INDEX', 'if exists')}, then justify it on the line above: \`-- lint-allow drop-index-non-concurrent: <reason>\``,
   'not-null-without-default':
     'adding NOT NULL column {{column}} without a default to existing table {{table}} fails as soon as the table has a row; add a non-volatile default, or add the column nullable, backfill, then set NOT NULL',
   'set-not-null': `SET NOT NULL on column {{column}} of existing table {{table}} scans the whole table under an ACCESS EXCLUSIVE lock (no reads or writes meanwhile); add \`check ({{column}} is not null) not valid\`, validate it in a later migration, then SET NOT NULL (Postgres 12+ then skips the scan), or ${allow('set-not-null')}`,
@@ -359,7 +359,7 @@ function dropHits(s: SqlStatement, state: LintState): Hit[] {
       const key = schema ? `${schema}.${name}` : (state.searchPath.map((p) => `${p}.${name}`).find((k) => state.indexes.has(k)) ?? `${state.searchPath[0] ?? 'public'}.${name}`);
       const idx = state.indexes.get(key);
       if (!n.concurrent && !idx?.inChange && !(idx && !state.existing(idx.table)) && !(n.missing_ok && !idx)) {
-        hits.push(stmtHit('drop-index-non-concurrent', { index: key, table: idx ? `existing table ${idx.table}` : 'a table this change did not create' }));
+        hits.push(stmtHit('drop-index-non-concurrent', { index: key, table: idx ? `on existing table ${idx.table}` : 'on a table this change did not create' }));
       }
       state.indexes.delete(key);
     }
