@@ -132,7 +132,12 @@ export class LintState {
 
   /** True when the relation is not one this change created (it exists and may be large and busy). */
   existing(key: string): boolean {
-    return !this.relations.get(key)?.inChange;
+    const r = this.relations.get(key);
+    if (r) return !r.inChange;
+    // Unknown here but known in another schema: the statement fails (unqualified-name says so), it locks nothing.
+    const name = key.slice(key.indexOf('.') + 1);
+    for (const x of this.relations.values()) if (x.name === name) return false;
+    return true;
   }
 
   add(schema: string | undefined, name: string, baseline = false): Relation {
