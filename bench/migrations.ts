@@ -69,12 +69,19 @@ try {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-empty-'));
   const floorMs: number[] = [];
   const gatesMs: number[] = [];
+  const launcherMs: number[] = [];
   const squawkMs: number[] = [];
+  const launcher = path.join(ENGINE_DIR, 'gates', 'launcher.mjs');
+  const staticOnly = ['--root', root, '--only', 'migrations/file-names,migrations/syntax,migrations/lint'];
+  // The launcher builds its bundle on first use: build it before timing.
+  timeProcess(process.execPath, [launcher, 'check', '--root', empty, '--only', 'migrations/lint'], empty);
   for (let r = 0; r < RUNS; r++) {
-    const g = timeProcess(tsx, [cli, 'check', '--root', root, '--only', 'migrations/file-names,migrations/syntax,migrations/lint'], root);
+    const g = timeProcess(tsx, [cli, 'check', ...staticOnly], root);
+    const l = timeProcess(process.execPath, [launcher, 'check', ...staticOnly], root);
     const s = timeProcess(squawk, sqlFiles, root);
-    if (r === 0) console.log(`exit codes: gates ${g.status}, squawk ${s.status}`);
+    if (r === 0) console.log(`exit codes: gates ${g.status}, launcher ${l.status}, squawk ${s.status}`);
     gatesMs.push(g.ms);
+    launcherMs.push(l.ms);
     floorMs.push(timeProcess(tsx, [cli, 'check', '--root', empty, '--only', 'migrations/lint'], empty).ms);
     squawkMs.push(s.ms);
   }
@@ -82,7 +89,9 @@ try {
   const s = median(squawkMs);
   fs.rmSync(empty, { recursive: true, force: true });
   console.log(`gates start-up floor (same command on a tree with no migration): ${median(floorMs).toFixed(0)} ms`);
+  const l = median(launcherMs);
   console.log(`static lint, whole process, median of ${RUNS}: gates ${g.toFixed(0)} ms, squawk ${s.toFixed(0)} ms, ratio ${(g / s).toFixed(2)}x (target <= 1.5x)`);
+  console.log(`static lint through the launcher (what \`npm run gates\` runs), median of ${RUNS}: ${l.toFixed(0)} ms, ratio to squawk ${(l / s).toFixed(2)}x`);
 
   if (STATIC_ONLY) {
     fs.rmSync(root, { recursive: true, force: true });
