@@ -45,6 +45,8 @@ Options for check:
   --prune            with --baseline on a full run: drop the entries that are gone
   --shard K/N        check only shard K of N of the per-file work (cross-file policies run
                      in shard 1); combine the N JSON reports with \`gates merge\`
+  --no-cache         replay the migrations even when the replay cache
+                     (node_modules/.cache/odooops-gates/replay) holds their result; store nothing
 
 When GITHUB_STEP_SUMMARY is set, the markdown summary is appended to it.
 Exit codes: 0 clean, 1 error-level findings, 2 usage, history or internal error. No GitHub
@@ -93,6 +95,7 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
         baseline: { type: 'string' },
         prune: { type: 'boolean' },
         shard: { type: 'string' },
+        'no-cache': { type: 'boolean' },
         output: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },

@@ -26,6 +26,11 @@ export interface GateOptions {
   appDir?: string;
   /** Postgres connection string; undefined means the embedded PGlite. */
   databaseUrl?: string;
+  /**
+   * Folder of the replay cache (results stored by a hash of the baseline, the migrations, the
+   * target platform and the engine); undefined: every run replays.
+   */
+  replayCache?: string;
   /** The merge base `changedFiles` were measured from; dependency rules compare files there. */
   changedFrom?: string;
   /** This run's shard of the per-file work, `{ index: K, count: N }` with 1 ≤ K ≤ N. */
