@@ -136,7 +136,7 @@ export function replay(ctx: RepoContext): Promise<ReplayResult | undefined> {
     const files = migrationFiles(ctx);
     if (files.length === 0) return undefined;
     const dir = ctx.options.replayCache;
-    const key = dir ? await cacheKey(ctx, files) : undefined;
+    const key = dir ? await replayKey(ctx, files) : undefined;
     if (dir && key) {
       const hit = readReplayCache(dir, key);
       if (hit) return { ...hit, fromCache: true };
@@ -147,8 +147,8 @@ export function replay(ctx: RepoContext): Promise<ReplayResult | undefined> {
   });
 }
 
-/** The key of this tree's replay, or undefined when the engine cannot be identified (its server is unreachable: the replay reports that). */
-async function cacheKey(ctx: RepoContext, files: readonly MigrationFile[]): Promise<string | undefined> {
+/** The replay cache key of this tree (its migrations as the replay reads them), or undefined when the engine cannot be identified (its server is unreachable: the replay reports that). */
+export async function replayKey(ctx: RepoContext, files: readonly MigrationFile[] = migrationFiles(ctx)): Promise<string | undefined> {
   let engine: string;
   try {
     engine = await engineIdentity(ctx.options.databaseUrl);
