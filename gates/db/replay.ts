@@ -1,6 +1,6 @@
 import type { RepoContext } from '../core/repo.ts';
 import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, type PgMajor, type SqlStatement } from '../core/sql.ts';
-import { BASELINE_FILE, baselineSql, openDatabase, toDbError, type Db } from './engine.ts';
+import { BASELINE_FILE, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
 import { migrationFiles, parsedMigrations } from './migrations.ts';
 import { targetPlatform } from './platform.ts';
 import { newPrepareState, prepareStatements, type PrepareState, type PreparedStatement } from './prepare.ts';
@@ -161,7 +161,7 @@ export function replay(ctx: RepoContext): Promise<ReplayResult | undefined> {
 
 /** The baseline, each statement as the engine will run it (stubs for extensions it lacks). */
 export function preparedBaseline(st: PrepareState): string {
-  const p = parseSql(baselineSql());
+  const p = parseSql(rawBaselineSql());
   if (!p.ok) throw new Error(`${BASELINE_FILE} does not parse: ${p.message}`);
   return prepareStatements(p.statements, st)
     .filter((x) => x.sql !== undefined)
