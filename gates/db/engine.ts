@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENGINE_DIR } from '../core/artifacts.ts';
-import { PGLITE_BUILTIN_EXTENSIONS, PGLITE_EXTENSIONS } from './extensions.ts';
+import { EXTENSION_STUBS, PGLITE_BUILTIN_EXTENSIONS, PGLITE_EXTENSIONS } from './extensions.ts';
 
 /** Extensions the baseline creates (PGlite always loads them). */
 export const BASELINE_EXTENSIONS: readonly string[] = ['uuid-ossp', 'pgcrypto'];
@@ -67,8 +67,29 @@ export function toDbError(e: unknown): DbError {
   };
 }
 
-export function baselineSql(): string {
+/** The baseline file as written (the replay prepares it statement by statement). */
+export function rawBaselineSql(): string {
   return fs.readFileSync(BASELINE_FILE, 'utf8');
+}
+
+/**
+ * The baseline as one script that runs on any Postgres or PGlite without the parser: each
+ * `create extension` of an extension with a declared stub checks at run time whether the server
+ * has it, and creates the stub otherwise (or leaves it out when there is none). For code that needs the platform's schema without a
+ * replay (e.g. the ingest suites).
+ */
+export function baselineSql(): string {
+  return rawBaselineSql().replace(/^create extension if not exists ("?)([a-z0-9_-]+)\1(?: with schema ([a-z_]+))?;$/gm, (line, _q: string, ext: string, schema?: string) => {
+    const stub = EXTENSION_STUBS[ext];
+    // An extension with no stub (uuid-ossp, pgcrypto) is left out where the engine lacks it, e.g. a
+    // PGlite started without its contrib bundles: what needs it fails later, naming it.
+    const body = stub ? stub.sql(stub.fixedSchema ?? schema ?? 'public') : `do $gates_skip$ begin raise notice 'extension ${ext} is not available: left out of the baseline'; end $gates_skip$;`;
+    return `do $gates_baseline$ begin
+  if exists (select from pg_available_extensions where name = '${ext}') then execute $gates_sql$${line}$gates_sql$;
+  else execute $gates_sql$${body}$gates_sql$;
+  end if;
+end $gates_baseline$;`;
+  });
 }
 
 /** Opens a fresh database with the baseline applied: Postgres when `databaseUrl` is set, else PGlite. */

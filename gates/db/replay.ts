@@ -1,6 +1,6 @@
 import type { RepoContext } from '../core/repo.ts';
 import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, type PgMajor, type SqlStatement } from '../core/sql.ts';
-import { BASELINE_FILE, baselineSql, engineIdentity, openDatabase, toDbError, type Db } from './engine.ts';
+import { BASELINE_FILE, engineIdentity, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
 import { migrationFiles, parsedMigrations, type MigrationFile } from './migrations.ts';
 import { targetPlatform } from './platform.ts';
 import { cacheable, readReplayCache, replayCacheKey, writeReplayCache } from './replay-cache.ts';
@@ -156,7 +156,7 @@ export async function replayKey(ctx: RepoContext, files: readonly MigrationFile[
     return undefined;
   }
   return replayCacheKey({
-    baseline: baselineSql(),
+    baseline: rawBaselineSql(),
     files: files.map((m) => ({ file: m.file, text: ctx.text(m.file) ?? '' })),
     platform: targetPlatform(ctx),
     engine,
@@ -194,7 +194,7 @@ async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[])
 
 /** The baseline, each statement as the engine will run it (stubs for extensions it lacks). */
 export function preparedBaseline(st: PrepareState): string {
-  const p = parseSql(baselineSql());
+  const p = parseSql(rawBaselineSql());
   if (!p.ok) throw new Error(`${BASELINE_FILE} does not parse: ${p.message}`);
   return prepareStatements(p.statements, st)
     .filter((x) => x.sql !== undefined)
