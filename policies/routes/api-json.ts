@@ -1,0 +1,250 @@
+import type * as T from 'typescript';
+import type { PolicyFinding } from '../../gates/core/finding.ts';
+import { definePolicy, skip } from '../../gates/core/policy.ts';
+import { MAX_SOURCE_BYTES, readAppText } from './_lib/app-fs.ts';
+import { atAppFile, loadConsole, NAV_FILE, type Console } from './_lib/console.ts';
+import { parseSource, rangeOf, typescript, type Source } from './_lib/ts-source.ts';
+
+const ID = 'routes/api-json';
+/** App Router handlers that answer with a body; HEAD and OPTIONS answer without one by definition. */
+const BODY_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Every route handler of the console (`app/**\/route.ts`, `pages/api/**`) answers with a JSON body
+ * on every path: its clients call `res.json()`, which throws on an empty body.
+ */
+export default definePolicy({
+  id: ID,
+  title: 'API route handlers always answer with a JSON body',
+  severity: 'error',
+  appliesTo: [NAV_FILE],
+  messages: {
+    'null-body': '{{at}}: {{code}} answers with an empty body, and the client\'s res.json() throws "Unexpected end of JSON input" — answer Response.json({ ok: true }) (or NextResponse.json)',
+    'status-204': '{{at}}: status 204 has no body by definition, and the client\'s res.json() throws on it — answer 200 with a JSON body, e.g. Response.json({ ok: true })',
+    'end-without-body': '{{at}}: {{code}} ends the response without a body — answer res.status(200).json({ ok: true })',
+    redirect: '{{at}}: {{code}} answers an API request with a redirect, so a client that expects JSON gets HTML or an empty body — answer JSON with the target, e.g. Response.json({ redirect: url })',
+    'falls-off-end': '{{at}}: the {{handler}} handler can reach its end without returning a response, and Next.js answers 500 with no JSON — return Response.json(…) on every path',
+    'empty-return': '{{at}}: {{code}} in the {{handler}} handler returns no response — return Response.json(…)',
+    unreadable: '{{at}}: the route handler cannot be read ({{reason}}), so its answers cannot be checked — make it a UTF-8 source file under the size cap',
+  },
+  check(ctx) {
+    const state = loadConsole(ctx);
+    if (!state.ready) return skip(state.skipped.message ?? 'no app dir');
+    const c = state.console;
+    const out: PolicyFinding[] = [];
+    for (const h of c.routes.filter((r) => r.kind === 'handler')) {
+      const text = readAppText(c.app, h.file, MAX_SOURCE_BYTES);
+      if (!text.ok) {
+        out.push({ ...atAppFile(c, h.file, { line: 1, column: 1 }, { pointer: '/app_dir' }), messageId: 'unreadable', data: { at: h.file, reason: text.reason } });
+        continue;
+      }
+      const src = parseSource(h.file, text.value);
+      out.push(...(h.router === 'app' ? checkAppHandler(c, src) : checkPagesHandler(c, src)));
+    }
+    return out;
+  },
+});
+
+function finding(c: Console, src: Source, node: T.Node, messageId: string, data: Record<string, unknown> = {}): PolicyFinding {
+  const r = rangeOf(src, node);
+  return {
+    ...atAppFile(c, src.file, r, { pointer: '/app_dir' }),
+    messageId,
+    key: `${messageId}:${src.file}:${r.line}:${r.column}`,
+    data: { at: `${src.file}:${r.line}:${r.column}`, ...data },
+  };
+}
+
+/** One line of source, whitespace collapsed, for a message. */
+function codeOf(src: Source, node: T.Node): string {
+  const s = node.getText(src.sf).replace(/\s+/g, ' ');
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function isNullish(ts: typeof T, e: T.Expression | undefined): boolean {
+  if (!e) return true;
+  if (e.kind === ts.SyntaxKind.NullKeyword) return true;
+  return ts.isIdentifier(e) && e.text === 'undefined';
+}
+
+/** The `status: 204` property of an object literal, if any. */
+function status204(ts: typeof T, e: T.Expression | undefined): T.Node | undefined {
+  if (!e || !ts.isObjectLiteralExpression(e)) return undefined;
+  for (const p of e.properties) {
+    if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'status' && ts.isNumericLiteral(p.initializer) && p.initializer.text === '204') return p;
+  }
+  return undefined;
+}
+
+/** Names bound to `redirect` / `permanentRedirect` of next/navigation in this module. */
+function navigationRedirects(ts: typeof T, src: Source): Set<string> {
+  const names = new Set<string>();
+  for (const st of src.sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.moduleSpecifier.text !== 'next/navigation') continue;
+    const bindings = st.importClause?.namedBindings;
+    if (!bindings || !ts.isNamedImports(bindings)) continue;
+    for (const el of bindings.elements) {
+      const imported = (el.propertyName ?? el.name).text;
+      if (imported === 'redirect' || imported === 'permanentRedirect') names.add(el.name.text);
+    }
+  }
+  return names;
+}
+
+function checkAppHandler(c: Console, src: Source): PolicyFinding[] {
+  const ts = typescript();
+  const out: PolicyFinding[] = [];
+  const redirects = navigationRedirects(ts, src);
+  const handlers = exportedHandlers(ts, src);
+  // HEAD and OPTIONS answer without a body by definition.
+  const bodiless = new Set<T.Node>(handlers.filter((h) => !BODY_METHODS.has(h.name.text) && h.body).map((h) => h.body as T.Block));
+  const visit = (node: T.Node): void => {
+    if (bodiless.has(node)) return;
+    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && (node.expression.text === 'Response' || node.expression.text === 'NextResponse')) {
+      const [body, init] = node.arguments ?? [];
+      const s204 = status204(ts, init);
+      if (s204) out.push(finding(c, src, s204, 'status-204'));
+      else if (isNullish(ts, body)) out.push(finding(c, src, node, 'null-body', { code: codeOf(src, node) }));
+    } else if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && (callee.expression.text === 'Response' || callee.expression.text === 'NextResponse')) {
+        const method = callee.name.text;
+        if (method === 'redirect') out.push(finding(c, src, node, 'redirect', { code: codeOf(src, node) }));
+        else if (method === 'json') {
+          const s204 = status204(ts, node.arguments[1]);
+          if (s204) out.push(finding(c, src, s204, 'status-204'));
+        }
+      } else if (ts.isIdentifier(callee) && redirects.has(callee.text)) {
+        out.push(finding(c, src, node, 'redirect', { code: codeOf(src, node) }));
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(src.sf);
+  for (const h of handlers) {
+    if (!BODY_METHODS.has(h.name.text) || !h.body) continue;
+    for (const r of emptyReturns(ts, h.body)) out.push(finding(c, src, r, 'empty-return', { code: codeOf(src, r), handler: h.name.text }));
+    if (!alwaysExits(ts, h.body, redirects)) out.push(finding(c, src, h.name, 'falls-off-end', { handler: h.name.text }));
+  }
+  return out;
+}
+
+interface Handler {
+  name: T.Identifier;
+  /** A block body; an expression body always returns. */
+  body: T.Block | undefined;
+}
+
+/** `export function GET() {}`, `export async function POST() {}`, `export const GET = async () => {}`. */
+function exportedHandlers(ts: typeof T, src: Source): Handler[] {
+  const out: Handler[] = [];
+  const exported = (n: T.Node): boolean => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  for (const st of src.sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name && exported(st)) out.push({ name: st.name, body: st.body });
+    else if (ts.isVariableStatement(st) && exported(st)) {
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name) || !d.initializer) continue;
+        const init = d.initializer;
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) {
+          out.push({ name: d.name, body: ts.isBlock(init.body) ? init.body : undefined });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** `return;` statements of this function (not of nested functions). */
+function emptyReturns(ts: typeof T, body: T.Block): T.ReturnStatement[] {
+  const out: T.ReturnStatement[] = [];
+  const visit = (n: T.Node): void => {
+    if (ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) && isNullish(ts, n.expression)) out.push(n);
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
+}
+
+/**
+ * Whether control can never run past the end of `st`: it returns, throws, or calls a function that
+ * never returns (`redirect`, `notFound`) on every path. Loops other than `while (true)` / `for (;;)`
+ * without a `break` are assumed to finish.
+ */
+function alwaysExits(ts: typeof T, st: T.Statement, neverReturn: ReadonlySet<string>): boolean {
+  if (ts.isReturnStatement(st) || ts.isThrowStatement(st)) return true;
+  if (ts.isBlock(st)) return st.statements.some((s) => alwaysExits(ts, s, neverReturn));
+  if (ts.isIfStatement(st)) return st.elseStatement !== undefined && alwaysExits(ts, st.thenStatement, neverReturn) && alwaysExits(ts, st.elseStatement, neverReturn);
+  if (ts.isTryStatement(st)) {
+    if (st.finallyBlock && alwaysExits(ts, st.finallyBlock, neverReturn)) return true;
+    return alwaysExits(ts, st.tryBlock, neverReturn) && (!st.catchClause || alwaysExits(ts, st.catchClause.block, neverReturn));
+  }
+  if (ts.isSwitchStatement(st)) {
+    const clauses = st.caseBlock.clauses;
+    if (!clauses.some((cl) => ts.isDefaultClause(cl)) || hasBreak(ts, st.caseBlock)) return false;
+    // Without a break, each clause falls through to the next: the last one decides.
+    const last = clauses[clauses.length - 1];
+    return last !== undefined && last.statements.some((s) => alwaysExits(ts, s, neverReturn));
+  }
+  if (ts.isWhileStatement(st) || ts.isForStatement(st)) {
+    const forever = ts.isWhileStatement(st) ? st.expression.kind === ts.SyntaxKind.TrueKeyword : st.condition === undefined;
+    return forever && !hasBreak(ts, st.statement);
+  }
+  if (ts.isExpressionStatement(st)) {
+    let e = st.expression;
+    if (ts.isAwaitExpression(e)) e = e.expression;
+    return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && (neverReturn.has(e.expression.text) || e.expression.text === 'notFound');
+  }
+  return false;
+}
+
+/** A `break` that leaves `node` (not one of a nested loop or switch). */
+function hasBreak(ts: typeof T, node: T.Node): boolean {
+  let found = false;
+  const visit = (n: T.Node): void => {
+    if (found || ts.isFunctionLike(n)) return;
+    if (ts.isBreakStatement(n) && !n.label) {
+      found = true;
+      return;
+    }
+    if (ts.isIterationStatement(n, false) || ts.isSwitchStatement(n)) return;
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(node, visit);
+  return found;
+}
+
+/** Pages Router API routes: `res.status(204)`, `res.end()` / `res.send()` without a body, `res.redirect()`. */
+function checkPagesHandler(c: Console, src: Source): PolicyFinding[] {
+  const ts = typescript();
+  const out: PolicyFinding[] = [];
+  const visit = (node: T.Node): void => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const method = node.expression.name.text;
+      const receiver = node.expression.expression;
+      const [first] = node.arguments;
+      if ((method === 'status' || method === 'writeHead') && first && ts.isNumericLiteral(first) && first.text === '204') {
+        out.push(finding(c, src, node, 'status-204'));
+      } else if ((method === 'end' || method === 'send') && isNullish(ts, first) && !after204(ts, receiver)) {
+        out.push(finding(c, src, node, 'end-without-body', { code: codeOf(src, node) }));
+      } else if (method === 'redirect' && node.arguments.length > 0 && ts.isIdentifier(receiver)) {
+        out.push(finding(c, src, node, 'redirect', { code: codeOf(src, node) }));
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(src.sf);
+  return out;
+}
+
+/** `res.status(204).end()`: reported once, at the status. */
+function after204(ts: typeof T, receiver: T.Expression): boolean {
+  return (
+    ts.isCallExpression(receiver) &&
+    ts.isPropertyAccessExpression(receiver.expression) &&
+    receiver.expression.name.text === 'status' &&
+    receiver.arguments[0] !== undefined &&
+    ts.isNumericLiteral(receiver.arguments[0]) &&
+    receiver.arguments[0].text === '204'
+  );
+}
