@@ -3,7 +3,7 @@ import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
 import { MAX_SOURCE_BYTES, readAppText } from './_lib/app-fs.ts';
 import { atAppFile, loadConsole, NAV_FILE, type Console } from './_lib/console.ts';
-import { parseSource, rangeOf, typescript, type Source } from './_lib/ts-source.ts';
+import { codeOf, parseSource, rangeOf, typescript, type Source } from './_lib/ts-source.ts';
 
 const ID = 'routes/api-json';
 /** App Router handlers that answer with a body; HEAD and OPTIONS answer without one by definition. */
@@ -53,12 +53,6 @@ function finding(c: Console, src: Source, node: T.Node, messageId: string, data:
     key: `${messageId}:${src.file}:${r.line}:${r.column}`,
     data: { at: `${src.file}:${r.line}:${r.column}`, ...data },
   };
-}
-
-/** One line of source, whitespace collapsed, for a message. */
-function codeOf(src: Source, node: T.Node): string {
-  const s = node.getText(src.sf).replace(/\s+/g, ' ');
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 function isNullish(ts: typeof T, e: T.Expression | undefined): boolean {

@@ -58,3 +58,9 @@ export function hasDirective(src: Source, directive: string): boolean {
   }
   return false;
 }
+
+/** A node's source on one line, whitespace collapsed and shortened, for a message. */
+export function codeOf(src: Source, node: TsTypes.Node): string {
+  const s = node.getText(src.sf).replace(/\s+/g, ' ');
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
