@@ -24,6 +24,9 @@ Commands:
   check              run the gates (default)
   list               print every policy: id, severity, title, docs
   explain <id>       print a policy's docs page
+  routes smoke       build the console if it has no build (next build), start it (next start on
+                     a free loopback port) and request every route of ssot/console/nav.yaml; a
+                     404 or a 5xx fails at the nav line, a redirect is followed and named
 
 Options for check:
   --root DIR         repository to check (default: the current directory)
@@ -43,6 +46,11 @@ Options for check:
                      falls back to workflow commands when it cannot be written
   --app-dir PATH     the console's Next.js app, for route coverage
   --timing           print how long each policy took (stderr)
+
+Options for routes smoke:
+  --root DIR         repository with ssot/console/nav.yaml (default: the current directory)
+  --app-dir PATH     the console's Next.js app, relative to the root (default: app_dir in nav.yaml)
+  --rebuild          run next build even when the app has a build
 
 When GITHUB_STEP_SUMMARY is set, the markdown summary is appended to it.
 Exit codes: 0 clean, 1 error-level findings, 2 usage, history or internal error. No GitHub
@@ -99,6 +107,7 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
         annotate: { type: 'string' },
         'github-check': { type: 'boolean' },
         timing: { type: 'boolean' },
+        rebuild: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -113,6 +122,7 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
   const [command = 'check', ...rest] = positionals;
   if (command === 'list') return list(io, policies);
   if (command === 'explain') return explain(io, policies, rest[0]);
+  if (command === 'routes') return routesCommand(io, rest, v);
   if (command !== 'check') throw new UsageError(`unknown command \`${command}\``);
   if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
 
@@ -288,4 +298,25 @@ function timing(result: GateResult): string {
   const w = Math.max(...rows.map((r) => r.id.length), 6);
   const lines = rows.map((r) => `${r.id.padEnd(w)}  ${r.status === 'skipped' ? 'skipped' : `${r.durationMs.toFixed(1)} ms`}`);
   return `${'policy'.padEnd(w)}  time\n${lines.join('\n')}\ntotal ${result.durationMs} ms\n`;
+}
+
+async function routesCommand(io: CliIO, rest: string[], v: { root?: string; 'app-dir'?: string; rebuild?: boolean }): Promise<number> {
+  const [sub, ...extra] = rest;
+  if (sub !== 'smoke') throw new UsageError(sub === undefined ? 'routes needs a subcommand: smoke' : `unknown routes subcommand \`${sub}\`; expected smoke`);
+  if (extra.length) throw new UsageError(`unexpected argument \`${extra[0]}\``);
+  const root = path.resolve(io.cwd, v.root ?? '.');
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${v.root}: no such directory`);
+  const { smokeRoutes } = await import('./smoke/routes.ts');
+  const { renderSmoke } = await import('./smoke/report.ts');
+  const outcome = await smokeRoutes({
+    root,
+    appDir: v['app-dir'],
+    rebuild: Boolean(v.rebuild),
+    env: io.env,
+    log: (line) => io.stderr(`gates: routes smoke: ${line}\n`),
+  });
+  const out = renderSmoke(outcome, { githubActions: io.env.GITHUB_ACTIONS === 'true' });
+  io.stdout(out.stdout);
+  io.stderr(out.stderr);
+  return out.exitCode;
 }
