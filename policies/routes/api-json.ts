@@ -29,7 +29,7 @@ export default definePolicy({
   },
   check(ctx) {
     const state = loadConsole(ctx);
-    if (!state.ready) return skip(state.skipped.message ?? 'no app dir');
+    if (!state.ready) return skip(`the console's app cannot be read: ${state.because}`);
     const c = state.console;
     const out: PolicyFinding[] = [];
     for (const h of c.routes.filter((r) => r.kind === 'handler')) {

@@ -32,7 +32,7 @@ export default definePolicy({
   },
   check(ctx) {
     const state = loadConsole(ctx);
-    if (!state.ready) return skip(state.skipped.message ?? 'no app dir');
+    if (!state.ready) return skip(`the console's app cannot be read: ${state.because}`);
     const c = state.console;
     const helper = readSafeJson(ctx);
     const out: PolicyFinding[] = [];
