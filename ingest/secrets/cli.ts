@@ -77,7 +77,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     const w = Math.max(...result.checks.map((c) => c.secret.length), 6);
     const s = Math.max(...result.checks.map((c) => c.store.length), 5);
     for (const c of result.checks) {
-      io.stdout(`${c.status.padEnd(7)}  ${c.secret.padEnd(w)}  ${c.store.padEnd(s)}${c.reason ? `  ${c.reason}` : ''}\n`);
+      io.stdout(`${c.status.padEnd(7)}  ${c.secret.padEnd(w)}  ${c.reason ? `${c.store.padEnd(s)}  ${c.reason}` : c.store}\n`);
     }
     const count = (st: string): number => result.checks.filter((c) => c.status === st).length;
     io.stdout(`\naudit ${result.runId}: ${count('present')} present, ${count('missing')} missing, ${count('failed')} failed, ${count('skipped')} skipped (store without a presence check); recorded in ops.secret_sync_runs\n`);
