@@ -135,7 +135,7 @@ function env(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv 
 async function audit(e: NodeJS.ProcessEnv) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['--root', root, '--database-url', db.url], e, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
+  const code = await main(['secrets', '--root', root, '--database-url', db.url], e, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
   const rows = (
     await pool.query<Record<string, unknown>>(
       `select run_id, action, secret_name, target_store, status, present, error, actor, started_at is not null as started, finished_at is not null as finished
@@ -242,7 +242,7 @@ describe('npm run ingest -- secrets', () => {
   it('is a configuration error without a database to record in', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['--root', root], env(), { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
+    const code = await main(['secrets', '--root', root], env(), { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
     expect(code).toBe(2);
     expect(err.join('')).toBe('secrets audit: every attempt is recorded in ops.secret_sync_runs: pass --database-url or set DATABASE_URL\n');
   });

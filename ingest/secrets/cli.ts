@@ -31,9 +31,11 @@ const processIO: AuditIO = { stdout: (s) => process.stdout.write(s), stderr: (s)
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: AuditIO = processIO, fetchImpl: typeof fetch = fetch): Promise<number> {
   let values;
+  let positionals: string[];
   try {
-    values = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
+      allowPositionals: true,
       options: {
         root: { type: 'string' },
         'database-url': { type: 'string' },
@@ -41,7 +43,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         'vercel-project': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    }).values;
+    }));
   } catch (e) {
     io.stderr(`${(e as Error).message}\n${USAGE}\n`);
     return 2;
@@ -49,6 +51,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   if (values.help) {
     io.stdout(`${USAGE}\n`);
     return 0;
+  }
+  if (positionals.length !== 1 || positionals[0] !== 'secrets') {
+    io.stderr(`${USAGE}\n`);
+    return 2;
   }
   const tokens = [env.GITHUB_TOKEN, env.VERCEL_TOKEN].filter((t): t is string => Boolean(t));
   const databaseUrl = values['database-url'] ?? env.DATABASE_URL;
