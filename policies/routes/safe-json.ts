@@ -25,7 +25,7 @@ export default definePolicy({
   appliesTo: [NAV_FILE],
   messages: {
     'fetch-json': '{{at}}: {{code}} throws "Unexpected end of JSON input" on an empty or non-JSON body — read the response with {{helper}}',
-    'helper-missing': 'safe_json.path {{path}} does not exist in the console ({{reason}}) — create the helper there or correct the path',
+    'helper-missing': 'the safe JSON helper cannot be read: {{reason}} — create it there or correct safe_json.path',
     'export-missing': '{{path}} has no export named {{name}} — export the safe JSON helper under that name or correct safe_json.export',
     'helper-unsafe': '{{at}}: {{name}} parses JSON outside a try/catch, so it throws on an empty or non-JSON body — read res.text() and JSON.parse it inside try/catch, returning null (or an error value) when it fails',
     'helper-no-parse': '{{at}}: {{name}} never parses JSON, so it is not a JSON helper — read res.text() and JSON.parse it inside try/catch, returning null (or an error value) when it fails',
