@@ -25,6 +25,7 @@ export default definePolicy({
     redirect: '{{at}}: {{code}} answers an API request with a redirect, so a client that expects JSON gets HTML or an empty body — answer JSON with the target, e.g. Response.json({ redirect: url })',
     'falls-off-end': '{{at}}: the {{handler}} handler can reach its end without returning a response, and Next.js answers 500 with no JSON — return Response.json(…) on every path',
     'empty-return': '{{at}}: {{code}} in the {{handler}} handler returns no response — return Response.json(…)',
+    'no-answer': '{{at}}: the {{handler}} API handler has a path that sends no response (it returns or reaches its end first), so the request hangs and the client gets no JSON — answer res.status(…).json(…) on every path',
     unreadable: '{{at}}: the route handler cannot be read ({{reason}}), so its answers cannot be checked — make it a UTF-8 source file under the size cap',
   },
   check(ctx) {
@@ -228,7 +229,126 @@ function checkPagesHandler(c: Console, src: Source): PolicyFinding[] {
     ts.forEachChild(node, visit);
   };
   visit(src.sf);
+  const handler = pagesHandler(ts, src);
+  if (handler && !delegates(ts, handler.body, handler.res) && leavesUnanswered(ts, handler.body, handler.res)) {
+    out.push(finding(c, src, handler.name, 'no-answer', { handler: handler.name.getText(src.sf) }));
+  }
   return out;
+}
+
+interface PagesHandler {
+  /** What to point at: the function's name, or `export default`. */
+  name: T.Node;
+  body: T.Block;
+  /** The name of the response parameter. */
+  res: string;
+}
+
+/** The default export of a pages/api module, when it is a function with a block body and a named `res` parameter. */
+function pagesHandler(ts: typeof T, src: Source): PagesHandler | undefined {
+  const locals = new Map<string, { fn: T.FunctionLikeDeclaration; name: T.Node }>();
+  for (const st of src.sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name) locals.set(st.name.text, { fn: st, name: st.name });
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.initializer && (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer))) locals.set(d.name.text, { fn: d.initializer, name: d.name });
+      }
+    }
+  }
+  for (const st of src.sf.statements) {
+    let fn: T.FunctionLikeDeclaration | undefined;
+    let name: T.Node | undefined;
+    if (ts.isFunctionDeclaration(st) && (ts.getModifiers(st) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) {
+      fn = st;
+      name = st.name ?? st;
+    } else if (ts.isExportAssignment(st) && !st.isExportEquals) {
+      const e = st.expression;
+      const local = ts.isIdentifier(e) ? locals.get(e.text) : undefined;
+      if (local) ({ fn, name } = local);
+      else if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
+        fn = e;
+        name = st;
+      }
+    }
+    const res = fn?.parameters[1]?.name;
+    if (fn?.body && ts.isBlock(fn.body) && res && ts.isIdentifier(res) && name) return { name, body: fn.body, res: res.text };
+  }
+  return undefined;
+}
+
+/** Whether `res` is handed to another function (a helper that answers): then the paths cannot be judged here. */
+function delegates(ts: typeof T, body: T.Node, res: string): boolean {
+  let found = false;
+  const visit = (n: T.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && n.arguments.some((a) => ts.isIdentifier(a) && a.text === res)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return found;
+}
+
+/** `res.json(…)`, `res.status(200).send(…)`, `res.end(…)`, `res.redirect(…)`: a call chain on `res` that answers. */
+function answers(ts: typeof T, e: T.Expression, res: string): boolean {
+  let x: T.Expression = e;
+  while (ts.isAwaitExpression(x) || ts.isParenthesizedExpression(x) || ts.isVoidExpression(x)) x = x.expression;
+  if (!ts.isCallExpression(x) || !ts.isPropertyAccessExpression(x.expression)) return false;
+  if (!['json', 'send', 'end', 'redirect'].includes(x.expression.name.text)) return false;
+  let root: T.Expression = x.expression.expression;
+  while (ts.isCallExpression(root) && ts.isPropertyAccessExpression(root.expression)) root = root.expression.expression;
+  return ts.isIdentifier(root) && root.text === res;
+}
+
+/** `broke`: a `break` left the enclosing switch. */
+type PathEnd = 'answered' | 'returned' | 'open' | 'broke';
+
+/**
+ * How paths through `st` end when nothing was sent before it: every path answers (or throws, which
+ * Next.js turns into a 500), some return without answering, or some run on past it.
+ */
+function pathEnds(ts: typeof T, st: T.Statement, res: string): Set<PathEnd> {
+  if (ts.isThrowStatement(st)) return new Set(['answered']);
+  if (ts.isReturnStatement(st)) return new Set([st.expression && answers(ts, st.expression, res) ? 'answered' : 'returned']);
+  if (ts.isExpressionStatement(st)) return new Set([answers(ts, st.expression, res) ? 'answered' : 'open']);
+  if (ts.isBreakStatement(st) && !st.label) return new Set(['broke']);
+  if (ts.isBlock(st)) return sequence(ts, st.statements, res);
+  if (ts.isSwitchStatement(st)) {
+    // Each clause runs on into the next until a break; without a default, no clause may run.
+    const clauses = st.caseBlock.clauses;
+    const ends = new Set<PathEnd>(clauses.some((cl) => ts.isDefaultClause(cl)) ? [] : ['open']);
+    clauses.forEach((_, i) => {
+      for (const e of sequence(ts, clauses.slice(i).flatMap((cl) => [...cl.statements]), res)) ends.add(e === 'broke' ? 'open' : e);
+    });
+    return ends;
+  }
+  if (ts.isIfStatement(st)) {
+    const ends = pathEnds(ts, st.thenStatement, res);
+    for (const e of st.elseStatement ? pathEnds(ts, st.elseStatement, res) : ['open' as const]) ends.add(e);
+    return ends;
+  }
+  if (ts.isTryStatement(st)) {
+    const ends = pathEnds(ts, st.tryBlock, res);
+    if (st.catchClause) for (const e of pathEnds(ts, st.catchClause.block, res)) ends.add(e);
+    if (st.finallyBlock && [...pathEnds(ts, st.finallyBlock, res)].every((e) => e === 'answered')) return new Set(['answered']);
+    return ends;
+  }
+  // Loops, switches and the rest: judged as running on (a response sent inside is not relied on).
+  return new Set(['open']);
+}
+
+function sequence(ts: typeof T, statements: readonly T.Statement[], res: string): Set<PathEnd> {
+  const ends = new Set<PathEnd>(['open']);
+  for (const s of statements) {
+    if (!ends.has('open')) break;
+    ends.delete('open');
+    for (const e of pathEnds(ts, s, res)) ends.add(e);
+  }
+  return ends;
+}
+
+function leavesUnanswered(ts: typeof T, body: T.Block, res: string): boolean {
+  const ends = pathEnds(ts, body, res);
+  return ends.has('open') || ends.has('returned');
 }
 
 /** `res.status(204).end()`: reported once, at the status. */
