@@ -23,7 +23,9 @@ export interface AuditConfig {
 
 export interface AuditDeps {
   pool: pg.Pool;
-  get: HttpGet;
+  /** GETs of the GitHub and Vercel APIs. */
+  github: HttpGet;
+  vercel: HttpGet;
   /** Makes a failure's reason safe to store and print (tokens removed). */
   redact: (s: string) => string;
 }
@@ -94,11 +96,11 @@ async function startRows(pool: pg.Pool, runId: string, store: string, secrets: r
 async function namesIn(store: CheckedStore, secrets: readonly string[], config: AuditConfig, deps: AuditDeps): Promise<Set<string>> {
   if (store === 'github_actions') {
     if (!config.github.ok) throw new Error(config.github.reason);
-    return githubSecretNames(deps.get, config.github.value);
+    return githubSecretNames(deps.github, config.github.value);
   }
   if (store === 'vercel_env') {
     if (!config.vercel.ok) throw new Error(config.vercel.reason);
-    return vercelEnvKeys(deps.get, config.vercel.value);
+    return vercelEnvKeys(deps.vercel, config.vercel.value);
   }
   try {
     return await vaultSecretNames(deps.pool, secrets.map((s) => nameInStore(store, s)));

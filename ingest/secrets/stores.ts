@@ -19,7 +19,7 @@ export function nameInStore(store: CheckedStore, secret: string): string {
 
 export interface HttpGet {
   /** GETs `url` and returns the parsed JSON body, or throws an Error saying what failed. */
-  (url: string, headers: Record<string, string>, what: string): Promise<unknown>;
+  (url: string, headers: Record<string, string>): Promise<unknown>;
 }
 
 export interface GithubStore {
@@ -38,7 +38,7 @@ export async function githubSecretNames(get: HttpGet, s: GithubStore): Promise<S
   const headers = { authorization: `Bearer ${s.token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
   for (let page = 1; page <= MAX_PAGES; page++) {
     const url = `${s.apiUrl.replace(/\/+$/, '')}/repos/${s.repository}/actions/secrets?per_page=${PER_PAGE}&page=${page}`;
-    const body = (await get(url, headers, 'GitHub')) as { total_count?: unknown; secrets?: unknown };
+    const body = (await get(url, headers)) as { total_count?: unknown; secrets?: unknown };
     if (!Array.isArray(body?.secrets)) throw new Error(`GitHub answered ${url} without a secrets list`);
     for (const x of body.secrets) if (typeof (x as { name?: unknown })?.name === 'string') names.add((x as { name: string }).name.toUpperCase());
     const total = typeof body.total_count === 'number' ? body.total_count : names.size;
@@ -62,7 +62,7 @@ export async function vercelEnvKeys(get: HttpGet, s: VercelStore): Promise<Set<s
   let until: number | undefined;
   for (let page = 1; page <= MAX_PAGES; page++) {
     const url = `${s.apiUrl.replace(/\/+$/, '')}/v10/projects/${encodeURIComponent(s.project)}/env?decrypt=false${team}${until !== undefined ? `&until=${until}` : ''}`;
-    const body = (await get(url, headers, 'Vercel')) as { envs?: unknown; pagination?: { next?: unknown } };
+    const body = (await get(url, headers)) as { envs?: unknown; pagination?: { next?: unknown } };
     if (!Array.isArray(body?.envs)) throw new Error(`Vercel answered ${url} without an envs list`);
     // Only the key is kept; whatever else an entry carries is dropped here.
     for (const e of body.envs) if (typeof (e as { key?: unknown })?.key === 'string') keys.add((e as { key: string }).key.toUpperCase());
