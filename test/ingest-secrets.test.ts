@@ -2,19 +2,16 @@
 // Postgres with the ops schema and a Supabase Vault table: present, missing, an API failure, and
 // never a value in the output or the rows.
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINE_DIR } from '../gates/core/artifacts.ts';
-import { baselineSql } from '../gates/db/engine.ts';
 import { FakeClock } from '../ingest/lib/clock.ts';
 import { SsotReader } from '../ingest/lib/config.ts';
 import { Redactor } from '../ingest/lib/redact.ts';
 import { Secrets } from '../ingest/lib/secrets.ts';
 import { secretsAudit } from '../ingest/secrets/command.ts';
-import { throwawayDatabase, type ThrowawayDatabase } from './helpers/pg.ts';
+import { listen, migratedDb, type TestDb } from './helpers/ingest.ts';
 import { useTrees } from './helpers/tree.ts';
 
 const tree = useTrees();
@@ -46,7 +43,7 @@ interface Fake {
 
 async function fakeServer(answer: (url: URL) => unknown): Promise<Fake> {
   const fake: Fake = { url: '', requests: [], status: 200, close: async () => undefined };
-  const server = http.createServer((req, res) => {
+  const server = await listen((req, res) => {
     fake.requests.push({ url: req.url ?? '', auth: req.headers.authorization });
     res.setHeader('content-type', 'application/json');
     if (fake.status !== 200) {
@@ -56,28 +53,23 @@ async function fakeServer(answer: (url: URL) => unknown): Promise<Fake> {
     }
     res.end(JSON.stringify(answer(new URL(req.url ?? '/', 'http://x'))));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () => new Promise((resolve) => server.close(() => resolve()));
+  fake.url = server.url;
+  fake.close = server.close;
   return fake;
 }
 
-let db: ThrowawayDatabase;
+let db: TestDb;
 let pool: pg.Pool;
 let github: Fake;
 let vercel: Fake;
 let root: string;
 
 beforeAll(async () => {
-  db = await throwawayDatabase();
+  db = await migratedDb();
+  pool = db.pool;
   const c = new pg.Client({ connectionString: db.url });
   await c.connect();
   try {
-    await c.query(baselineSql());
-    const dir = path.join(ENGINE_DIR, 'migrations');
-    for (const f of fs.readdirSync(dir).filter((x) => /^\d{14}_.+\.sql$/.test(x)).sort()) {
-      await c.query(`begin;\n${fs.readFileSync(path.join(dir, f), 'utf8')}\ncommit;`);
-    }
     // Supabase Vault's table, as a Supabase project has it (the baseline has no vault).
     await c.query(`create schema if not exists vault;
       create table if not exists vault.secrets (
@@ -94,7 +86,6 @@ beforeAll(async () => {
   } finally {
     await c.end();
   }
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
   github = await fakeServer(() => ({ total_count: 2, secrets: [{ name: 'GITHUB_TOKEN', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }, { name: 'OTHER', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }] }));
   vercel = await fakeServer(() => ({
     envs: [
@@ -111,7 +102,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await pool?.end();
   await github?.close();
   await vercel?.close();
   await db?.drop();
