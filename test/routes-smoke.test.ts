@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../gates/main.ts';
+import { renderSmoke } from '../gates/smoke/report.ts';
 import { useTrees } from './helpers/tree.ts';
 
 const tree = useTrees();
@@ -46,6 +47,8 @@ routes:
   - {path: /legacy, label: Legacy}
   - {path: /metrics, label: Metrics}
   - {path: /advisor, label: Advisor}
+  - {path: /docs, label: Docs}
+  - {path: /loop-a, label: Loop}
 `;
 
 /** Drops the timings, which vary from run to run. */
@@ -59,7 +62,7 @@ describe('gates routes smoke on a real Next.js build', () => {
     if (kept !== key) fs.rmSync(path.join(APP, '.next'), { recursive: true, force: true });
   });
 
-  it('builds, starts and requests every nav route; fails at the nav line of the 404 and the 500, names the redirect', async () => {
+  it('builds, starts and requests every nav route; fails at the nav line of the 404, the 500 and a redirect loop; names each redirect', async () => {
     const root = tree({ 'ssot/console/nav.yaml': NAV });
     const { io: cli, out, err } = io(root);
     const code = await main(['routes', 'smoke', '--app-dir', APP], cli);
@@ -74,12 +77,15 @@ describe('gates routes smoke on a real Next.js build', () => {
       'ok   /legacy 200',
       'FAIL /metrics 500',
       'FAIL /advisor 404',
+      'ok   /docs → 307 https://docs.example.com/console 307 (redirects off the server to https://docs.example.com/console (not followed))',
+      'FAIL /loop-a → 307 /loop-b → 307 /loop-a 307',
       '',
       'ssot/console/nav.yaml:8:12 error nav route /metrics (Metrics) answers 500 (the page fails on the server) in the production build — add or fix its page, or correct the nav [routes/smoke]',
       'ssot/console/nav.yaml:9:12 error nav route /advisor (Advisor) answers 404 (no page serves it) in the production build — add or fix its page, or correct the nav [routes/smoke]',
+      'ssot/console/nav.yaml:11:12 error nav route /loop-a (Loop), after redirects → 307 /loop-b → 307 /loop-a, redirect loop back to /loop-a in the production build — add or fix its page, or correct the nav [routes/smoke]',
       '',
     ]);
-    expect(lines.at(-1)).toMatch(/^5\/7 nav routes answered; (built in …|existing build), server ready in …, routes checked in …$/);
+    expect(lines.at(-1)).toMatch(/^6\/9 nav routes answered; (built in …|existing build), server ready in …, routes checked in …$/);
     expect(code).toBe(1);
   }, 900_000);
 
@@ -105,5 +111,28 @@ describe('gates routes smoke on a real Next.js build', () => {
     const noNav = io(tree({ 'README.md': 'x\n' }));
     expect(await main(['routes', 'smoke', '--app-dir', APP], noNav.io)).toBe(2);
     expect(noNav.err.join('')).toMatch(/ssot\/console\/nav\.yaml does not exist/);
+  });
+});
+
+describe('what routes smoke prints when the console cannot be built', () => {
+  it('fails at nav.yaml with the tail of the build output, also as a workflow command', () => {
+    const outcome = { kind: 'build-failed', appDir: '/ci/odooops-console', buildMs: 12_345, exitCode: 1, output: 'Failed to compile.\n./app/page.tsx: Unexpected token' } as const;
+    expect(renderSmoke(outcome, { githubActions: false })).toEqual({
+      stdout:
+        'ssot/console/nav.yaml:1:1 error next build failed in /ci/odooops-console (exit 1, after 12.3 s), so no nav route can be served:\nFailed to compile.\n./app/page.tsx: Unexpected token [routes/smoke]\n',
+      stderr: '',
+      exitCode: 1,
+    });
+    expect(renderSmoke(outcome, { githubActions: true }).stdout.split('\n')[0]).toBe(
+      '::error file=ssot/console/nav.yaml,line=1,title=routes/smoke::next build failed in /ci/odooops-console (exit 1, after 12.3 s), so no nav route can be served:%0AFailed to compile.%0A./app/page.tsx: Unexpected token',
+    );
+  });
+
+  it('is exit 2 with the reason when the server cannot be started', () => {
+    expect(renderSmoke({ kind: 'error', message: 'next start exited before it answered' }, { githubActions: false })).toEqual({
+      stdout: '',
+      stderr: 'gates: routes smoke: next start exited before it answered\n',
+      exitCode: 2,
+    });
   });
 });

@@ -10,7 +10,12 @@ const config = {
   turbopack: { root: path.resolve(here, '../../..') },
   outputFileTracingRoot: path.resolve(here, '../../..'),
   async redirects() {
-    return [{ source: '/old-logs', destination: '/logs', permanent: false }];
+    return [
+      { source: '/old-logs', destination: '/logs', permanent: false },
+      { source: '/docs', destination: 'https://docs.example.com/console', permanent: false },
+      { source: '/loop-a', destination: '/loop-b', permanent: false },
+      { source: '/loop-b', destination: '/loop-a', permanent: false },
+    ];
   },
 };
 
