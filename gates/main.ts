@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { policies as allPolicies } from '../policies/index.ts';
 import { check, type CheckOptions } from './commands/check.ts';
+import { baseline } from './commands/baseline.ts';
 import { explain } from './commands/explain.ts';
+import { merge } from './commands/merge.ts';
 import { UsageError, type CliIO } from './commands/io.ts';
 import { list } from './commands/list.ts';
 import { routes } from './commands/routes.ts';
@@ -19,6 +21,10 @@ Commands:
   routes smoke       build the console if it has no build (next build), start it (next start on
                      a free loopback port) and request every route of ssot/console/nav.yaml; a
                      404 or a 5xx fails at the nav line, a redirect is followed and named
+  baseline           write the current findings to the baseline file (default
+                     gates-baseline.json under the root; --output FILE)
+  merge REPORT…      combine the JSON reports of the N shards of a run into one report
+                     (takes --root, --format, --artifacts, --github-check, --baseline)
 
 Options for check:
   --root DIR         repository to check (default: the current directory)
@@ -38,6 +44,11 @@ Options for check:
                      falls back to workflow commands when it cannot be written
   --app-dir PATH     the console's Next.js app, for route coverage
   --timing           print how long each policy took (stderr)
+  --baseline FILE    fail only on findings beyond the baseline; the rest are reported as
+                     baselined, and entries whose findings are gone are listed
+  --prune            with --baseline on a full run: drop the entries that are gone
+  --shard K/N        check only shard K of N of the per-file work (cross-file policies run
+                     in shard 1); combine the N JSON reports with \`gates merge\`
 
 Options for routes smoke:
   --root DIR         repository with ssot/console/nav.yaml (default: the current directory)
@@ -89,6 +100,10 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
         'github-check': { type: 'boolean' },
         timing: { type: 'boolean' },
         rebuild: { type: 'boolean' },
+        baseline: { type: 'string' },
+        prune: { type: 'boolean' },
+        shard: { type: 'string' },
+        output: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -110,7 +125,13 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
       return routes(values, rest, io);
     case 'check':
       if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
+      if (values.output !== undefined) throw new UsageError('--output is an option of `gates baseline`');
       return check(values, io, policies, opts);
+    case 'baseline':
+      if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
+      return baseline(values, io, policies);
+    case 'merge':
+      return merge(rest, values, io, policies, opts);
     default:
       throw new UsageError(`unknown command \`${command}\``);
   }
