@@ -59,6 +59,8 @@ export async function migratedDb(prefix = 'ingest_test'): Promise<TestDb> {
     await c.end();
   }
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A connection cut while the database is dropped must not end the process.
+  pool.on('error', () => undefined);
   return {
     name,
     url,
