@@ -23,6 +23,7 @@ const SENDERS = Number(process.argv[3] ?? 50);
 const POOL = Number(process.argv[4] ?? 10);
 const WORKERS = Number(process.argv[5] ?? 1);
 const DUPLICATE_SHARE = 0.1;
+const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const KEY = `key-${randomBytes(16).toString('hex')}`;
 const TARGET_RATE = 500;
 const TARGET_P99_MS = 100;
@@ -76,8 +77,8 @@ async function main(): Promise<void> {
   }
   const bodies = deliveries.map(sign);
 
-  const db = await migratedDb('bench_mailgun');
-  const peerDb = await migratedDb('bench_mailgun_peer');
+  const db = await migratedDb('bench_mailgun', DATABASE_URL);
+  const peerDb = await migratedDb('bench_mailgun_peer', DATABASE_URL);
   try {
     db.pool.on('error', () => undefined);
     // The webhook runs as `npm run serve -- mailgun` does, in its own process: Mailgun's senders

@@ -6,7 +6,8 @@ import { FakeClock } from '../ingest/lib/clock.ts';
 import { SsotReader } from '../ingest/lib/config.ts';
 import { memoryLogger } from '../ingest/lib/log.ts';
 import { Redactor } from '../ingest/lib/redact.ts';
-import { listen, migratedDb, sendJson, type TestDb, type TestServer } from './helpers/ingest.ts';
+import { INGEST_NEEDS, listen, migratedDb, sendJson, type TestDb, type TestServer } from './helpers/ingest.ts';
+import { needsServer, ON_SERVER } from './helpers/pg.ts';
 
 const TOKEN = 'dop_v1_0123456789abcdef0123456789abcdef';
 
@@ -80,6 +81,7 @@ const api = new FakeDo();
 const reader = new SsotReader();
 
 beforeAll(async () => {
+  if (!ON_SERVER) return;
   db = await migratedDb('ingest_do');
   await api.start();
 });
@@ -124,6 +126,7 @@ beforeEach(() => {
 });
 
 describe('DigitalOcean inventory', () => {
+  beforeEach((ctx) => needsServer(ctx, INGEST_NEEDS));
   it('follows links.pages.next over three pages, writes every kind and marks what is no longer listed gone', async () => {
     const { config, deps } = setup();
     const r = await runDoIngest(config, deps);

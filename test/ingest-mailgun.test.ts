@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadMailgunConfig, type MailgunConfig } from '../ingest/mailgun/config.ts';
 import { mailgunHandler, mailgunSignature } from '../ingest/mailgun/handler.ts';
 import { MailStore, type Delivery } from '../ingest/mailgun/store.ts';
@@ -11,7 +11,8 @@ import { memoryLogger } from '../ingest/lib/log.ts';
 import { Redactor } from '../ingest/lib/redact.ts';
 import { Secrets } from '../ingest/lib/secrets.ts';
 import { serveHandler } from '../ingest/lib/serve.ts';
-import { migratedDb, type TestDb } from './helpers/ingest.ts';
+import { INGEST_NEEDS, migratedDb, type TestDb } from './helpers/ingest.ts';
+import { needsServer, ON_SERVER } from './helpers/pg.ts';
 import { TcpProxy } from './helpers/tcp-proxy.ts';
 
 const KEY = 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0';
@@ -28,6 +29,7 @@ let close: () => Promise<void>;
 const responses: Array<{ status: number; type: string | null; text: string }> = [];
 
 beforeAll(async () => {
+  if (!ON_SERVER) return;
   db = await migratedDb('ingest_mg');
   const target = new URL(db.url);
   proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
@@ -79,6 +81,7 @@ async function post(body: string | Uint8Array, init: RequestInit = {}, path = '/
 const count = async (): Promise<number> => (await db.pool.query('select count(*)::int n from ops.mail_events')).rows[0].n;
 
 describe('Mailgun webhook', () => {
+  beforeEach((ctx) => needsServer(ctx, INGEST_NEEDS));
   it('stores a valid event with the plan columns and env from the SSOT rule', async () => {
     const ev = event();
     const r = await post(signed(ev));

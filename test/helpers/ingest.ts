@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { baselineSql } from '../../gates/db/engine.ts';
 import { ENGINE_DIR } from '../../gates/core/artifacts.ts';
-import { DATABASE_URL, uniqueName } from './pg.ts';
+import { serverUrl, uniqueName } from './pg.ts';
 
 /** The repository's migrations in version order. */
 export function migrationSql(): Array<{ file: string; sql: string }> {
@@ -17,8 +17,11 @@ export function migrationSql(): Array<{ file: string; sql: string }> {
     .map((f) => ({ file: f, sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
 }
 
-function urlFor(name: string): string {
-  const u = new URL(DATABASE_URL);
+/** Why the ingest suites need a Postgres server, for `needsServer`. */
+export const INGEST_NEEDS = 'the ingest runners need real Postgres sessions: advisory locks, concurrent connections, a database that goes away';
+
+function urlFor(admin: string, name: string): string {
+  const u = new URL(admin);
   u.pathname = `/${name}`;
   return u.toString();
 }
@@ -30,17 +33,20 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
-/** A throwaway database with the Supabase baseline and every migration applied, each in one transaction. */
-export async function migratedDb(prefix = 'ingest_test'): Promise<TestDb> {
+/**
+ * A throwaway database with the Supabase baseline and every migration applied, each in one
+ * transaction, on the server of `adminUrl` (default: DATABASE_URL; guard with needsServer).
+ */
+export async function migratedDb(prefix = 'ingest_test', adminUrl = serverUrl()): Promise<TestDb> {
   const name = uniqueName(prefix);
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`create database ${name}`);
   } finally {
     await admin.end();
   }
-  const url = urlFor(name);
+  const url = urlFor(adminUrl, name);
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -67,13 +73,13 @@ export async function migratedDb(prefix = 'ingest_test'): Promise<TestDb> {
     pool,
     async drop() {
       await pool.end().catch(() => undefined);
-      await dropDatabase(name);
+      await dropDatabase(adminUrl, name);
     },
   };
 }
 
-export async function dropDatabase(name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`drop database if exists ${name} with (force)`);
