@@ -66,6 +66,49 @@ describe('npm run ingest / npm run serve', () => {
     expect(none.lines.at(-1)?.msg).toMatch(/secret digitalocean_token is not set: export DIGITALOCEAN_TOKEN/);
   });
 
+  it('runs the starters ingest, then finds the tree unchanged', async () => {
+    const readme = '---\nname: Blog Starter\n---\n# Blog\n';
+    const pkg = JSON.stringify({ dependencies: { next: '15' } });
+    const blob = (c: string) => ({ sha: c === readme ? 'a'.repeat(40) : 'b'.repeat(40), encoding: 'base64', content: Buffer.from(c).toString('base64') });
+    const gh = await listen((req, res) => {
+      const p = new URL(req.url ?? '/', 'http://x').pathname;
+      if (p === '/repos/vercel/examples/git/trees/main') {
+        if (req.headers['if-none-match'] === 'W/"t1"') {
+          res.writeHead(304, { etag: 'W/"t1"' });
+          return res.end();
+        }
+        return sendJson(res, 200, {
+          sha: 'c'.repeat(40),
+          truncated: false,
+          tree: [
+            { path: 'starter', type: 'tree', sha: 'd'.repeat(40) },
+            { path: 'starter/blog', type: 'tree', sha: 'e'.repeat(40) },
+            { path: 'starter/blog/README.md', type: 'blob', sha: 'a'.repeat(40) },
+            { path: 'starter/blog/package.json', type: 'blob', sha: 'b'.repeat(40) },
+          ],
+        }, { etag: 'W/"t1"' });
+      }
+      if (p === `/repos/vercel/examples/git/blobs/${'a'.repeat(40)}`) return sendJson(res, 200, blob(readme));
+      if (p === `/repos/vercel/examples/git/blobs/${'b'.repeat(40)}`) return sendJson(res, 200, blob(pkg));
+      sendJson(res, 404, { message: 'Not Found' });
+    });
+    try {
+      const env = { GITHUB_API_URL: gh.url };
+      const dry = await run(['ingest', 'starters', '--dry-run'], env);
+      expect(dry.code).toBe(0);
+      expect(dry.lines.at(-1)?.msg).toBe('dry run: 1 starters in vercel/examples@main; nothing written');
+      const first = await run(['ingest', 'starters', '--database-url', db.url], env);
+      expect(first.code).toBe(0);
+      expect(first.lines.at(-1)?.msg).toBe('run succeeded: 1 starters (1 read, 0 gone)');
+      expect((await db.pool.query('select slug, title, framework from ops.starters')).rows).toEqual([{ slug: 'starter/blog', title: 'Blog Starter', framework: 'nextjs' }]);
+      const second = await run(['ingest', 'starters', '--database-url', db.url], env);
+      expect(second.code).toBe(0);
+      expect(second.lines.at(-1)?.msg).toBe('tree unchanged (304 for ETag W/"t1"); nothing else requested or written');
+    } finally {
+      await gh.close();
+    }
+  });
+
   it('serves the Mailgun webhook over node:http until SIGTERM', async () => {
     const key = 'key-cli-test-signing-key-0123456789';
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', 'mailgun', '--port', '0', '--database-url', db.url], {
