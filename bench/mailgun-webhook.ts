@@ -16,14 +16,15 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ENGINE_DIR } from '../gates/core/artifacts.ts';
 import { mailgunSignature } from '../ingest/mailgun/handler.ts';
-import { migratedDb } from '../test/helpers/ingest.ts';
 
 const EVENTS = Number(process.argv[2] ?? 5000);
 const SENDERS = Number(process.argv[3] ?? 50);
 const POOL = Number(process.argv[4] ?? 10);
 const WORKERS = Number(process.argv[5] ?? 1);
 const DUPLICATE_SHARE = 0.1;
-const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+// A real server (the local one by default), never the embedded engine the tests fall back to.
+process.env.DATABASE_URL ||= 'postgres://postgres@127.0.0.1:5432/postgres';
+const { migratedDb } = await import('../test/helpers/ingest.ts');
 const KEY = `key-${randomBytes(16).toString('hex')}`;
 const TARGET_RATE = 500;
 const TARGET_P99_MS = 100;
@@ -77,8 +78,8 @@ async function main(): Promise<void> {
   }
   const bodies = deliveries.map(sign);
 
-  const db = await migratedDb('bench_mailgun', DATABASE_URL);
-  const peerDb = await migratedDb('bench_mailgun_peer', DATABASE_URL);
+  const db = await migratedDb();
+  const peerDb = await migratedDb();
   try {
     db.pool.on('error', () => undefined);
     // The webhook runs as `npm run serve -- mailgun` does, in its own process: Mailgun's senders

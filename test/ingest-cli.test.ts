@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_DIR } from '../gates/core/artifacts.ts';
 import { mailgunSignature } from '../ingest/mailgun/handler.ts';
-import { INGEST_NEEDS, listen, migratedDb, sendJson, type TestDb, type TestServer } from './helpers/ingest.ts';
-import { needsServer, ON_SERVER } from './helpers/pg.ts';
+import { listen, migratedDb, sendJson, type TestDb, type TestServer } from './helpers/ingest.ts';
 
 const CLI = path.join(ENGINE_DIR, 'ingest', 'cli.ts');
 const TOKEN = 'dop_v1_cli_test_token_0123456789abcdef';
@@ -14,8 +13,7 @@ let db: TestDb;
 let api: TestServer;
 
 beforeAll(async () => {
-  if (!ON_SERVER) return;
-  db = await migratedDb('ingest_cli');
+  db = await migratedDb();
   api = await listen((req, res) => {
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return sendJson(res, 401, { id: 'unauthorized', message: 'Unable to authenticate you' });
     const kind = new URL(req.url ?? '/', 'http://x').pathname.replace('/v2/', '');
@@ -43,7 +41,6 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
 }
 
 describe('npm run ingest / npm run serve', () => {
-  beforeEach((ctx) => needsServer(ctx, INGEST_NEEDS));
   it('runs the DigitalOcean ingest, logging JSON lines with the token redacted', async () => {
     const r = await run(['ingest', 'do', '--database-url', db.url], { DIGITALOCEAN_API_URL: api.url, DIGITALOCEAN_TOKEN: TOKEN });
     expect(r.stderr).toBe('');

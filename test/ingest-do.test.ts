@@ -1,13 +1,13 @@
 import type http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { needsServer } from './helpers/pg.ts';
 import { loadDoConfig, type DoConfig } from '../ingest/do/config.ts';
 import { runDoIngest } from '../ingest/do/run.ts';
 import { FakeClock } from '../ingest/lib/clock.ts';
 import { SsotReader } from '../ingest/lib/config.ts';
 import { memoryLogger } from '../ingest/lib/log.ts';
 import { Redactor } from '../ingest/lib/redact.ts';
-import { INGEST_NEEDS, listen, migratedDb, sendJson, type TestDb, type TestServer } from './helpers/ingest.ts';
-import { needsServer, ON_SERVER } from './helpers/pg.ts';
+import { listen, migratedDb, sendJson, type TestDb, type TestServer } from './helpers/ingest.ts';
 
 const TOKEN = 'dop_v1_0123456789abcdef0123456789abcdef';
 
@@ -81,8 +81,7 @@ const api = new FakeDo();
 const reader = new SsotReader();
 
 beforeAll(async () => {
-  if (!ON_SERVER) return;
-  db = await migratedDb('ingest_do');
+  db = await migratedDb();
   await api.start();
 });
 afterAll(async () => {
@@ -126,7 +125,6 @@ beforeEach(() => {
 });
 
 describe('DigitalOcean inventory', () => {
-  beforeEach((ctx) => needsServer(ctx, INGEST_NEEDS));
   it('follows links.pages.next over three pages, writes every kind and marks what is no longer listed gone', async () => {
     const { config, deps } = setup();
     const r = await runDoIngest(config, deps);
@@ -251,7 +249,8 @@ describe('DigitalOcean inventory', () => {
     expect(all).not.toContain('dop_v1_wrong_token');
   });
 
-  it('runs one at a time: a second run says the first is running and exits', async () => {
+  it('runs one at a time: a second run says the first is running and exits', async (ctx) => {
+    needsServer(ctx, 'an advisory lock held by one session and refused to another; the embedded engine is one session');
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;

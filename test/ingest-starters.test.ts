@@ -7,8 +7,7 @@ import { Redactor } from '../ingest/lib/redact.ts';
 import { loadStartersConfig, type StartersConfig } from '../ingest/starters/config.ts';
 import { deployButtonUrl, exampleRepositoryUrl, vercelProjectName } from '../ingest/starters/deploy-button.ts';
 import { runStartersIngest } from '../ingest/starters/run.ts';
-import { INGEST_NEEDS, listen, migratedDb, sendJson, type TestDb, type TestServer } from './helpers/ingest.ts';
-import { needsServer, ON_SERVER } from './helpers/pg.ts';
+import { listen, migratedDb, sendJson, type TestDb, type TestServer } from './helpers/ingest.ts';
 
 const TEMPLATE = 'https://vercel.com/new/clone?repository-url={repository_url}&project-name={slug}&repository-name={slug}';
 
@@ -124,8 +123,7 @@ const gh = new FakeGitHub();
 const reader = new SsotReader();
 
 beforeAll(async () => {
-  if (!ON_SERVER) return;
-  db = await migratedDb('ingest_starters');
+  db = await migratedDb();
   await gh.start();
 });
 afterAll(async () => {
@@ -145,7 +143,6 @@ function setup(): { config: StartersConfig; deps: Parameters<typeof runStartersI
 const ODD = ['starter/my app 7', 'solutions/café crème 8', 'edge-middleware/日本語 9', 'storage/a&b?c#d 10'];
 
 describe('vercel/examples starters', () => {
-  beforeEach((ctx) => needsServer(ctx, INGEST_NEEDS));
   it('reads 300 examples with one recursive tree request, odd names and one without package.json', async () => {
     const cats = ['starter', 'solutions', 'framework-boilerplates', 'storage', 'edge-middleware'];
     gh.examples = Array.from({ length: 300 }, (_, i) => ({ path: `${cats[i % 5]}/example-${i}`, name: `Example ${i}` }));

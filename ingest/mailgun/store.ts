@@ -126,7 +126,7 @@ export class MailStore {
     this.stats.statements++;
     this.stats.deliveries += ds.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, ds.length);
-    const r = await this.pool.query<{ fresh: number[]; stored: string[] }>({ name: 'ops-mailgun-ingest-store', text: STORE, values: [JSON.stringify(input)] });
+    const r = await this.pool.query<{ fresh: number[]; stored: string[] }>(STORE, [JSON.stringify(input)]);
     const fresh = new Set(r.rows[0]?.fresh ?? []);
     const stored = new Set(r.rows[0]?.stored ?? []);
     return ds.map((d, i) => {

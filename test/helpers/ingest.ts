@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { baselineSql } from '../../gates/db/engine.ts';
 import { ENGINE_DIR } from '../../gates/core/artifacts.ts';
-import { serverUrl, uniqueName } from './pg.ts';
+import { throwawayDatabase } from './pg.ts';
 
 /** The repository's migrations in version order. */
 export function migrationSql(): Array<{ file: string; sql: string }> {
@@ -17,37 +17,19 @@ export function migrationSql(): Array<{ file: string; sql: string }> {
     .map((f) => ({ file: f, sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
 }
 
-/** Why the ingest suites need a Postgres server, for `needsServer`. */
-export const INGEST_NEEDS = 'the ingest runners need real Postgres sessions: advisory locks, concurrent connections, a database that goes away';
-
-function urlFor(admin: string, name: string): string {
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 export interface TestDb {
-  name: string;
   url: string;
   pool: pg.Pool;
   drop(): Promise<void>;
 }
 
 /**
- * A throwaway database with the Supabase baseline and every migration applied, each in one
- * transaction, on the server of `adminUrl` (default: DATABASE_URL; guard with needsServer).
+ * A throwaway database (on the server of DATABASE_URL, else the embedded engine) with the
+ * Supabase baseline and every migration applied, each in one transaction.
  */
-export async function migratedDb(prefix = 'ingest_test', adminUrl = serverUrl()): Promise<TestDb> {
-  const name = uniqueName(prefix);
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = urlFor(adminUrl, name);
-  const c = new pg.Client({ connectionString: url });
+export async function migratedDb(): Promise<TestDb> {
+  const db = await throwawayDatabase();
+  const c = new pg.Client({ connectionString: db.url });
   await c.connect();
   try {
     await c.query(baselineSql());
@@ -61,31 +43,23 @@ export async function migratedDb(prefix = 'ingest_test', adminUrl = serverUrl())
         throw new Error(`${m.file}: ${(e as Error).message}`);
       }
     }
-  } finally {
+  } catch (e) {
     await c.end();
+    await db.drop();
+    throw e;
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  await c.end();
+  const pool = new pg.Pool({ connectionString: db.url, max: 10 });
   // A connection cut while the database is dropped must not end the process.
   pool.on('error', () => undefined);
   return {
-    name,
-    url,
+    url: db.url,
     pool,
     async drop() {
       await pool.end().catch(() => undefined);
-      await dropDatabase(adminUrl, name);
+      await db.drop();
     },
   };
-}
-
-export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${name} with (force)`);
-  } finally {
-    await admin.end();
-  }
 }
 
 export interface TestServer {
