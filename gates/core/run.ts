@@ -5,6 +5,7 @@ import { cmp, compareFindings, summarize, type Finding, type PolicyFinding, type
 import { isSkip, renderMessage, type Policy } from './policy.ts';
 import { Repo, type GateOptions, type RepoContext } from './repo.ts';
 import { locatePointer } from './yaml.ts';
+import type { RunInfo } from '../artifacts/run-info.ts';
 
 export interface PolicyRun {
   id: string;
@@ -26,6 +27,10 @@ export interface GateResult {
   /** Policies that threw; any makes the run exit 2. */
   internalErrors: number;
   durationMs: number;
+  /** The run's identity, set by the check command (gate-report.json's `run`). */
+  run?: RunInfo;
+  /** Artifacts not written and why (e.g. ssot.json while the SSOT has errors). */
+  missingArtifacts?: Array<{ artifact: string; reason: string }>;
 }
 
 export interface RunRequest extends GateOptions {

@@ -1,10 +1,20 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ENGINE_DIR } from '../core/artifacts.ts';
 import type { Finding } from '../core/finding.ts';
 import type { GateResult } from '../core/run.ts';
-import type { Reporter } from './types.ts';
+import { blobUrl } from './links.ts';
+import type { RepoLinks, Reporter } from './types.ts';
+
+/** A policy docs page as a URL: on GitHub at the checked commit when known, else the engine's local file. */
+export function docsUrl(docs: string, links?: RepoLinks): string {
+  return blobUrl(links, docs) ?? pathToFileURL(path.join(ENGINE_DIR, docs)).href;
+}
 
 /** The JSON report; `gate-report.json` has this shape (schemas/artifacts/gate-report.schema.json). */
-export function toJsonReport(result: GateResult): object {
+export function toJsonReport(result: GateResult, links?: RepoLinks): object {
   return {
+    ...(result.run ? { run: result.run } : {}),
     findings: result.findings.map((f: Finding) => ({
       policy: f.policy,
       severity: f.severity,
@@ -15,14 +25,23 @@ export function toJsonReport(result: GateResult): object {
       endLine: f.endLine,
       endColumn: f.endColumn,
       docs: f.docs,
+      docsUrl: docsUrl(f.docs, links),
       fingerprint: f.fingerprint,
       ...(f.pointer !== undefined ? { pointer: f.pointer } : {}),
       ...(f.doc !== undefined ? { doc: f.doc } : {}),
       ...(f.data !== undefined ? { data: f.data } : {}),
     })),
     summary: { ...result.summary, internalErrors: result.internalErrors },
-    policies: result.policies.map((p) => ({ id: p.id, severity: p.severity, status: p.status, findings: p.findings })),
+    policies: result.policies.map((p) => ({
+      id: p.id,
+      severity: p.severity,
+      status: p.status === 'crashed' ? 'failed' : p.status,
+      ...(p.reason !== undefined ? { reason: p.reason } : {}),
+      durationMs: p.durationMs,
+      findings: p.findings,
+    })),
+    ...(result.missingArtifacts?.length ? { missingArtifacts: result.missingArtifacts } : {}),
   };
 }
 
-export const json: Reporter = (result) => `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+export const json: Reporter = (result, ctx) => `${JSON.stringify(toJsonReport(result, ctx.links), null, 2)}\n`;
