@@ -171,13 +171,17 @@ async function publishInTransaction(client: pg.Client, report: PublishedReport):
     let resolved = 0;
     if (previousRun) {
       const upd = await client.query<{ resolved: number }>(
-        `with now_open as (select distinct fingerprint from ops.advisor_findings where run_id = $2),
+        `with judged as (
+           select o.id, not exists (select 1 from ops.advisor_findings n where n.run_id = $2 and n.fingerprint = o.fingerprint) as gone
+             from ops.advisor_findings o
+            where o.run_id = $1 and o.status = 'open'
+         ),
          changed as (
            update ops.advisor_findings f
-              set status = case when n.fingerprint is null then 'resolved' else 'superseded' end,
-                  resolved_run_id = case when n.fingerprint is null then $2::uuid end
-             from ops.advisor_findings o left join now_open n using (fingerprint)
-            where o.id = f.id and f.run_id = $1 and f.status = 'open'
+              set status = case when j.gone then 'resolved' else 'superseded' end,
+                  resolved_run_id = case when j.gone then $2::uuid end
+             from judged j
+            where f.id = j.id
             returning f.status
          )
          select count(*) filter (where status = 'resolved')::int as resolved from changed`,
