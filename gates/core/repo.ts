@@ -26,6 +26,8 @@ export interface GateOptions {
   appDir?: string;
   /** Postgres connection string; undefined means the embedded PGlite. */
   databaseUrl?: string;
+  /** Folder of `module_status_<env>.txt` files (`--module-status`), inside the root; relative to it or absolute. */
+  moduleStatusDir?: string;
 }
 
 /**
