@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../gates/main.ts';
-import { formatFinding, runPolicyOn } from '../gates/testing/fixtures.ts';
+import { formatLegacyFinding as formatFinding, runPolicyOn } from '../gates/testing/fixtures.ts';
 import buildManifest from '../policies/routes/build-manifest.ts';
 import navComponent from '../policies/routes/nav-component.ts';
 import navCoverage from '../policies/routes/nav-coverage.ts';
