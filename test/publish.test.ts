@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PublishError, publishReport, type PublishedReport } from '../gates/publish/publish.ts';
-import { query, throwawayDatabase } from './helpers/ops-db.ts';
+import { describeUrl, PublishError, publishReport, type PublishedReport } from '../gates/publish/publish.ts';
+import { opsDatabase, query } from './helpers/ops-db.ts';
+import { throwawayDatabase } from './helpers/pg.ts';
 
-let db: Awaited<ReturnType<typeof throwawayDatabase>>;
+let db: Awaited<ReturnType<typeof opsDatabase>>;
 beforeAll(async () => {
-  db = await throwawayDatabase('gates_publish', { migrate: true });
+  db = await opsDatabase();
 });
 afterAll(async () => {
   await db?.drop();
@@ -88,12 +89,12 @@ describe('gates check --publish, the ops schema side', () => {
   });
 
   it('says clearly when the ops tables are missing', async () => {
-    const empty = await throwawayDatabase('gates_publish_empty');
+    const empty = await throwawayDatabase();
     try {
       const e = await publishReport(empty.url, report(RUN_A, '2026-11-29T10:00:00.000Z', [])).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(PublishError);
       expect((e as Error).message).toBe(
-        `--publish: ops.advisor_runs, ops.advisor_findings, ops.run_events do not exist on 127.0.0.1:5432/${empty.name} — apply the migrations of migrations/ to that database first`,
+        `--publish: ops.advisor_runs, ops.advisor_findings, ops.run_events do not exist on ${describeUrl(empty.url)} — apply the migrations of migrations/ to that database first`,
       );
     } finally {
       await empty.drop();

@@ -31,6 +31,8 @@ export interface GateResult {
   run?: RunInfo;
   /** Artifacts not written and why (e.g. ssot.json while the SSOT has errors). */
   missingArtifacts?: Array<{ artifact: string; reason: string }>;
+  /** The repository as the policies saw it (its parsed files and shared results), for the artifacts. */
+  repo?: RepoContext;
 }
 
 export interface RunRequest extends GateOptions {
@@ -103,6 +105,7 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
     policies: runs,
     internalErrors,
     durationMs: Math.round(performance.now() - started),
+    repo,
   };
 }
 

@@ -2,57 +2,38 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { baselineSql } from '../../gates/db/engine.ts';
-import { DATABASE_URL, uniqueName } from './pg.ts';
+import { throwawayDatabase, type ThrowawayDatabase } from './pg.ts';
 
 const MIGRATIONS = path.resolve(import.meta.dirname, '..', '..', 'migrations');
 
-/** A throwaway database on the test server; `migrate` applies the baseline and every migration of this repository. */
-export async function throwawayDatabase(prefix: string, opts: { migrate?: boolean } = {}): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
-  const name = uniqueName(prefix);
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
+/** A throwaway database with the Supabase baseline and every migration of this repository applied. */
+export async function opsDatabase(): Promise<ThrowawayDatabase> {
+  const db = await throwawayDatabase();
   try {
-    await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(DATABASE_URL);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  if (opts.migrate) {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
+    await withClient(db.url, async (c) => {
       await c.query(baselineSql());
       for (const f of fs.readdirSync(MIGRATIONS).filter((x) => x.endsWith('.sql')).sort()) {
         await c.query(`begin;\n${fs.readFileSync(path.join(MIGRATIONS, f), 'utf8')}\ncommit;`);
       }
-    } finally {
-      await c.end();
-    }
+    });
+  } catch (e) {
+    await db.drop();
+    throw e;
   }
-  return {
-    url,
-    name,
-    drop: async () => {
-      const a = new pg.Client({ connectionString: DATABASE_URL });
-      await a.connect();
-      try {
-        await a.query(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await a.end();
-      }
-    },
-  };
+  return db;
+}
+
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
 }
 
 /** Runs one query on the database at `url`. */
 export async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
+  return withClient(url, async (c) => (await c.query<T>(sql, params)).rows);
 }
