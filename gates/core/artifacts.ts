@@ -3,8 +3,12 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 
+/** Set by the launcher's bundle, which does not live beside the sources. */
+declare const __GATES_ENGINE_DIR__: string | undefined;
+
 /** The engine's own checkout (where its schemas and docs live), whatever `--root` is. */
-export const ENGINE_DIR = path.resolve(import.meta.dirname, '..', '..');
+export const ENGINE_DIR =
+  typeof __GATES_ENGINE_DIR__ === 'string' ? __GATES_ENGINE_DIR__ : path.resolve(import.meta.dirname, '..', '..');
 
 export const ARTIFACT_SCHEMAS_DIR = path.join(ENGINE_DIR, 'schemas', 'artifacts');
 
