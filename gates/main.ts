@@ -3,7 +3,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import picomatch from 'picomatch';
 import { policies as allPolicies } from '../policies/index.ts';
-import { ENGINE_DIR, writeArtifact } from './core/artifacts.ts';
+import { ENGINE_DIR } from './core/artifacts.ts';
+import { prepareArtifacts, writeArtifacts } from './artifacts/finish.ts';
+import { RUN_ID } from './artifacts/run-info.ts';
+import { isInside } from './core/paths.ts';
 import type { Policy } from './core/policy.ts';
 import { exitCode, runGates, type GateResult } from './core/run.ts';
 import { closest } from './core/schema.ts';
@@ -13,7 +16,6 @@ import { HistoryError, pullRequestChanges, type PullRequestChanges } from './git
 import type { CheckRunTuning } from './github/checks.ts';
 import { planAnnotations } from './reporters/annotations.ts';
 import { github } from './reporters/github.ts';
-import { toJsonReport } from './reporters/json.ts';
 import { reporters } from './reporters/index.ts';
 import { markdown } from './reporters/markdown.ts';
 import type { ReporterContext } from './reporters/types.ts';
@@ -24,6 +26,8 @@ Commands:
   check              run the gates (default)
   list               print every policy: id, severity, title, docs
   explain <id>       print a policy's docs page
+  modules status     write module_status_<env>.txt from an Odoo database:
+                     --env ENV --odoo-url URL (Postgres URL) [--out DIR]
 
 Options for check:
   --root DIR         repository to check (default: the current directory)
@@ -31,7 +35,15 @@ Options for check:
                      commands); repeatable, each to stdout or its own FILE
   --only IDS         run only these policies (comma-separated ids or areas, e.g. ssot)
   --skip IDS         skip these policies
-  --artifacts DIR    where gate-report.json goes (default: artifacts/ under the root)
+  --artifacts DIR    where the artifacts go (default: artifacts/ under the root): gate-report.json,
+                     ssot.json, control-plane.json, module-diff-<env>.json; see docs/artifacts.md
+  --module-status DIR  folder (inside the root) of module_status_<env>.txt files: checked by
+                     modules/outside-waves, compared in module-diff-<env>.json
+  --publish          write the run and its findings to the ops schema (ops.advisor_runs,
+                     ops.advisor_findings, ops.run_events) of DATABASE_URL or --publish-url
+  --publish-url URL  the Postgres to publish to (implies --publish)
+  --run-id UUID      the run's id (default: derived from the GitHub workflow run, else random);
+                     publishing the same run id twice stores it once
   --base REF         git ref of the pull request's base (default in GitHub Actions: the
                      pull request's base commit from the event payload)
   --changed          pull-request mode: run only the policies the change affects, measured
@@ -99,6 +111,13 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
         annotate: { type: 'string' },
         'github-check': { type: 'boolean' },
         timing: { type: 'boolean' },
+        'module-status': { type: 'string' },
+        publish: { type: 'boolean' },
+        'publish-url': { type: 'string' },
+        'run-id': { type: 'string' },
+        env: { type: 'string' },
+        'odoo-url': { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -113,8 +132,10 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
   const [command = 'check', ...rest] = positionals;
   if (command === 'list') return list(io, policies);
   if (command === 'explain') return explain(io, policies, rest[0]);
+  if (command === 'modules') return modules(io, rest, v);
   if (command !== 'check') throw new UsageError(`unknown command \`${command}\``);
   if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
+  for (const o of ['env', 'odoo-url', 'out'] as const) if (v[o] !== undefined) throw new UsageError(`--${o} belongs to \`modules status\`, not to check`);
 
   const root = path.resolve(io.cwd, v.root ?? '.');
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${v.root}: no such directory`);
@@ -129,6 +150,14 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
   }
   const pr = base !== undefined && (v.changed || annotate !== 'all') ? pullRequestChanges(root, base) : undefined;
   const changedFiles = v.changed && pr ? affectingChanges(root, pr, io) : undefined;
+  const publishUrl = v['publish-url'] ?? (v.publish ? io.env.DATABASE_URL || undefined : undefined);
+  if (v.publish && !publishUrl) throw new UsageError('--publish needs DATABASE_URL or --publish-url URL');
+  if (v['run-id'] !== undefined && !RUN_ID.test(v['run-id'])) throw new UsageError(`--run-id ${v['run-id']}: expected a lowercase UUID`);
+  const moduleStatusDir = v['module-status'] === undefined ? undefined : path.resolve(root, v['module-status']);
+  if (moduleStatusDir !== undefined && (!isInside(root, moduleStatusDir) || !fs.existsSync(moduleStatusDir))) {
+    throw new UsageError(`--module-status ${v['module-status']}: no such folder inside the root (findings point at its lines, so it must be in the repository)`);
+  }
+  const startedAt = new Date();
   const result = await runGates({
     root,
     artifactsDir,
@@ -137,9 +166,10 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
     ...(changedFiles !== undefined ? { changedFiles } : {}),
     ...(v['app-dir'] !== undefined ? { appDir: v['app-dir'] } : {}),
     ...(io.env.DATABASE_URL ? { databaseUrl: io.env.DATABASE_URL } : {}),
+    ...(moduleStatusDir !== undefined ? { moduleStatusDir } : {}),
   });
-  writeArtifact(artifactsDir, 'gate-report', toJsonReport(result));
   const ctx = reporterContext(io, actions, pr, annotate, artifactsDir);
+  const artifacts = await prepareArtifacts(result, { env: io.env, runId: v['run-id'], base, headSha: actions.headSha, startedAt, links: ctx.links });
   emit(result, outputs, io, ctx);
   if (io.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(io.env.GITHUB_STEP_SUMMARY, markdown(result, { ...ctx, color: false }));
   if (v['github-check']) {
@@ -147,7 +177,50 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
     await checkRun(result, ctx, actions, io, printed, opts.checkTuning);
   }
   if (v.timing) io.stderr(timing(result));
-  return exitCode(result);
+  let code: number = exitCode(result);
+  const written = writeArtifacts(artifactsDir, artifacts, result.missingArtifacts);
+  for (const e of written.errors) io.stderr(`gates: internal error: ${e.message}; ${e.artifact} was not written — this is a bug in the gate, please report it\n`);
+  if (written.errors.length) code = 2;
+  if (publishUrl) {
+    if (!written.report) {
+      io.stderr('gates: --publish: not published, because gate-report.json broke its contract\n');
+      code = 2;
+    } else code = Math.max(code, await publish(publishUrl, written.report, io));
+  }
+  return code;
+}
+
+async function publish(url: string, report: object, io: CliIO): Promise<number> {
+  const { publishReport, PublishError, describeUrl } = await import('./publish/publish.ts');
+  try {
+    const out = await publishReport(url, report as Parameters<typeof publishReport>[1]);
+    const id = (report as { run: { id: string } }).run.id;
+    io.stderr(
+      out.stored
+        ? `gates: published run ${id} to ${describeUrl(url)}: ${out.findings} findings (${out.new} new, ${out.resolved} resolved since ${out.previousRun ?? 'no earlier run of this ref'})\n`
+        : `gates: run ${id} is already published on ${describeUrl(url)}; it is stored once\n`,
+    );
+    return 0;
+  } catch (e) {
+    if (!(e instanceof PublishError)) throw e;
+    io.stderr(`gates: ${e.message}\n`);
+    return 2;
+  }
+}
+
+async function modules(io: CliIO, rest: string[], v: { env?: string | undefined; 'odoo-url'?: string | undefined; out?: string | undefined }): Promise<number> {
+  const [sub, ...extra] = rest;
+  if (sub !== 'status') throw new UsageError(sub ? `unknown modules command \`${sub}\`; expected \`modules status\`` : 'modules needs a command: `modules status`');
+  if (extra.length) throw new UsageError(`unexpected argument \`${extra[0]}\``);
+  const { modulesStatus, ModulesUsageError } = await import('./modules/command.ts');
+  try {
+    io.stdout(await modulesStatus({ env: v.env, odooUrl: v['odoo-url'], out: v.out, cwd: io.cwd }));
+    return 0;
+  } catch (e) {
+    if (e instanceof ModulesUsageError) throw new UsageError(e.message);
+    io.stderr(`gates: modules status: ${(e as Error).message}\n`);
+    return 2;
+  }
 }
 
 function parseFormat(spec: string): { name: string; file?: string } {

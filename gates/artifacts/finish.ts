@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ArtifactError } from '../core/artifacts.ts';
 import type { GateResult } from '../core/run.ts';
 import { toJsonReport } from '../reporters/json.ts';
@@ -32,7 +34,9 @@ export interface Written {
 }
 
 /** Writes every planned artifact that conforms to its schema; the others come back as errors. */
-export function writeArtifacts(dir: string, artifacts: readonly PlannedArtifact[]): Written {
+export function writeArtifacts(dir: string, artifacts: readonly PlannedArtifact[], missing: ReadonlyArray<{ artifact: string }> = []): Written {
+  // A consumer must never read an earlier run's artifact as this run's.
+  for (const m of missing) fs.rmSync(path.join(dir, m.artifact), { force: true });
   const errors = writePlanned(dir, artifacts);
   const report = artifacts.find((a) => a.file === 'gate-report.json');
   return { errors, report: report && !errors.some((e) => e.artifact === 'gate-report.json') ? (report.data as object) : undefined };
