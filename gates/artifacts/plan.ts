@@ -75,8 +75,9 @@ export function writePlanned(dir: string, artifacts: readonly PlannedArtifact[])
     try {
       writeArtifact(dir, a.file, a.data, a.kind);
     } catch (e) {
-      if (e instanceof ArtifactError) errors.push(e);
-      else throw e;
+      if (!(e instanceof ArtifactError)) throw e;
+      errors.push(e);
+      fs.rmSync(path.join(dir, a.file), { force: true });
     }
   }
   return errors;

@@ -23,11 +23,11 @@ export function ssotBlocked(result: GateResult): string | undefined {
 }
 
 /** Reads one SSOT file: its data and `source(pointer)` → `file:line`. */
-function reader(ctx: RepoContext, file: string): { data: Record<string, unknown>; source: (pointer: string) => string } | undefined {
+function reader(ctx: RepoContext, file: string): { data: Record<string, unknown>; source: (pointer: string, at?: 'key' | 'value') => string } | undefined {
   const y = ctx.yaml(file);
   const data = ctx.data(file);
   if (!y || !isRecord(data)) return undefined;
-  return { data, source: (pointer) => `${file}:${locatePointer(y, pointer).range.line}` };
+  return { data, source: (pointer, at) => `${file}:${locatePointer(y, pointer, at ? { at } : {}).range.line}` };
 }
 
 /** Plain JSON of a YAML value (YAML has nothing JSON lacks after parsing, but be explicit). */
@@ -92,7 +92,7 @@ export function buildSsot(ctx: RepoContext): Entry {
         stores: strings(s.stores),
         environments: strings(s.environments),
         ...(typeof s.owner === 'string' ? { owner: s.owner } : {}),
-        source: registry.source(`/secrets/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`),
+        source: registry.source(`/secrets/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'key'),
       });
     }
   }
