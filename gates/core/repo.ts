@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { cmp } from './finding.ts';
-import { gitFiles, isWorkTree, showFile } from './git.ts';
+import { gitFiles, gitView, isWorkTree, type GitView } from './git.ts';
 import { isInside, toPosix } from './paths.ts';
 import { readText, type FileText } from './read.ts';
 import { parseYaml, type YamlFile } from './yaml.ts';
@@ -28,6 +28,8 @@ export interface GateOptions {
   databaseUrl?: string;
   /** Folder of `module_status_<env>.txt` files (`--module-status`), inside the root; relative to it or absolute. */
   moduleStatusDir?: string;
+  /** Every registered policy id (not only those selected to run); default: the ids of the policies run. */
+  policyIds?: readonly string[];
 }
 
 /**
@@ -60,7 +62,11 @@ export interface RepoContext {
   yaml(file: string): YamlFile | undefined;
   /** The first document as plain data; undefined when unreadable or broken. */
   data(file: string): unknown;
-  /** The file's content at a git ref, or undefined. */
+  /** The repository's history: files at a ref, commits, merge base, added lines. */
+  readonly git: GitView;
+  /** Every registered policy id, sorted; the registry as a policy may see it (never by importing it). */
+  readonly policyIds: readonly string[];
+  /** @deprecated use `ctx.git.show(ref, file)`. */
   gitShow(ref: string, file: string): string | undefined;
   /** Computes once per run and shares the result between policies (e.g. a database replay). */
   memo<T>(key: string, compute: () => T): T;
@@ -75,10 +81,14 @@ export class Repo implements RepoContext {
   private readonly yamls = new Map<string, YamlFile | undefined>();
   private readonly memos = new Map<string, unknown>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
+  readonly git: GitView;
+  readonly policyIds: readonly string[];
 
   constructor(options: GateOptions) {
     this.root = path.resolve(options.root);
     this.options = options;
+    this.git = gitView(this.root);
+    this.policyIds = [...(options.policyIds ?? [])].sort(cmp);
   }
 
   get files(): readonly string[] {
@@ -134,7 +144,7 @@ export class Repo implements RepoContext {
   }
 
   gitShow(ref: string, file: string): string | undefined {
-    return showFile(this.root, ref, file);
+    return this.git.show(ref, file);
   }
 
   memo<T>(key: string, compute: () => T): T {
