@@ -15,7 +15,7 @@ const RUN_A = '11111111-1111-4111-8111-111111111111';
 const RUN_B = '22222222-2222-4222-8222-222222222222';
 const RUN_C = '33333333-3333-4333-8333-333333333333';
 
-function finding(n: number, severity = 'error') {
+function finding(n: number, severity = 'error'): PublishedReport['findings'][number] {
   return {
     policy: 'ssot/schema',
     severity,
@@ -86,6 +86,15 @@ describe('gates check --publish, the ops schema side', () => {
     // A clean run resolves everything still open.
     expect(await publishReport(db.url, report(RUN_C, '2026-11-29T12:00:00.000Z', []))).toEqual({ stored: true, findings: 0, new: 0, resolved: 3, previousRun: RUN_B });
     expect(await query(db.url, `select level from ops.run_events where run_id = $1`, [RUN_C])).toEqual([{ level: 'info' }]);
+  });
+
+  it('carries any text and data intact: quotes, backslashes, braces, commas, newlines, NULL, unicode', async () => {
+    const tricky = 'a "quoted" \\path\\ {brace}, comma\nnew line NULL — ünïcødé 🚀';
+    const f = { ...finding(9), message: tricky, file: 'ssot/we{ird},"name".yaml', data: { text: tricky, n: [1, null] } };
+    await publishReport(db.url, report('55555555-5555-4555-8555-555555555555', '2026-11-29T09:00:00.000Z', [f], 'refs/heads/tricky'));
+    expect(await query(db.url, `select message, file, detail, subject from ops.advisor_findings where ref = 'refs/heads/tricky'`)).toEqual([
+      { message: tricky, file: 'ssot/we{ird},"name".yaml', detail: { text: tricky, n: [1, null] }, subject: 'ssot/we{ird},"name".yaml:9' },
+    ]);
   });
 
   it('says clearly when the ops tables are missing', async () => {
