@@ -221,6 +221,24 @@ describe('module status, from an Odoo database to the diff and the policy', () =
     expect(report.missingArtifacts).toContainEqual({ artifact: 'module-diff-prod.json', reason: 'status/module_status_prod.txt:2 is malformed (it has 2 fields, not three); see the modules/outside-waves findings' });
   });
 
+  it('refuses a bad command line: no --env, a status folder outside the root, modules options on check', async () => {
+    const root = repoCopy('usage');
+    const cases: Array<[string[], string]> = [
+      [['modules', 'status', '--odoo-url', odoo.url], 'gates: modules status needs --env ENV (e.g. prod)'],
+      [['modules', 'status', '--env', 'Prod!', '--odoo-url', odoo.url], 'gates: --env Prod!: expected a lowercase environment name such as prod, stage or dev'],
+      [['modules', 'status', '--env', 'prod'], 'gates: modules status needs --odoo-url URL (a Postgres URL of the Odoo database)'],
+      [['modules', 'list'], 'gates: unknown modules command `list`; expected `modules status`'],
+      [['check', '--module-status', '..'], 'gates: --module-status ..: no such folder inside the root (findings point at its lines, so it must be in the repository)'],
+      [['check', '--env', 'prod'], 'gates: --env belongs to `modules status`, not to check'],
+      [['check', '--run-id', 'run-1'], 'gates: --run-id run-1: expected a lowercase UUID'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await gates(root, args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.split('\n')[0], args.join(' ')).toBe(message);
+    }
+  });
+
   it('says so when the database is not an Odoo database, with exit 2', async () => {
     const empty = await throwawayDatabase();
     try {
