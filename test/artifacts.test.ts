@@ -69,9 +69,11 @@ describe('the artifacts of a run on this repository', () => {
       event: 'local',
       started_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       duration_ms: expect.any(Number),
+      policy_duration_ms: expect.any(Object),
       engine: { name: 'odooops-gates', version: expect.any(String) },
     });
-    expect(report.policies.find((p) => p.id === 'modules/outside-waves')).toEqual({ id: 'modules/outside-waves', severity: 'error', status: 'ran', durationMs: expect.any(Number), findings: 0 });
+    expect(Object.keys(report.run.policy_duration_ms as object).sort()).toEqual(report.policies.map((p) => p.id).sort());
+    expect(report.policies.find((p) => p.id === 'modules/outside-waves')).toEqual({ id: 'modules/outside-waves', severity: 'error', status: 'ran', findings: 0 });
   });
 
   it('resolves the SSOT with the file:line of every entry and the secrets by name only', () => {

@@ -14,7 +14,8 @@ export function docsUrl(docs: string, links?: RepoLinks): string {
 /** The JSON report; `gate-report.json` has this shape (schemas/artifacts/gate-report.schema.json). */
 export function toJsonReport(result: GateResult, links?: RepoLinks): object {
   return {
-    ...(result.run ? { run: result.run } : {}),
+    // The run fields: its identity and timings, the only bytes that differ between runs of one input.
+    ...(result.run ? { run: { ...result.run, policy_duration_ms: Object.fromEntries(result.policies.map((p) => [p.id, p.durationMs])) } } : {}),
     findings: result.findings.map((f: Finding) => ({
       policy: f.policy,
       severity: f.severity,
@@ -30,6 +31,8 @@ export function toJsonReport(result: GateResult, links?: RepoLinks): object {
       ...(f.pointer !== undefined ? { pointer: f.pointer } : {}),
       ...(f.doc !== undefined ? { doc: f.doc } : {}),
       ...(f.data !== undefined ? { data: f.data } : {}),
+      ...(f.messageId !== undefined ? { messageId: f.messageId } : {}),
+      ...(f.suppressed !== undefined ? { suppressed: f.suppressed } : {}),
     })),
     summary: { ...result.summary, internalErrors: result.internalErrors },
     policies: result.policies.map((p) => ({
@@ -37,10 +40,10 @@ export function toJsonReport(result: GateResult, links?: RepoLinks): object {
       severity: p.severity,
       status: p.status === 'crashed' ? 'failed' : p.status,
       ...(p.reason !== undefined ? { reason: p.reason } : {}),
-      durationMs: p.durationMs,
       findings: p.findings,
     })),
     ...(result.missingArtifacts?.length ? { missingArtifacts: result.missingArtifacts } : {}),
+    ...(result.shard ? { shard: result.shard } : {}),
   };
 }
 
