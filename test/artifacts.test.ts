@@ -146,6 +146,29 @@ describe('ssot.json when the SSOT has an error', () => {
   });
 });
 
+describe('the artifacts of a sharded run', () => {
+  it('are not written by a shard (it sees part of the SSOT) but by the merge of all shards, with the shards\' run id', async () => {
+    const root = repoCopy('sharded');
+    const id = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+    for (const k of [1, 2]) {
+      const r = await gates(root, ['check', ...ONLY, '--shard', `${k}/2`, '--run-id', id, '--format', `json:shard-${k}.json`, '--format', 'stylish']);
+      expect(r.code).toBe(0);
+      expect(fs.existsSync(path.join(root, 'artifacts', 'ssot.json'))).toBe(false);
+      expect((read(root, 'gate-report.json').missingArtifacts as Array<{ reason: string }>)[0]?.reason).toBe(
+        `this run checked shard ${k}/2 of the files; \`gates merge\` of all 2 reports writes it`,
+      );
+    }
+    const merged = await gates(root, ['merge', 'shard-1.json', 'shard-2.json']);
+    expect(merged.stderr).toBe('');
+    expect(merged.code).toBe(0);
+    expect(artifactProblems('ssot', read(root, 'ssot.json'))).toEqual([]);
+    expect(artifactProblems('control-plane', read(root, 'control-plane.json'))).toEqual([]);
+    const report = read(root, 'gate-report.json') as { run: { id: string }; missingArtifacts?: unknown };
+    expect(report.run.id).toBe(id);
+    expect(report.missingArtifacts).toBeUndefined();
+  }, 180_000);
+});
+
 describe('an artifact that breaks its schema', () => {
   it('is not written; the run exits 2 naming it, after the reports are out', async () => {
     const rogue = definePolicy({ id: 'test/rogue', title: 'Rogue', severity: 'warning', appliesTo: ['**'], check: () => [{ file: '../outside.yaml', line: 1, message: 'planted: a path that climbs out of the root' }] });

@@ -5,7 +5,7 @@ import type { GateResult } from '../core/run.ts';
 import { toJsonReport } from '../reporters/json.ts';
 import type { RepoLinks } from '../reporters/types.ts';
 import { planArtifacts, writePlanned, type PlannedArtifact } from './plan.ts';
-import { runInfo } from './run-info.ts';
+import { runInfo, type RunInfo } from './run-info.ts';
 
 export interface FinishInput {
   env: NodeJS.ProcessEnv;
@@ -14,6 +14,8 @@ export interface FinishInput {
   headSha?: string | undefined;
   startedAt: Date;
   links?: RepoLinks | undefined;
+  /** The run's identity when it is known already (a merge of shard reports). */
+  run?: RunInfo | undefined;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface FinishInput {
  * what is missing and why). Call before the reports are emitted: they show the same run.
  */
 export async function prepareArtifacts(result: GateResult, input: FinishInput): Promise<PlannedArtifact[]> {
-  result.run = runInfo({ root: result.root, env: input.env, runId: input.runId, base: input.base, headSha: input.headSha, startedAt: input.startedAt, durationMs: result.durationMs });
+  result.run = input.run ?? runInfo({ root: result.root, env: input.env, runId: input.runId, base: input.base, headSha: input.headSha, startedAt: input.startedAt, durationMs: result.durationMs });
   const plan = result.repo ? await planArtifacts(result, result.repo) : { artifacts: [], missing: [] };
   result.missingArtifacts = plan.missing;
   return [{ file: 'gate-report.json', kind: 'gate-report', data: toJsonReport(result, input.links) }, ...plan.artifacts];

@@ -77,3 +77,25 @@ export function runInfo(input: RunInfoInput): RunInfo {
     engine: engineVersion(),
   };
 }
+
+/**
+ * The run of a merged report: the shards of one workflow run share its id (derived from the
+ * workflow run); the merge starts with the first shard and lasts as long as the longest.
+ */
+export function mergedRunInfo(runs: ReadonlyArray<RunInfo | undefined>): RunInfo | undefined {
+  const known = runs.filter((r): r is RunInfo => r !== undefined);
+  const first = known[0];
+  if (!first) return undefined;
+  const starts = known.map((r) => r.started_at).sort();
+  return {
+    id: first.id,
+    repository: first.repository,
+    commit: first.commit,
+    base: first.base,
+    ref: first.ref,
+    event: first.event,
+    started_at: starts[0] as string,
+    duration_ms: Math.max(...known.map((r) => r.duration_ms)),
+    engine: first.engine,
+  };
+}

@@ -12,6 +12,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Why ssot.json cannot be written for this run, or undefined when it can. */
 export function ssotBlocked(result: GateResult): string | undefined {
+  if (result.shard) return `this run checked shard ${result.shard.index}/${result.shard.count} of the files; \`gates merge\` of all ${result.shard.count} reports writes it`;
   const notRun = SSOT_GUARDS.filter((id) => result.policies.find((p) => p.id === id)?.status !== 'ran');
   if (notRun.length) return `the SSOT was not fully checked in this run (${notRun.join(', ')} did not run), so it cannot be vouched for`;
   const errors = result.findings.filter((f) => f.severity === 'error' && f.file.startsWith('ssot/'));

@@ -13,6 +13,8 @@ export interface JsonReport {
   /** `failed` is how gate-report.json names a policy that crashed. */
   policies?: Array<{ id: string; severity: Severity; status: PolicyRun['status'] | 'failed'; findings: number; reason?: string }>;
   shard?: { index: number; count: number };
+  /** The run fields of gate-report.json (its identity and timings). */
+  run?: import('../artifacts/run-info.ts').RunInfo & { policy_duration_ms?: Record<string, number> };
 }
 
 export class MergeError extends Error {}
