@@ -7,6 +7,7 @@ import { merge } from './commands/merge.ts';
 import { UsageError, type CliIO } from './commands/io.ts';
 import { list } from './commands/list.ts';
 import { modules } from './commands/modules.ts';
+import { routes } from './commands/routes.ts';
 import type { Policy } from './core/policy.ts';
 import { HistoryError } from './github/pr.ts';
 
@@ -20,6 +21,9 @@ Commands:
   explain <id>       print a policy's docs page
   modules status     write module_status_<env>.txt from an Odoo database:
                      --env ENV --odoo-url URL (a Postgres URL) [--out DIR]
+  routes smoke       build the console if it has no build (next build), start it (next start on
+                     a free loopback port) and request every route of ssot/console/nav.yaml; a
+                     404 or a 5xx fails at the nav line, a redirect is followed and named
   baseline           write the current findings to the baseline file (default
                      gates-baseline.json under the root; --output FILE)
   merge REPORT…      combine the JSON reports of the N shards of a run into one report
@@ -56,6 +60,11 @@ Options for check:
   --prune            with --baseline on a full run: drop the entries that are gone
   --shard K/N        check only shard K of N of the per-file work (cross-file policies run
                      in shard 1); combine the N JSON reports with \`gates merge\`
+
+Options for routes smoke:
+  --root DIR         repository with ssot/console/nav.yaml (default: the current directory)
+  --app-dir PATH     the console's Next.js app, relative to the root (default: app_dir in nav.yaml)
+  --rebuild          run next build even when the app has a build
 
 When GITHUB_STEP_SUMMARY is set, the markdown summary is appended to it.
 Exit codes: 0 clean, 1 error-level findings, 2 usage, history or internal error. No GitHub
@@ -108,6 +117,7 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
         env: { type: 'string' },
         'odoo-url': { type: 'string' },
         out: { type: 'string' },
+        rebuild: { type: 'boolean' },
         baseline: { type: 'string' },
         prune: { type: 'boolean' },
         shard: { type: 'string' },
@@ -131,6 +141,8 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
       return explain(io, policies, rest[0]);
     case 'modules':
       return modules(values, io, rest);
+    case 'routes':
+      return routes(values, rest, io);
     case 'check':
       if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
       for (const o of ['env', 'odoo-url', 'out'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} belongs to \`modules status\`, not to check`);
