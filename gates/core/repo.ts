@@ -31,6 +31,8 @@ export interface GateOptions {
    * target platform and the engine); undefined: every run replays.
    */
   replayCache?: string;
+  /** Folder of `module_status_<env>.txt` files (`--module-status`), inside the root; relative to it or absolute. */
+  moduleStatusDir?: string;
   /** The merge base `changedFiles` were measured from; dependency rules compare files there. */
   changedFrom?: string;
   /** This run's shard of the per-file work, `{ index: K, count: N }` with 1 ≤ K ≤ N. */
