@@ -177,9 +177,13 @@ describe('replay cache', () => {
   it('gates check --no-cache neither reads nor writes the cache', async () => {
     const root = tree(GOOD);
     const dir = cacheDir();
-    const io = (env: NodeJS.ProcessEnv) => ({ cwd: root, env, isTTY: false, stdout: () => undefined, stderr: () => undefined });
+    let errors = '';
+    const io = (env: NodeJS.ProcessEnv) => ({ cwd: root, env, isTTY: false, stdout: () => undefined, stderr: (s: string) => void (errors += s) });
     const env = DATABASE_URL ? { DATABASE_URL } : {};
-    const reportOf = (art: string): unknown => JSON.parse(fs.readFileSync(path.join(art, 'gate-report.json'), 'utf8'));
+    const reportOf = (art: string): unknown => {
+      expect(fs.existsSync(path.join(art, 'gate-report.json')), errors).toBe(true);
+      return JSON.parse(fs.readFileSync(path.join(art, 'gate-report.json'), 'utf8'));
+    };
     const a1 = tree({});
     await main(['check', '--only', 'migrations', '--artifacts', a1, '--no-cache'], io(env), undefined, { replayCacheDir: dir });
     expect(entries(dir)).toEqual([]);
