@@ -44,10 +44,12 @@ describe('.github/workflows/gates.yml', () => {
     expect(steps.some((s) => s.run?.startsWith('npm ci') === true)).toBe(true);
   });
 
-  it('has a Postgres service behind DATABASE_URL', () => {
-    expect(job?.services?.postgres?.image).toMatch(/^postgres:\d+$/);
+  it("has Supabase's Postgres image of the target major behind DATABASE_URL", () => {
+    const platform = fs.readFileSync(path.join(root, 'ssot/platform.yaml'), 'utf8');
+    const major = /postgres_major:\s*(\d+)/.exec(platform)?.[1];
+    expect(job?.services?.postgres?.image).toMatch(new RegExp(`^supabase/postgres:${major}\\.\\d+\\.\\d+\\.\\d+$`));
     expect(job?.services?.postgres?.ports).toEqual(['5432:5432']);
-    expect(job?.env?.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/postgres');
+    expect(job?.env?.DATABASE_URL).toBe('postgres://postgres:postgres@127.0.0.1:5432/postgres');
   });
 
   it('runs the gates with the check run, pull-request mode and every report format', () => {

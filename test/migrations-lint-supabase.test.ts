@@ -82,7 +82,8 @@ describe('migrations/lint on a Supabase-style history', () => {
     const init = 'create table public.notes (id uuid primary key);\n';
     const next = 'create index notes_id_idx on public.notes (id);\n';
     const clean = makeTree({ 'migrations/20240101000000_init-schema.sql': init, 'migrations/20240102000000_notes-index.sql': next });
-    expect((await runPolicyOn(replay, clean)).caseLines).toEqual([]);
+    // The only other line is the replay's engine-major warning (PGlite runs 18, the target is 17).
+    expect((await runPolicyOn(replay, clean)).caseLines.filter((l) => !l.includes(' engine-major '))).toEqual([]);
     const typo = makeTree({ 'migrations/20240101000000_init-schema.sql': `creat${init.slice(6)}`, 'migrations/20240102000000_notes-index.sql': next });
     expect((await runPolicyOn(syntax, typo)).caseLines).toEqual(['migrations/20240101000000_init-schema.sql:1:1-1:6 error syntax-error {"error":"syntax error at or near \\"creat\\""}']);
   });

@@ -23,6 +23,14 @@ export interface PolicyRun {
   findings: number;
 }
 
+/** The reason of a policy skipped because the change does not touch its files (pull-request mode). */
+export const NOT_AFFECTED = 'no changed file matches its globs';
+
+/** Policies that should have run but could not (skipped for a reason other than the change not touching them). */
+export function couldNotRun(result: Pick<GateResult, 'policies'>): PolicyRun[] {
+  return result.policies.filter((p) => p.status === 'skipped' && p.reason !== undefined && p.reason !== NOT_AFFECTED);
+}
+
 export interface GateResult {
   root: string;
   findings: Finding[];
@@ -79,7 +87,7 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
     runs.push(run);
     if (!applies(policy)) {
       run.status = 'skipped';
-      run.reason = 'no changed file matches its globs';
+      run.reason = NOT_AFFECTED;
       continue;
     }
     const t0 = performance.now();

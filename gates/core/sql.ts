@@ -41,31 +41,57 @@ export type SqlParse =
 
 interface Parser {
   parseSync(sql: string): { stmts?: Array<{ stmt?: SqlNode; stmt_location?: number; stmt_len?: number }> };
+  /** Only the newest bundled major's package exports the scanner. */
   scanSync(sql: string): { tokens: Array<{ start: number; end: number; text: string; tokenName: string }> };
 }
 
-let parser: Parser | undefined;
-let loading: Promise<Parser> | undefined;
+/** Postgres majors whose parser is bundled (libpg-query publishes one version line per major). */
+export type PgMajor = 15 | 17 | 18;
+/** The newest bundled parser: the scanner (`scanSql`) always uses it. */
+export const NEWEST_PG_MAJOR: PgMajor = 18;
 
-/** Loads the WASM parser (about 50 ms); call once before the synchronous functions below. */
-export async function loadSqlParser(): Promise<void> {
-  if (parser) return;
-  loading ??= (async () => {
-    const m = await import('libpg-query');
-    await m.loadModule();
-    return m as unknown as Parser;
-  })();
-  parser = await loading;
+const parsers = new Map<PgMajor, Parser>();
+const loading = new Map<PgMajor, Promise<Parser>>();
+
+async function importParser(major: PgMajor): Promise<unknown> {
+  if (major === 15) return import('libpg-query-15');
+  if (major === 17) return import('libpg-query-17');
+  return import('libpg-query');
 }
 
-function need(): Parser {
-  if (!parser) throw new Error('the SQL parser is not loaded; await loadSqlParser() first');
+/**
+ * Loads the WASM parser of a Postgres major (about 50 ms each); call once before the synchronous
+ * functions below. The scanner is the newest major's, so it is loaded too.
+ */
+export async function loadSqlParser(major: PgMajor = NEWEST_PG_MAJOR): Promise<void> {
+  for (const m of new Set<PgMajor>([major, NEWEST_PG_MAJOR])) {
+    if (parsers.has(m)) continue;
+    let p = loading.get(m);
+    if (!p) {
+      p = (async () => {
+        const mod = (await importParser(m)) as Parser & { loadModule?: () => Promise<void> };
+        await mod.loadModule?.();
+        return mod;
+      })();
+      loading.set(m, p);
+    }
+    parsers.set(m, await p);
+  }
+}
+
+function need(major: PgMajor = NEWEST_PG_MAJOR): Parser {
+  const parser = parsers.get(major);
+  if (!parser) throw new Error(`the SQL parser of Postgres ${major} is not loaded; await loadSqlParser(${major}) first`);
   return parser;
 }
 
-/** Parses a whole file into statements with byte positions, or returns Postgres's error. */
-export function parseSql(text: string): SqlParse {
-  const p = need();
+/**
+ * Parses a whole file into statements with byte positions, or returns Postgres's error, with the
+ * grammar of Postgres `major` (default the newest bundled): `generated always as (...) virtual`
+ * is a syntax error before 18.
+ */
+export function parseSql(text: string, major: PgMajor = NEWEST_PG_MAJOR): SqlParse {
+  const p = need(major);
   let tree: ReturnType<Parser['parseSync']>;
   try {
     tree = p.parseSync(text);

@@ -2,6 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENGINE_DIR } from '../core/artifacts.ts';
+import { EXTENSION_STUBS, PGLITE_BUILTIN_EXTENSIONS, PGLITE_EXTENSIONS } from './extensions.ts';
+
+/** Extensions the baseline creates (PGlite always loads them). */
+export const BASELINE_EXTENSIONS: readonly string[] = ['uuid-ossp', 'pgcrypto'];
 
 /**
  * A fresh database to replay migrations on: the embedded PGlite, or a throwaway database on a
@@ -9,13 +13,35 @@ import { ENGINE_DIR } from '../core/artifacts.ts';
  */
 export interface Db {
   readonly engine: 'pglite' | 'postgres';
+  /** Postgres major of the engine (PGlite's build, or the server's). */
+  readonly major: number;
+  /** Extensions the engine can create for real. */
+  readonly available: ReadonlySet<string>;
+  /** The throwaway database's name on a server (undefined on PGlite). */
+  readonly name?: string;
   /** Runs one statement through the simple-query protocol. */
   exec(sql: string): Promise<void>;
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs several statements in one round trip; returns the rows of the last one. */
   batch<T>(sql: string): Promise<T[]>;
-  /** Closes the connection and drops the throwaway database; safe to call twice. */
+  /** Closes the connection and drops the throwaway database (and the roles the replay created); safe to call twice. */
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** A real Postgres server; PGlite when unset. */
+  databaseUrl?: string | undefined;
+  statementTimeoutMs: number;
+  /** Extensions PGlite should load (those it does not ship are ignored). */
+  pgliteExtensions?: readonly string[];
+  /** The baseline SQL to apply, given the extensions the engine can create for real. */
+  baseline(available: ReadonlySet<string>): string;
+  /**
+   * Roles are cluster-wide on Postgres: when the migrations create roles, replays on that server
+   * take turns (an advisory lock), and the roles a replay created are dropped at close when this
+   * says they are the migrations' (their name appears in them).
+   */
+  ownsRole?: (name: string) => boolean;
 }
 
 /** A database error, as both engines report it. */
@@ -41,34 +67,73 @@ export function toDbError(e: unknown): DbError {
   };
 }
 
-export function baselineSql(): string {
+/** The baseline file as written (the replay prepares it statement by statement). */
+export function rawBaselineSql(): string {
   return fs.readFileSync(BASELINE_FILE, 'utf8');
 }
 
-/** Opens a fresh database with the baseline applied: Postgres when `databaseUrl` is set, else PGlite. */
-export async function openDatabase(databaseUrl: string | undefined, statementTimeoutMs: number): Promise<Db> {
-  return databaseUrl ? openPostgres(databaseUrl, statementTimeoutMs) : openPglite(statementTimeoutMs);
+/**
+ * The baseline as one script that runs on any Postgres or PGlite without the parser: each
+ * `create extension` of an extension with a declared stub checks at run time whether the server
+ * has it, and creates the stub otherwise (or leaves it out when there is none). For code that needs the platform's schema without a
+ * replay (e.g. the ingest suites).
+ */
+export function baselineSql(): string {
+  return rawBaselineSql().replace(/^create extension if not exists ("?)([a-z0-9_-]+)\1(?: with schema ([a-z_]+))?;$/gm, (line, _q: string, ext: string, schema?: string) => {
+    const stub = EXTENSION_STUBS[ext];
+    // An extension with no stub (uuid-ossp, pgcrypto) is left out where the engine lacks it, e.g. a
+    // PGlite started without its contrib bundles: what needs it fails later, naming it.
+    const body = stub ? stub.sql(stub.fixedSchema ?? schema ?? 'public') : `do $gates_skip$ begin raise notice 'extension ${ext} is not available: left out of the baseline'; end $gates_skip$;`;
+    return `do $gates_baseline$ begin
+  if exists (select from pg_available_extensions where name = '${ext}') then execute $gates_sql$${line}$gates_sql$;
+  else execute $gates_sql$${body}$gates_sql$;
+  end if;
+end $gates_baseline$;`;
+  });
 }
 
+/** Opens a fresh database with the baseline applied: Postgres when `databaseUrl` is set, else PGlite. */
+export async function openDatabase(opts: OpenOptions): Promise<Db> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts);
+}
+
+/** Any fixed 64-bit key: replays whose migrations create roles take turns on a server. */
+const ROLE_LOCK_KEY = 7_310_512_036_001;
+
 /** A throwaway database `gates_replay_<random>` on the server of `url`, dropped on close. */
-export async function openPostgres(url: string, statementTimeoutMs: number): Promise<Db> {
+export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   const { default: pg } = await import('pg');
+  const statementTimeoutMs = opts.statementTimeoutMs;
   const name = `gates_replay_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   let client: InstanceType<typeof pg.Client> | undefined;
   let created = false;
+  let rolesBefore: Set<string> | undefined;
   const drop = async (): Promise<void> => {
     try {
       if (client) await client.end().catch(() => undefined);
       client = undefined;
       if (created) await admin.query(`drop database if exists "${name}" with (force)`);
       created = false;
+      if (rolesBefore && opts.ownsRole) {
+        const now = await admin.query<{ rolname: string }>('select rolname from pg_roles');
+        for (const { rolname } of now.rows) {
+          if (!rolesBefore.has(rolname) && opts.ownsRole(rolname)) await admin.query(`drop role if exists "${rolname.replaceAll('"', '""')}"`).catch(() => undefined);
+        }
+        await admin.query('select pg_advisory_unlock($1)', [ROLE_LOCK_KEY]).catch(() => undefined);
+      }
     } finally {
       await admin.end().catch(() => undefined);
     }
   };
+  let major = 0;
+  let available = new Set<string>();
   try {
+    if (opts.ownsRole) {
+      await admin.query('select pg_advisory_lock($1)', [ROLE_LOCK_KEY]);
+      rolesBefore = new Set((await admin.query<{ rolname: string }>('select rolname from pg_roles')).rows.map((r) => r.rolname));
+    }
     await admin.query(`create database "${name}"`);
     created = true;
     const target = new URL(url);
@@ -78,7 +143,13 @@ export async function openPostgres(url: string, statementTimeoutMs: number): Pro
     await client.query(`set statement_timeout = ${Math.max(1, Math.round(statementTimeoutMs))}`);
     // A throwaway database needs no durability: skip the WAL flush at every commit.
     await client.query('set synchronous_commit = off');
-    await client.query(baselineSql());
+    major = Math.floor(Number((await client.query<{ v: string }>("select current_setting('server_version_num') as v")).rows[0]?.v ?? 0) / 10000);
+    available = new Set((await client.query<{ name: string }>('select name from pg_available_extensions')).rows.map((r) => r.name));
+    // pg_cron can only be created in the database its scheduler watches (cron.database_name),
+    // never in a throwaway one: there it is replayed as a stub.
+    const [cron] = (await client.query<{ db: string | null }>("select current_setting('cron.database_name', true) as db")).rows;
+    if (cron?.db && cron.db !== name) available.delete('pg_cron');
+    await client.query(opts.baseline(available));
   } catch (e) {
     await drop();
     throw e;
@@ -87,6 +158,9 @@ export async function openPostgres(url: string, statementTimeoutMs: number): Pro
   let closed = false;
   return {
     engine: 'postgres',
+    name,
+    major,
+    available,
     async exec(sql) {
       await c.query(sql);
     },
@@ -112,7 +186,12 @@ export async function openPostgres(url: string, statementTimeoutMs: number): Pro
  * atomically. PGlite cannot cancel a statement, so a call that outlives `statementTimeoutMs`
  * terminates the worker and fails with SQLSTATE 57014; the database is gone after that.
  */
-export async function openPglite(statementTimeoutMs = 60_000): Promise<Db> {
+export async function openPglite(opts: OpenOptions): Promise<Db> {
+  const statementTimeoutMs = opts.statementTimeoutMs;
+  const wanted = new Set([...BASELINE_EXTENSIONS, ...(opts.pgliteExtensions ?? [])]);
+  const bundles = [...wanted].filter((e) => PGLITE_EXTENSIONS[e]).sort();
+  const available = new Set([...bundles, ...PGLITE_BUILTIN_EXTENSIONS]);
+  const baseline = opts.baseline(available);
   const { Worker } = await import('node:worker_threads');
   const worker = new Worker(path.join(ENGINE_DIR, 'gates', 'db', 'pglite-worker.mjs'));
   let next = 0;
@@ -149,14 +228,21 @@ export async function openPglite(statementTimeoutMs = 60_000): Promise<Db> {
     });
   };
   try {
-    await call({ op: 'open', cacheFile: await pgliteCacheFile(), baseline: baselineSql() });
+    const extensions = bundles.map((e) => PGLITE_EXTENSIONS[e]);
+    await call({ op: 'open', cacheFile: await pgliteCacheFile(baseline), baseline, extensions });
   } catch (e) {
     await worker.terminate();
     throw new Error(`PGlite did not start: ${toDbError(e).message}`);
   }
+  // The baseline's `alter database ... set search_path` is not read by PGlite's single session.
+  await call({ op: 'exec', sql: 'set search_path = "$user", public, extensions' });
+  const [v] = (await call({ op: 'query', sql: 'show server_version_num' })) as Array<{ server_version_num: string }>;
+  const major = Math.floor(Number(v?.server_version_num ?? 0) / 10000);
   let closed = false;
   return {
     engine: 'pglite',
+    major,
+    available,
     async exec(sql) {
       await call({ op: 'exec', sql }, statementTimeoutMs);
     },
@@ -175,10 +261,10 @@ export async function openPglite(statementTimeoutMs = 60_000): Promise<Db> {
   };
 }
 
-async function pgliteCacheFile(): Promise<string> {
+async function pgliteCacheFile(baseline: string): Promise<string> {
   const pkg = JSON.parse(fs.readFileSync(path.join(ENGINE_DIR, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as {
     version: string;
   };
-  const hash = createHash('sha256').update(baselineSql()).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(baseline).digest('hex').slice(0, 16);
   return path.join(PGLITE_CACHE_DIR, `pglite-${pkg.version}-${hash}.tar`);
 }

@@ -8,12 +8,20 @@ import { PGlite } from '@electric-sql/pglite';
 
 let db;
 
-async function open({ cacheFile, baseline }) {
+// The extension bundles PGlite ships (contrib, pgvector), loaded for real: [{ module, name }].
+async function loadExtensions(list) {
+  const out = {};
+  for (const { module, name } of list ?? []) out[name] = (await import(module))[name];
+  return out;
+}
+
+async function open({ cacheFile, baseline, extensions }) {
+  const ext = await loadExtensions(extensions);
   if (fs.existsSync(cacheFile)) {
-    db = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(cacheFile)]) });
+    db = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(cacheFile)]), extensions: ext });
     return;
   }
-  db = await PGlite.create();
+  db = await PGlite.create({ extensions: ext });
   await db.exec(baseline);
   const dump = await db.dumpDataDir('none');
   fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
@@ -22,10 +30,10 @@ async function open({ cacheFile, baseline }) {
   fs.renameSync(tmp, cacheFile);
 }
 
-parentPort.on('message', async ({ id, op, sql, params, cacheFile, baseline }) => {
+parentPort.on('message', async ({ id, op, sql, params, cacheFile, baseline, extensions }) => {
   try {
     let rows = [];
-    if (op === 'open') await open({ cacheFile, baseline });
+    if (op === 'open') await open({ cacheFile, baseline, extensions });
     else if (op === 'exec') rows = (await db.exec(sql)).at(-1)?.rows ?? [];
     else if (op === 'query') rows = (await db.query(sql, params)).rows;
     else if (op === 'close') await db?.close();

@@ -1,7 +1,9 @@
 import type { RepoContext } from '../core/repo.ts';
-import { charToByte, names, type SqlStatement } from '../core/sql.ts';
-import { openDatabase, toDbError, type Db } from './engine.ts';
+import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, type PgMajor, type SqlStatement } from '../core/sql.ts';
+import { BASELINE_FILE, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
 import { migrationFiles, parsedMigrations } from './migrations.ts';
+import { targetPlatform } from './platform.ts';
+import { newPrepareState, prepareStatements, type PrepareState, type PreparedStatement } from './prepare.ts';
 
 /** Default bound on one statement; a statement that runs longer is stopped and reported. */
 export const STATEMENT_TIMEOUT_MS = 60_000;
@@ -24,13 +26,57 @@ export interface ReplayFailure extends Origin {
   timedOut: boolean;
   /** The database could not be opened: no migration ran. */
   setup?: boolean;
+  /** A migration does not parse with the newest parser: migrations/syntax reports it, no database was opened. */
+  syntax?: boolean;
 }
 
-export interface CatalogLint extends Origin {
-  rule: 'rls-disabled' | 'rls-no-policy' | 'no-primary-key' | 'fk-no-index' | 'duplicate-index' | 'function-search-path' | 'view-security-invoker';
-  /** `schema.name` of the object. */
-  object: string;
-  message: string;
+/** A table, view or materialized view the migrations created (not one an extension owns). */
+export interface CatalogRelation extends Origin {
+  schema: string;
+  name: string;
+  /** `r` table, `p` partitioned table, `v` view, `m` materialized view. */
+  kind: string;
+  rls: boolean;
+  hasPolicy: boolean;
+  hasPrimaryKey: boolean;
+  /** anon or authenticated hold a privilege on it. */
+  apiGrants: boolean;
+  /** anon or authenticated may use its schema. */
+  apiSchema: boolean;
+  reloptions: string[];
+}
+
+export interface CatalogForeignKey extends Origin {
+  schema: string;
+  table: string;
+  name: string;
+  columns: string[];
+  /** An index starts with exactly the key's columns. */
+  indexed: boolean;
+}
+
+export interface CatalogIndex extends Origin {
+  schema: string;
+  table: string;
+  name: string;
+  /** Columns, operator classes, collations, expressions and predicate: equal signatures are duplicates. */
+  signature: string;
+}
+
+export interface CatalogFunction extends Origin {
+  schema: string;
+  name: string;
+  args: string;
+  searchPathSet: boolean;
+  securityDefiner: boolean;
+}
+
+/** What the migrations created, read from the catalog after the replay, each object at its creating statement. */
+export interface CatalogSnapshot {
+  relations: CatalogRelation[];
+  foreignKeys: CatalogForeignKey[];
+  indexes: CatalogIndex[];
+  functions: CatalogFunction[];
 }
 
 export interface ColumnInfo {
@@ -38,12 +84,24 @@ export interface ColumnInfo {
   nullable: boolean;
 }
 
+/** Something the replay did differently from the platform, at the statement concerned. */
+export interface ReplayNotice extends Origin {
+  message: string;
+}
+
 export interface ReplayResult {
   engine: Db['engine'];
+  /** The throwaway database the replay ran in, on a server (dropped since). */
+  database?: string;
+  /** Postgres major of the engine and of the target platform. */
+  engineMajor: number;
+  targetMajor: number;
   /** Files applied (committed), in order. */
   applied: string[];
   failure: ReplayFailure | undefined;
-  lints: CatalogLint[];
+  /** Stubbed extensions and left-out transaction control, once per file and kind. */
+  notices: ReplayNotice[];
+  catalog: CatalogSnapshot;
   /** Tables plus sequences (relkind r, p, S) outside the system schemas after each file, counting those alive at the end. */
   objectCounts: Array<{ file: string; count: number }>;
   /** Columns of every table and view, by `schema.table`. */
@@ -59,6 +117,8 @@ export interface ReplayOptions {
   statementTimeoutMs?: number;
   /** Tables whose rows the result carries (e.g. seeded catalogs). */
   readRows?: readonly string[];
+  /** Postgres major of the target platform (default the engine's: no version check). */
+  targetMajor?: number;
 }
 
 /** The tables whose seeds the SSOT governs. */
@@ -66,29 +126,77 @@ export const SEEDED_TABLES = ['ops.integrations_catalog', 'ops.capabilities'] as
 
 /**
  * Replays the repository's migrations once per run and shares the result (undefined when there is
- * no migration, or when a migration does not parse — migrations/syntax reports that).
+ * no migration). Migrations are parsed with the parser of the target platform's Postgres major.
  */
 export function replay(ctx: RepoContext): Promise<ReplayResult | undefined> {
   return ctx.memo('db/replay', async () => {
     const files = migrationFiles(ctx);
     if (files.length === 0) return undefined;
     const parsed = await parsedMigrations(ctx);
-    const inputs: ReplayInput[] = [];
+    const target = targetPlatform(ctx).postgresMajor;
+    const empty = (failure: ReplayFailure): ReplayResult => ({ ...emptyResult(ctx.options.databaseUrl ? 'postgres' : 'pglite'), targetMajor: target, failure });
     for (const m of files) {
       const p = parsed.get(m.file);
-      if (!p?.ok) return undefined;
+      if (p && !p.ok) return empty({ file: m.file, offset: p.offset, message: `it does not parse: ${p.message}`, code: '42601', timedOut: false, syntax: true });
+    }
+    await loadSqlParser(target);
+    const inputs: ReplayInput[] = [];
+    for (const m of files) {
+      const p = target === NEWEST_PG_MAJOR ? parsed.get(m.file) : parseSql(ctx.text(m.file) ?? '', target as PgMajor);
+      if (!p) continue;
+      if (!p.ok) {
+        return empty({
+          file: m.file,
+          offset: p.offset,
+          message: `${p.message} with the grammar of Postgres ${target}, the target platform (ssot/platform.yaml database.postgres_major); the statement needs a newer Postgres`,
+          code: '42601',
+          timedOut: false,
+        });
+      }
       inputs.push({ file: m.file, statements: p.statements });
     }
-    return replayMigrations(inputs, { databaseUrl: ctx.options.databaseUrl, readRows: SEEDED_TABLES });
+    return replayMigrations(inputs, { databaseUrl: ctx.options.databaseUrl, readRows: SEEDED_TABLES, targetMajor: target });
   });
+}
+
+/** The baseline, each statement as the engine will run it (stubs for extensions it lacks). */
+export function preparedBaseline(st: PrepareState): string {
+  const p = parseSql(rawBaselineSql());
+  if (!p.ok) throw new Error(`${BASELINE_FILE} does not parse: ${p.message}`);
+  return prepareStatements(p.statements, st)
+    .filter((x) => x.sql !== undefined)
+    .map((x) => `${x.sql};`)
+    .join('\n');
 }
 
 /** Applies each file as one transaction, statement by statement, on a fresh database, then reads the catalog. */
 export async function replayMigrations(inputs: readonly ReplayInput[], opts: ReplayOptions = {}): Promise<ReplayResult> {
   const timeout = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
+  await loadSqlParser();
+  const extensions = new Set<string>();
+  let createsRoles = false;
+  const texts: string[] = [];
+  for (const input of inputs) {
+    for (const s of input.statements) {
+      if (s.kind === 'CreateExtensionStmt') extensions.add(String(s.node.extname ?? ''));
+      if (s.kind === 'CreateRoleStmt' || (s.kind === 'DoStmt' && /\bcreate\s+(role|user|group)\b/i.test(s.text))) createsRoles = true;
+      texts.push(s.text.toLowerCase());
+    }
+  }
+  const all = texts.join('\n');
+  let state: PrepareState | undefined;
   let db: Db;
   try {
-    db = await openDatabase(opts.databaseUrl, timeout);
+    db = await openDatabase({
+      databaseUrl: opts.databaseUrl,
+      statementTimeoutMs: timeout,
+      pgliteExtensions: [...extensions],
+      baseline: (available) => {
+        state = newPrepareState(available, NEWEST_PG_MAJOR, NEWEST_PG_MAJOR);
+        return preparedBaseline(state);
+      },
+      ...(createsRoles ? { ownsRole: (name: string) => all.includes(name.toLowerCase()) } : {}),
+    });
   } catch (e) {
     const err = toDbError(e);
     const where = opts.databaseUrl ? 'the Postgres of DATABASE_URL' : 'the embedded PGlite';
@@ -99,6 +207,12 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
   }
   try {
     const result = emptyResult(db.engine);
+    if (db.name) result.database = db.name;
+    result.engineMajor = db.major;
+    result.targetMajor = opts.targetMajor ?? db.major;
+    const st = state ?? newPrepareState(db.available, result.targetMajor, db.major);
+    st.targetMajor = result.targetMajor;
+    st.engineMajor = db.major;
     const start = await maxOid(db);
     const [base] = await db.query<{ n: string }>(COUNT_OBJECTS);
     // Object ids only grow on a fresh database: what file k creates has an id above the largest
@@ -107,7 +221,15 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
     const bounds: Array<{ input: ReplayInput; upto: number }> = [];
     let last = start;
     for (const input of inputs) {
-      const applied = await applyFile(db, input, timeout, MAX_OID);
+      const prepared = prepareStatements(input.statements, st);
+      const seen = new Set<string>();
+      for (const p of prepared) {
+        if (p.note && !seen.has(p.note)) {
+          seen.add(p.note);
+          result.notices.push({ file: input.file, offset: p.stmt.offset, message: p.note });
+        }
+      }
+      const applied = await applyFile(db, input, prepared, timeout, MAX_OID);
       if (!Array.isArray(applied)) {
         result.failure = applied;
         break;
@@ -133,9 +255,7 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
         count += perFile.get(b.input.file) ?? 0;
         result.objectCounts.push({ file: b.input.file, count });
       }
-    }
-    if (!result.failure) {
-      result.lints = await catalogLints(db, byOid);
+      result.catalog = await readCatalog(db, byOid, st.stubObjects);
       result.columns = await readColumns(db);
       for (const table of opts.readRows ?? []) {
         const [exists] = await db.query<{ t: string | null }>('select to_regclass($1)::text as t', [table]);
@@ -148,17 +268,30 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
   }
 }
 
-/** Applies a file as one transaction and returns what `after` (a catalog query) reads, or the failure. */
 function emptyResult(engine: Db['engine']): ReplayResult {
-  return { engine, applied: [], failure: undefined, lints: [], objectCounts: [], columns: new Map(), origins: new Map(), rows: new Map() };
+  return {
+    engine,
+    engineMajor: 0,
+    targetMajor: 0,
+    applied: [],
+    failure: undefined,
+    notices: [],
+    catalog: { relations: [], foreignKeys: [], indexes: [], functions: [] },
+    objectCounts: [],
+    columns: new Map(),
+    origins: new Map(),
+    rows: new Map(),
+  };
 }
 
-async function applyFile(db: Db, input: ReplayInput, timeoutMs: number, after: string): Promise<Array<{ n: string }> | ReplayFailure> {
+/** Applies a file as one transaction and returns what `after` (a catalog query) reads, or the failure. */
+async function applyFile(db: Db, input: ReplayInput, prepared: readonly PreparedStatement[], timeoutMs: number, after: string): Promise<Array<{ n: string }> | ReplayFailure> {
+  const sent = prepared.filter((p) => p.sql !== undefined);
   // Fast path: the whole file and the catalog query in one round trip. Only when it fails is it
   // replayed statement by statement, to find the failing statement and Postgres's position in it.
   // PGlite goes statement by statement: a hang there kills the database, so the batch could not be retried.
-  if (db.engine === 'postgres') {
-    const batch = ['begin', ...input.statements.map((s) => s.text), 'commit', after].join(';\n');
+  if (db.engine === 'postgres' && !prepared.some((p) => p.error)) {
+    const batch = ['begin', ...sent.map((p) => p.sql), 'commit', after].join(';\n');
     try {
       return await db.batch<{ n: string }>(batch);
     } catch {
@@ -166,13 +299,19 @@ async function applyFile(db: Db, input: ReplayInput, timeoutMs: number, after: s
     }
   }
   await db.exec('begin');
-  for (const s of input.statements) {
+  for (const p of sent) {
+    const s = p.stmt;
+    if (p.error) {
+      await db.exec('rollback').catch(() => undefined);
+      return { file: input.file, offset: p.error.offset, message: p.error.message, code: p.error.code, timedOut: false };
+    }
     try {
-      await db.exec(s.text);
+      await db.exec(p.sql as string);
     } catch (e) {
       await db.exec('rollback').catch(() => undefined);
       const err = toDbError(e);
-      const offset = s.offset + (err.position ? charToByte(s.text, err.position - 1) : 0);
+      // A position points into the statement as written; a stub's text is not the statement's.
+      const offset = s.offset + (err.position && p.sql === s.text ? charToByte(s.text, err.position - 1) : 0);
       const timedOut = err.code === '57014';
       const message = timedOut ? `statement ran longer than the ${timeoutMs / 1000} s replay timeout and was cancelled (${err.message})` : err.message;
       return { file: input.file, offset, message, code: err.code, timedOut };
@@ -267,76 +406,57 @@ export function creationOffset(stmts: readonly SqlStatement[], o: Pick<NewObject
   return hit?.offset ?? stmts[0]?.offset ?? 0;
 }
 
-const LINT_QUERIES: Record<CatalogLint['rule'], string> = {
-  'rls-disabled': `select 'rel:' || c.oid::int8 as key, n.nspname || '.' || c.relname as object from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p') and not c.relrowsecurity and n.nspname not in ${SYSTEM_SCHEMAS}`,
-  'rls-no-policy': `select 'rel:' || c.oid::int8 as key, n.nspname || '.' || c.relname as object from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p') and c.relrowsecurity and n.nspname not in ${SYSTEM_SCHEMAS}
-      and not exists (select 1 from pg_policy p where p.polrelid = c.oid)`,
-  'no-primary-key': `select 'rel:' || c.oid::int8 as key, n.nspname || '.' || c.relname as object from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p') and n.nspname not in ${SYSTEM_SCHEMAS}
-      and not exists (select 1 from pg_constraint k where k.conrelid = c.oid and k.contype = 'p')`,
-  'fk-no-index': `select 'con:' || co.oid::int8 as key, n.nspname || '.' || t.relname as object, co.conname as detail,
-      (select string_agg(a.attname, ', ' order by k.ord) from unnest(co.conkey) with ordinality k(attnum, ord)
-         join pg_attribute a on a.attrelid = co.conrelid and a.attnum = k.attnum) as columns
-    from pg_constraint co join pg_class t on t.oid = co.conrelid join pg_namespace n on n.oid = t.relnamespace
-    where co.contype = 'f' and not exists (
-      select 1 from pg_index i where i.indrelid = co.conrelid
+/** Objects an extension owns (pg_depend deptype 'e') are not the migrations'. */
+const notExtensionOwned = (classid: string, oid: string): string =>
+  `not exists (select 1 from pg_depend d where d.classid = '${classid}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;
+
+const CATALOG_QUERIES = {
+  relations: `select 'rel:' || c.oid::int8 as key, n.nspname as schema, c.relname as name, c.relkind::text as kind, c.relrowsecurity as rls,
+      exists (select 1 from pg_policy p where p.polrelid = c.oid) as "hasPolicy",
+      exists (select 1 from pg_constraint k where k.conrelid = c.oid and k.contype = 'p') as "hasPrimaryKey",
+      (has_table_privilege('anon', c.oid, 'select, insert, update, delete') or has_table_privilege('authenticated', c.oid, 'select, insert, update, delete')) as "apiGrants",
+      (has_schema_privilege('anon', n.oid, 'usage') or has_schema_privilege('authenticated', n.oid, 'usage')) as "apiSchema",
+      coalesce(c.reloptions, '{}'::text[]) as reloptions
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind in ('r', 'p', 'v', 'm') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 'c.oid')}`,
+  foreignKeys: `select 'con:' || co.oid::int8 as key, n.nspname as schema, t.relname as table, co.conname as name,
+      array(select a.attname::text from unnest(co.conkey) with ordinality k(attnum, ord)
+         join pg_attribute a on a.attrelid = co.conrelid and a.attnum = k.attnum order by k.ord) as columns,
+      exists (select 1 from pg_index i where i.indrelid = co.conrelid
         and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(co.conkey)] @> co.conkey
-        and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(co.conkey)] <@ co.conkey)`,
-  'duplicate-index': `select 'rel:' || i.indexrelid::int8 as key, n.nspname || '.' || c.relname as object, d.relname as detail
-    from pg_index i join pg_class c on c.oid = i.indexrelid join pg_namespace n on n.oid = c.relnamespace
-    join lateral (select c2.relname from pg_index j join pg_class c2 on c2.oid = j.indexrelid
-      where j.indrelid = i.indrelid and j.indexrelid < i.indexrelid and j.indkey::text = i.indkey::text
-        and j.indclass::text = i.indclass::text and j.indcollation::text = i.indcollation::text
-        and coalesce(pg_get_expr(j.indexprs, j.indrelid), '') = coalesce(pg_get_expr(i.indexprs, i.indrelid), '')
-        and coalesce(pg_get_expr(j.indpred, j.indrelid), '') = coalesce(pg_get_expr(i.indpred, i.indrelid), '')
-      order by j.indexrelid limit 1) d on true
-    where n.nspname not in ${SYSTEM_SCHEMAS}`,
-  'function-search-path': `select 'proc:' || p.oid::int8 as key, n.nspname || '.' || p.proname as object from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-    where p.prokind in ('f', 'p') and n.nspname not in ${SYSTEM_SCHEMAS}
-      and not exists (select 1 from unnest(coalesce(p.proconfig, '{}'::text[])) cfg where cfg like 'search_path=%')`,
-  'view-security-invoker': `select 'rel:' || c.oid::int8 as key, n.nspname || '.' || c.relname as object from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind = 'v' and n.nspname not in ${SYSTEM_SCHEMAS}
-      and not exists (select 1 from unnest(coalesce(c.reloptions, '{}'::text[])) o where lower(o) in ('security_invoker=true', 'security_invoker=on', 'security_invoker=1'))`,
-};
+        and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(co.conkey)] <@ co.conkey) as indexed
+    from pg_constraint co join pg_class t on t.oid = co.conrelid join pg_namespace n on n.oid = t.relnamespace
+    where co.contype = 'f' and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}`,
+  indexes: `select 'rel:' || i.indexrelid::int8 as key, n.nspname as schema, t.relname as table, c.relname as name,
+      concat_ws(' | ', i.indrelid::text, i.indkey::text, i.indclass::text, i.indcollation::text,
+        coalesce(pg_get_expr(i.indexprs, i.indrelid), ''), coalesce(pg_get_expr(i.indpred, i.indrelid), '')) as signature
+    from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}`,
+  functions: `select 'proc:' || p.oid::int8 as key, n.nspname as schema, p.proname as name, pg_get_function_identity_arguments(p.oid) as args,
+      exists (select 1 from unnest(coalesce(p.proconfig, '{}'::text[])) cfg where cfg like 'search_path=%') as "searchPathSet",
+      p.prosecdef as "securityDefiner"
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where p.prokind in ('f', 'p') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_proc', 'p.oid')}`,
+} as const;
 
-function lintMessage(rule: CatalogLint['rule'], object: string, row: LintRow): string {
-  switch (rule) {
-    case 'rls-disabled':
-      return `table ${object} has row level security disabled, so the API roles reach every row; add \`alter table ${object} enable row level security;\` and policies in this migration`;
-    case 'rls-no-policy':
-      return `table ${object} has row level security enabled but no policy, so no API role can read it; add a \`create policy ... on ${object}\` that says who may read or write`;
-    case 'no-primary-key':
-      return `table ${object} has no primary key; add one (e.g. \`id uuid primary key default gen_random_uuid()\`) so rows can be updated and replicated`;
-    case 'fk-no-index':
-      return `foreign key ${row.detail ?? ''} on ${object} (${row.columns ?? ''}) has no index starting with its columns; deletes on the referenced table scan ${object} — add \`create index on ${object} (${row.columns ?? ''})\``;
-    case 'duplicate-index':
-      return `index ${object} duplicates index ${row.detail ?? ''} (same table, columns, operator classes and predicate); drop one of them`;
-    case 'function-search-path':
-      return `function ${object} has a mutable search_path, so a caller can shadow the objects it uses; add \`set search_path = ''\` and qualify names`;
-    case 'view-security-invoker':
-      return `view ${object} runs with its owner's rights and bypasses the callers' row level security; create it \`with (security_invoker = true)\``;
-  }
-}
-
-interface LintRow {
-  key: string;
-  object: string;
-  detail?: string | null;
-  columns?: string | null;
-}
-
-async function catalogLints(db: Db, byOid: Map<string, Origin>): Promise<CatalogLint[]> {
-  const out: CatalogLint[] = [];
-  for (const rule of Object.keys(LINT_QUERIES) as Array<CatalogLint['rule']>) {
-    for (const row of await db.query<LintRow>(LINT_QUERIES[rule])) {
-      // Objects the migrations did not create (the baseline's) are not the migrations' to fix.
+/** The objects the migrations created (id above the baseline's), each at the statement that created it; stubs' objects left out. */
+async function readCatalog(db: Db, byOid: Map<string, Origin>, stubObjects: ReadonlySet<string>): Promise<CatalogSnapshot> {
+  const pick = async <T extends { schema: string; name: string }>(sql: string): Promise<T[]> => {
+    const out: T[] = [];
+    for (const row of await db.query<T & { key: string }>(sql)) {
       const origin = byOid.get(row.key);
-      if (origin) out.push({ rule, object: row.object, message: lintMessage(rule, row.object, row), ...origin });
+      if (!origin || stubObjects.has(`${row.schema}.${row.name}`)) continue;
+      const { key: _key, ...rest } = row;
+      out.push({ ...(rest as unknown as T), ...origin });
     }
-  }
-  return out;
+    return out;
+  };
+  return {
+    relations: await pick<CatalogRelation>(CATALOG_QUERIES.relations),
+    foreignKeys: await pick<CatalogForeignKey>(CATALOG_QUERIES.foreignKeys),
+    indexes: await pick<CatalogIndex>(CATALOG_QUERIES.indexes),
+    functions: await pick<CatalogFunction>(CATALOG_QUERIES.functions),
+  };
 }
 
 async function readColumns(db: Db): Promise<Map<string, Map<string, ColumnInfo>>> {
@@ -354,4 +474,37 @@ async function readColumns(db: Db): Promise<Map<string, Map<string, ColumnInfo>>
     t.set(r.col, { type: r.type, nullable: r.nullable });
   }
   return out;
+}
+
+/** 1-based line of a byte offset in a file of the tree. */
+export function lineOf(ctx: RepoContext, file: string, offset: number): number {
+  const text = ctx.text(file) ?? '';
+  const head = Buffer.from(text, 'utf8').subarray(0, offset).toString('utf8');
+  return head.split('\n').length;
+}
+
+/**
+ * The replay, for a policy that needs it complete: the result, undefined when there is no
+ * migration, or the reason (with file:line) to report the policy as skipped.
+ */
+export async function completeReplay(ctx: RepoContext): Promise<ReplayResult | { skipped: string } | undefined> {
+  const r = await replay(ctx);
+  if (!r) return undefined;
+  const f = r.failure;
+  if (!f) return r;
+  const at = `${f.file}:${lineOf(ctx, f.file, f.offset)}`;
+  if (f.setup) return { skipped: `no replay database (${f.message}); see migrations/replay` };
+  if (f.syntax) return { skipped: `the migrations were not replayed: ${at} does not parse (see migrations/syntax)` };
+  return { skipped: `the replay stopped at ${at} (${f.message}; see migrations/replay), so the schema after all migrations is unknown` };
+}
+
+/** A fresh database with the baseline applied (for benches and tests): PGlite with `extensions` loaded, or Postgres. */
+export async function openBaselineDatabase(databaseUrl?: string, extensions: readonly string[] = []): Promise<Db> {
+  await loadSqlParser();
+  return openDatabase({
+    databaseUrl,
+    statementTimeoutMs: STATEMENT_TIMEOUT_MS,
+    pgliteExtensions: extensions,
+    baseline: (available) => preparedBaseline(newPrepareState(available, NEWEST_PG_MAJOR, NEWEST_PG_MAJOR)),
+  });
 }

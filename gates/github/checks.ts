@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../core/finding.ts';
-import type { GateResult } from '../core/run.ts';
+import { couldNotRun, type GateResult } from '../core/run.ts';
 import { redact } from './context.ts';
 
 /** GitHub takes at most 50 annotations per check-run request. */
@@ -19,7 +19,8 @@ export type Conclusion = 'failure' | 'neutral' | 'success';
 export function conclusionOf(result: GateResult): Conclusion {
   if (result.internalErrors > 0 || result.summary.errors > 0) return 'failure';
   // Suppressed findings (waivers, allows, the baseline) are accepted: they never make it neutral.
-  return result.findings.some((f) => !f.suppressed) ? 'neutral' : 'success';
+  // A policy that could not run has not passed: never a green check for it.
+  return result.findings.some((f) => !f.suppressed) || couldNotRun(result).length > 0 ? 'neutral' : 'success';
 }
 
 export interface CheckRunTarget {

@@ -1,5 +1,5 @@
 import type { Finding, Severity } from '../core/finding.ts';
-import type { GateResult } from '../core/run.ts';
+import { couldNotRun, type GateResult } from '../core/run.ts';
 import { CHECK_SUMMARY_MAX, conclusionOf, type CheckRunReport } from '../github/checks.ts';
 import { planAnnotations } from './annotations.ts';
 import { plural } from './util.ts';
@@ -65,6 +65,8 @@ export const github: Reporter = (result, ctx) => {
     const where = ctx.fullReport ?? 'the gate report (artifacts/gate-report.json)';
     lines.push(`::notice title=${escapeProperty('OdooOps Gates')}::${escapeData(`${suppressed} ${suppressed === 1 ? 'finding is' : 'findings are'} suppressed by waivers, gates-allow comments or the baseline and do not fail the run; read them in ${where}`)}`);
   }
+  // Policies that could not run, each said once (outside the per-level annotation budget of findings).
+  for (const p of couldNotRun(result)) lines.push(`::warning title=${escapeProperty(`${p.id} skipped`)}::${escapeData(p.reason ?? '')}`);
   return lines.length ? `${lines.join('\n')}\n` : '';
 };
 

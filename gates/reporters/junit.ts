@@ -21,7 +21,7 @@ const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /**
  * JUnit XML: one test case per policy. A policy with error-level findings fails and its failure
  * carries all its findings; a crashed policy is an error; a policy skipped in pull-request mode
- * is skipped; warnings and notices alone pass and are listed in `system-out`.
+ * is skipped with its reason (not affected by the change, or it could not run); warnings and notices alone pass and are listed in `system-out`.
  */
 export const junit: Reporter = (result) => {
   const byPolicy = new Map<string, Finding[]>();
@@ -46,7 +46,7 @@ export const junit: Reporter = (result) => {
     const tally = `${count(e, 'error')}, ${count(w, 'warning')}, ${count(n, 'notice')}`;
     if (p.status === 'skipped') {
       skipped++;
-      cases.push(`${open}>\n      <skipped message="not affected by the change"/>\n    </testcase>`);
+      cases.push(`${open}>\n      <skipped message="${xmlEscape(p.reason ?? 'not affected by the change')}"/>\n    </testcase>`);
     } else if (p.status === 'crashed') {
       errors++;
       cases.push(`${open}>\n      <error message="${xmlEscape(`policy ${p.id} crashed`)}" type="internal-error">${body}</error>\n    </testcase>`);

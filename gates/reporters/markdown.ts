@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding.ts';
 import { blobUrl, lineUrl } from './links.ts';
+import { couldNotRun } from '../core/run.ts';
 import { suppressedBy } from './stylish.ts';
 import type { Reporter } from './types.ts';
 
@@ -30,7 +31,8 @@ export const markdown: Reporter = (result, ctx) => {
   const { errors, warnings, notices } = result.summary;
   const total = errors + warnings + notices;
   const ran = result.policies.filter((p) => p.status !== 'skipped').length;
-  const skipped = result.policies.length - ran;
+  const notRun = couldNotRun(result);
+  const skipped = result.policies.filter((p) => p.status === 'skipped').length - notRun.length;
   const verdict =
     result.internalErrors > 0
       ? `✖ ${result.internalErrors} ${result.internalErrors === 1 ? 'policy' : 'policies'} crashed`
@@ -38,13 +40,20 @@ export const markdown: Reporter = (result, ctx) => {
         ? '✖ failed'
         : total > 0
           ? '⚠ passed with findings'
-          : '✔ passed';
+          : notRun.length > 0
+            ? '⊘ no findings, but not every policy ran'
+            : '✔ passed';
   const head: string[] = [
     `## OdooOps Gates: ${verdict}`,
     '',
-    `${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notices, 'notice')}${result.summary.suppressed ? ` (and ${result.summary.suppressed} suppressed, which do not fail the run)` : ''} — ${ran} of ${result.policies.length} policies ran${skipped ? ` (${skipped} not affected by the change)` : ''}.`,
+    `${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notices, 'notice')}${result.summary.suppressed ? ` (and ${result.summary.suppressed} suppressed, which do not fail the run)` : ''} — ${ran} of ${result.policies.length} policies ran${skipped ? ` (${skipped} not affected by the change)` : ''}${notRun.length ? `; ${plural(notRun.length, 'policy')} could not run` : ''}.`,
     '',
   ];
+  if (notRun.length) {
+    head.push('| skipped policy | why it did not run |', '| --- | --- |');
+    for (const p of notRun) head.push(`| \`${p.id}\` | ${cell(p.reason ?? '')} |`);
+    head.push('');
+  }
   const byPolicy = new Map<string, Finding[]>();
   for (const f of result.findings) {
     const list = byPolicy.get(f.policy);

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { couldNotRun } from '../core/run.ts';
 import path from 'node:path';
 import { ENGINE_DIR } from '../core/artifacts.ts';
 import { cmp, type Severity, type Suppression } from '../core/finding.ts';
@@ -92,7 +93,21 @@ export const sarif: Reporter = (result, ctx) => {
     ...(ctx.links
       ? { versionControlProvenance: [{ repositoryUri: `${ctx.links.serverUrl}/${ctx.links.repository}`, revisionId: ctx.links.sha, mappedTo: { uriBaseId: SRCROOT } }] }
       : {}),
-    invocations: [{ executionSuccessful: result.internalErrors === 0 }],
+    invocations: [
+      {
+        executionSuccessful: result.internalErrors === 0,
+        // A policy that could not run is said, never shown as a clean result.
+        ...(couldNotRun(result).length
+          ? {
+              toolExecutionNotifications: couldNotRun(result).map((p) => ({
+                level: 'warning',
+                message: { text: `${p.id} skipped: ${p.reason ?? ''}` },
+                descriptor: { id: p.id },
+              })),
+            }
+          : {}),
+      },
+    ],
     originalUriBaseIds: { [SRCROOT]: { description: { text: 'The root of the checked repository.' } } },
     columnKind: 'unicodeCodePoints',
     results,

@@ -1,4 +1,5 @@
 import type { Finding, Severity, Suppression } from '../core/finding.ts';
+import { couldNotRun } from '../core/run.ts';
 import type { Reporter } from './types.ts';
 
 const codes = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, underline: 4, green: 32 } as const;
@@ -32,11 +33,18 @@ export const stylish: Reporter = (result, { color }) => {
   const total = errors + warnings + notices;
   const ran = result.policies.filter((p) => p.status !== 'skipped').length;
   const suppressed = result.summary.suppressed ? `, ${result.summary.suppressed} suppressed` : '';
+  // What could not run is said before the verdict, so a clean run never hides it.
+  const notRun = couldNotRun(result);
+  if (notRun.length > 0) {
+    lines.push('', paint('yellow', `⊘ ${notRun.length} ${plural(notRun.length, 'policy')} skipped: ${notRun.length === 1 ? 'it' : 'they'} could not run, so ${notRun.length === 1 ? 'it has' : 'they have'} not passed`));
+    for (const p of notRun) lines.push(`  ${paint('dim', p.id)}  ${p.reason ?? ''}`);
+  }
+  const tail = `${ran} ${ran === 1 ? 'policy' : 'policies'} ran${notRun.length ? `, ${notRun.length} skipped` : ''}${suppressed}`;
   if (total === 0) {
-    lines.push(paint('green', `✔ no problems (${ran} ${ran === 1 ? 'policy' : 'policies'} ran${suppressed})`));
+    lines.push(notRun.length ? paint('yellow', `⊘ no problems found, but not every policy ran (${tail})`) : paint('green', `✔ no problems (${tail})`));
   } else {
-    const head = `${errors > 0 ? '✖' : '⚠'} ${total} ${total === 1 ? 'problem' : 'problems'} (${errors} ${plural(errors, 'error')}, ${warnings} ${plural(warnings, 'warning')}, ${notices} ${plural(notices, 'notice')}${suppressed})`;
-    lines.push('', paint('bold', paint(errors > 0 ? 'red' : 'yellow', head)));
+    const head = `${errors > 0 ? '✖' : '⚠'} ${total} ${total === 1 ? 'problem' : 'problems'} (${errors} ${plural(errors, 'error')}, ${warnings} ${plural(warnings, 'warning')}, ${notices} ${plural(notices, 'notice')}${notRun.length ? '' : suppressed})`;
+    lines.push('', paint('bold', paint(errors > 0 ? 'red' : 'yellow', notRun.length ? `${head} — ${tail}` : head)));
   }
   if (result.internalErrors > 0) {
     lines.push(paint('red', `${result.internalErrors} ${plural(result.internalErrors, 'policy')} crashed; the run exits 2`));

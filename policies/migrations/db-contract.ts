@@ -1,7 +1,7 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
-import { definePolicy } from '../../gates/core/policy.ts';
+import { definePolicy, skip } from '../../gates/core/policy.ts';
 import { MIGRATIONS_DIR } from '../../gates/db/migrations.ts';
-import { replay } from '../../gates/db/replay.ts';
+import { completeReplay } from '../../gates/db/replay.ts';
 
 export const CONTRACT_FILE = 'ssot/database/contract.yaml';
 
@@ -17,26 +17,32 @@ export default definePolicy({
   title: 'The replayed schema has the tables and columns of the DB contract',
   severity: 'error',
   appliesTo: [`${MIGRATIONS_DIR}/*.sql`, CONTRACT_FILE],
+  messages: {
+    'missing-table': 'the contract names table {{table}}, but no migration creates it; create it in a migration or correct the contract',
+    'missing-column': 'table {{table}} has no column {{column}} after the replay; add it in a migration or correct the contract',
+    'type-differs': 'column {{table}}.{{column}} is {{actual}} after the replay, but the contract says {{expected}}; its readers expect {{expected}} — change the migration or the contract',
+  },
   async check(ctx) {
     const out: PolicyFinding[] = [];
     const contract = ctx.data(CONTRACT_FILE) as Contract | undefined;
     if (!contract?.tables || typeof contract.tables !== 'object') return out;
-    const r = await replay(ctx);
-    if (!r || r.failure) return out;
+    const r = await completeReplay(ctx);
+    if (!r) return out;
+    if ('skipped' in r) return skip(r.skipped);
     for (const [table, spec] of Object.entries(contract.tables)) {
       const actual = r.columns.get(table);
       const tp = `/tables/${esc(table)}`;
       if (!actual) {
-        out.push({ file: CONTRACT_FILE, pointer: tp, at: 'key', message: `the contract names table ${table}, but no migration creates it; create it in a migration or correct the contract`, key: `table:${table}` });
+        out.push({ file: CONTRACT_FILE, pointer: tp, at: 'key', messageId: 'missing-table', data: { table }, key: `table:${table}` });
         continue;
       }
       for (const [column, type] of Object.entries(spec?.columns ?? {})) {
         const col = actual.get(column);
         const cp = `${tp}/columns/${esc(column)}`;
         if (!col) {
-          out.push({ file: CONTRACT_FILE, pointer: cp, at: 'key', message: `table ${table} has no column ${column} after the replay; add it in a migration or correct the contract`, key: `column:${table}.${column}` });
+          out.push({ file: CONTRACT_FILE, pointer: cp, at: 'key', messageId: 'missing-column', data: { table, column }, key: `column:${table}.${column}` });
         } else if (typeof type === 'string' && col.type !== type) {
-          out.push({ file: CONTRACT_FILE, pointer: cp, message: `column ${table}.${column} is ${col.type} after the replay, but the contract says ${type}; its readers expect ${type} — change the migration or the contract`, key: `type:${table}.${column}` });
+          out.push({ file: CONTRACT_FILE, pointer: cp, messageId: 'type-differs', data: { table, column, actual: col.type, expected: type }, key: `type:${table}.${column}` });
         }
       }
     }

@@ -1,8 +1,8 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
-import { definePolicy } from '../../gates/core/policy.ts';
+import { definePolicy, skip } from '../../gates/core/policy.ts';
 import type { SqlParse } from '../../gates/core/sql.ts';
 import { MIGRATIONS_DIR, parsedMigrations } from '../../gates/db/migrations.ts';
-import { replay, type ReplayResult } from '../../gates/db/replay.ts';
+import { completeReplay, type ReplayResult } from '../../gates/db/replay.ts';
 
 /** Which SSOT list each seeded table mirrors, by which key, with which columns. */
 const SEEDS = [
@@ -16,19 +16,26 @@ export default definePolicy({
   title: 'Seeded catalog rows equal the SSOT',
   severity: 'error',
   appliesTo: [`${MIGRATIONS_DIR}/*.sql`, ...SEEDS.map((s) => s.ssot)],
+  messages: {
+    'missing-table': 'no migration creates {{table}}, which must hold the {{count}} rows of this list; create and seed it in a migration',
+    'missing-row': '{{key}} {{id}} has no row in {{table}} after the replay; seed it in a migration (insert into {{table}} ...)',
+    'value-differs': '{{table}} row {{id}} has {{column}} {{actual}}, but this file says {{expected}}; make the migration seed the same value (in a new migration)',
+    'extra-row': '{{table}} holds row {{id}}, which {{ssot}} does not list; add it to the SSOT or delete the row in a migration',
+  },
   async check(ctx) {
     const out: PolicyFinding[] = [];
     const present = SEEDS.filter((s) => ctx.exists(s.ssot));
     if (present.length === 0) return out;
-    const r = await replay(ctx);
-    if (!r || r.failure) return out;
+    const r = await completeReplay(ctx);
+    if (!r) return out;
+    if ('skipped' in r) return skip(r.skipped);
     const parsed = await parsedMigrations(ctx);
     for (const s of present) {
       const entries = (ctx.data(s.ssot) as Record<string, unknown> | undefined)?.[s.list];
       if (!Array.isArray(entries)) continue;
       const rows = r.rows.get(s.table);
       if (!rows) {
-        out.push({ file: s.ssot, pointer: `/${s.list}`, at: 'key', message: `no migration creates ${s.table}, which must hold the ${entries.length} rows of this list; create and seed it in a migration`, key: `table:${s.table}` });
+        out.push({ file: s.ssot, pointer: `/${s.list}`, at: 'key', messageId: 'missing-table', data: { table: s.table, count: entries.length }, key: `table:${s.table}` });
         continue;
       }
       const byKey = new Map(rows.map((row) => [String(row[s.key]), row]));
@@ -39,12 +46,12 @@ export default definePolicy({
         listed.add(id);
         const row = byKey.get(id);
         if (!row) {
-          out.push({ file: s.ssot, pointer: `/${s.list}/${i}/${s.key}`, message: `${s.key} ${id} has no row in ${s.table} after the replay; seed it in a migration (insert into ${s.table} ...)`, key: `missing:${id}` });
+          out.push({ file: s.ssot, pointer: `/${s.list}/${i}/${s.key}`, messageId: 'missing-row', data: { key: s.key, id, table: s.table }, key: `missing:${id}` });
           return;
         }
         for (const c of s.columns) {
           if (entry[c] !== undefined && entry[c] !== row[c]) {
-            out.push({ file: s.ssot, pointer: `/${s.list}/${i}/${c}`, message: `${s.table} row ${id} has ${c} ${JSON.stringify(row[c])}, but this file says ${JSON.stringify(entry[c])}; make the migration seed the same value (in a new migration)`, key: `differs:${id}.${c}` });
+            out.push({ file: s.ssot, pointer: `/${s.list}/${i}/${c}`, messageId: 'value-differs', data: { table: s.table, id, column: c, actual: JSON.stringify(row[c]), expected: JSON.stringify(entry[c]) }, key: `differs:${id}.${c}` });
           }
         }
       });
@@ -75,7 +82,8 @@ function extraRow(r: ReplayResult, parsed: Map<string, SqlParse>, table: string,
   return {
     file: origin?.file ?? ssot,
     ...(origin ? { offset: origin.offset } : { line: 1 }),
-    message: `${table} holds row ${id}, which ${ssot} does not list; add it to the SSOT or delete the row in a migration`,
+    messageId: 'extra-row',
+    data: { table, id, ssot },
     key: `extra:${id}`,
   };
 }

@@ -1,10 +1,12 @@
-create schema ops;
-create table ops.parent (id uuid primary key);
-create table ops.child (id uuid primary key, parent_id uuid not null references ops.parent (id));
-create index child_parent_id_idx on ops.child (parent_id);
-alter table ops.parent enable row level security;
-alter table ops.child enable row level security;
-create policy parent_read on ops.parent for select to authenticated using (true);
-create policy child_read on ops.child for select to authenticated using (true);
-create view ops.parents with (security_invoker = true) as select id from ops.parent;
-create function ops.answer() returns int language sql set search_path = '' as $$ select 42 $$;
+create table public.parent (id uuid primary key default gen_random_uuid());
+create table public.child (
+  id uuid primary key default gen_random_uuid(),
+  parent_id uuid not null references public.parent (id)
+);
+create index child_parent_id_idx on public.child (parent_id);
+alter table public.parent enable row level security;
+alter table public.child enable row level security;
+create policy parent_read on public.parent for select to authenticated using (true);
+create policy child_read on public.child for select to authenticated using (true);
+create view public.parents with (security_invoker = true) as select id from public.parent;
+create function public.answer() returns int language sql set search_path = '' as $$ select 42 $$;

@@ -1,0 +1,4 @@
+create table public.events (
+  id uuid primary key default uuidv7(),
+  payload jsonb not null
+);

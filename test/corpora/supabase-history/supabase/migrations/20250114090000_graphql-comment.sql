@@ -1,0 +1,1 @@
+comment on schema public is e'@graphql({"inflect_names": true})';
