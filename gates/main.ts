@@ -135,6 +135,7 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
     policies: selected,
     ...(base !== undefined ? { base } : {}),
     ...(changedFiles !== undefined ? { changedFiles } : {}),
+    ...(changedFiles !== undefined && pr ? { diff: pr.diff } : {}),
     ...(v['app-dir'] !== undefined ? { appDir: v['app-dir'] } : {}),
     ...(io.env.DATABASE_URL ? { databaseUrl: io.env.DATABASE_URL } : {}),
   });
