@@ -1,72 +1,59 @@
-/** Recognisers for secret *values* (never names). Pure functions: text in, spans out. */
+/**
+ * Recognisers for secret *values* (never names). Pure functions: text in, spans out.
+ *
+ * Speed: a text is searched once with one regex made of every detector's literal anchor
+ * (`ghp_`, `dop_v1_`, `eyJ`, `-----BEGIN `, `://`, …); only where an anchor occurs is the
+ * detector's own sticky regex tried. Two shapes have no literal anchor (Mailgun's hex keys and
+ * `name = value` assignments) and get one regex pass each.
+ */
 
 export interface Hit {
+  /** Stable id of the detector, kebab-case (`github-token`). */
+  id: string;
   /** What was found, for the message (never the value). */
   kind: string;
+  /** The registry entry that should hold such a secret, before looking at the line's own name. */
+  entry: string;
   /** UTF-16 index of the value in the scanned string, and its end. */
   start: number;
   end: number;
+  /** How many leading characters of the value may be shown (a vendor's fixed prefix). */
+  shown: number;
 }
 
-interface Shape {
+interface Detector {
+  id: string;
   kind: string;
-  /** A literal every match contains: texts without it are not searched. */
-  needle: string;
+  entry: string;
+  /** Literals that start every match. */
+  anchors: readonly string[];
+  /** Sticky regex tried at the anchor (or at `begin`'s result). */
   re: RegExp;
-  /** Capture group holding the secret part (default: the whole match). */
-  group?: number;
+  /** The vendor prefix length shown in masks (default: the anchor's length). */
+  shown?: number;
+  /** Where the match starts, given the anchor's index (default: the anchor itself). */
+  begin?(text: string, at: number): number;
+  /** Refines or rejects a match: return the hit's fields to change, or false. */
+  accept?(m: RegExpExecArray, text: string): Partial<Hit> | false;
 }
 
-/** Token shapes of the vendors this platform uses; each regex is global and anchored at word edges. */
-const SHAPES: readonly Shape[] = [
-  { kind: 'Mailgun API key (key-…)', needle: 'key-', re: /\bkey-[0-9a-f]{32}\b/g },
-  { kind: 'DigitalOcean token (dop_v1_…)', needle: '_v1_', re: /\bdo[opr]_v1_[0-9a-f]{64}\b/g },
-  { kind: 'GitHub token (ghp_/gho_/ghs_…)', needle: 'gh', re: /\bgh[pousr]_[A-Za-z0-9]{36}\b/g },
-  { kind: 'GitHub fine-grained token (github_pat_…)', needle: 'github_pat_', re: /\bgithub_pat_[A-Za-z0-9_]{60,}/g },
-  { kind: 'JSON Web Token (eyJ…)', needle: 'eyJ', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g },
-  { kind: 'PEM private key', needle: 'PRIVATE KEY-----', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g },
-  // scheme://user:password@host — the password group is checked against placeholders below.
-  { kind: 'password inside a URL', needle: '@', re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"<>]+:([^\s/@'"]+)@[^\s/'"]+/gi, group: 1 },
-];
+const WORD = /[A-Za-z0-9_]/;
 
-/** Example values that are not secrets: `${VAR}`, `<token>`, `{password}`, `xxxx`, `****`, `...`, `changeme`. */
-export function isPlaceholder(v: string): boolean {
-  return (
-    /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v) ||
-    /^<[^<>]*>$/.test(v) ||
-    /^\{\{?[^{}]*\}?\}$/.test(v) ||
-    /^\[[^\]]*\]$/.test(v) ||
-    /^%[sv]$/.test(v) ||
-    /x{4,}|X{4,}|\*{3,}|\.{3}|…/.test(v) ||
-    /^(password|passwd|pass|pwd|secret|token|changeme|redacted|example|your[_-].*)$/i.test(v)
-  );
+/** True when the character before `at` does not continue a word (so `xghp_…` is no token). */
+function boundaryBefore(text: string, at: number, extra = ''): boolean {
+  if (at === 0) return true;
+  const c = text[at - 1] as string;
+  return !WORD.test(c) && !extra.includes(c);
 }
-
-/** Every token-shaped secret in a text, in order of position. */
-export function tokenShapes(text: string): Hit[] {
-  const hits: Hit[] = [];
-  for (const { kind, needle, re, group } of SHAPES) {
-    if (!text.includes(needle)) continue;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const whole = m[0];
-      const part = group === undefined ? whole : (m[group] ?? '');
-      if (group !== undefined && isPlaceholder(part)) continue;
-      const start = m.index + (group === undefined ? 0 : whole.indexOf(`:${part}@`) + 1);
-      hits.push({ kind, start, end: start + part.length });
-    }
-  }
-  return hits.sort((a, b) => a.start - b.start);
-}
-
-/** Key names that hold secrets: password, secret, token, api_key, private_key, signing_key … */
-export const SECRET_KEY = /(pass(word|wd)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|signing[_-]?key|access[_-]?key|credentials?|dsn)$/i;
 
 /** Shannon entropy in bits per character. */
 export function entropy(s: string): number {
   const counts = new Map<string, number>();
-  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  const n = [...s].length;
+  let n = 0;
+  for (const ch of s) {
+    counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    n++;
+  }
   let h = 0;
   for (const c of counts.values()) {
     const p = c / n;
@@ -75,19 +62,346 @@ export function entropy(s: string): number {
   return h;
 }
 
+/** The random part of a token must look random: `ghp_000…`, `key-aaaa…` are examples, not keys. */
+function randomEnough(body: string, min = 3): boolean {
+  return entropy(body) >= min && !isPlaceholder(body);
+}
+
+function decodeJson(part: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const LOCAL_HOST = /^(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(:\d+)?$/i;
+
+const DETECTORS: readonly Detector[] = [
+  {
+    id: 'digitalocean-token',
+    kind: 'DigitalOcean token (dop_v1_/doo_v1_/dor_v1_)',
+    entry: 'digitalocean_token',
+    anchors: ['dop_v1_', 'doo_v1_', 'dor_v1_'],
+    re: /do[opr]_v1_([0-9a-f]{64})(?![A-Za-z0-9_])/y,
+    accept: (m) => randomEnough(m[1] ?? '') && {},
+  },
+  {
+    id: 'github-token',
+    kind: 'GitHub token (ghp_/gho_/ghu_/ghs_/ghr_)',
+    entry: 'github_token',
+    anchors: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
+    re: /gh[pousr]_([A-Za-z0-9]{36})(?![A-Za-z0-9_])/y,
+    accept: (m) => randomEnough(m[1] ?? '') && {},
+  },
+  {
+    id: 'github-fine-grained-token',
+    kind: 'GitHub fine-grained token (github_pat_)',
+    entry: 'github_token',
+    anchors: ['github_pat_'],
+    re: /github_pat_([A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/y,
+    accept: (m) => randomEnough(m[1] ?? '') && {},
+  },
+  {
+    // Classic private API keys: `key-` and 32 lowercase letters and digits (not only hex).
+    id: 'mailgun-api-key',
+    kind: 'Mailgun API key (key-…)',
+    entry: 'mailgun_api_key',
+    anchors: ['key-'],
+    re: /key-([0-9a-z]{32})(?![A-Za-z0-9_-])/y,
+    begin: (text, at) => (boundaryBefore(text, at, '-.') ? at : -1),
+    accept: (m, text) => {
+      const body = m[1] ?? '';
+      if (!/[0-9]/.test(body) || !/[a-z]/.test(body) || !randomEnough(body)) return false;
+      return signingContext(text, m.index) ? { entry: 'mailgun_signing_key' } : {};
+    },
+  },
+  {
+    id: 'jwt',
+    kind: 'JSON Web Token',
+    entry: '',
+    anchors: ['eyJ'],
+    re: /eyJ[A-Za-z0-9_-]{8,}\.(eyJ[A-Za-z0-9_-]{8,})\.[A-Za-z0-9_-]*/y,
+    shown: 3,
+    begin: (text, at) => (boundaryBefore(text, at, '-.') ? at : -1),
+    accept: (m) => {
+      const header = decodeJson(m[0].slice(0, m[0].indexOf('.')));
+      const payload = decodeJson(m[1] ?? '');
+      if (!header || !payload || typeof header.alg !== 'string') return false;
+      // jwt.io's published example token.
+      if (payload.sub === '1234567890' && payload.name === 'John Doe') return false;
+      if (payload.role === 'service_role') {
+        return { id: 'supabase-service-role-key', kind: 'Supabase service_role key (a JWT whose role is service_role)', entry: 'supabase_service_role_key' };
+      }
+      // Supabase's anon key is public by design (it is shipped to browsers); RLS guards the data.
+      if (payload.role === 'anon' && payload.iss === 'supabase') return false;
+      return {};
+    },
+  },
+  {
+    id: 'supabase-secret-key',
+    kind: 'Supabase secret key (sb_secret_)',
+    entry: 'supabase_service_role_key',
+    anchors: ['sb_secret_'],
+    re: /sb_secret_([A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/y,
+    accept: (m) => randomEnough(m[1] ?? '') && {},
+  },
+  {
+    id: 'vercel-token',
+    kind: 'Vercel token (vcp_/vci_/vca_/vcr_/vck_)',
+    entry: 'vercel_token',
+    anchors: ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'],
+    re: /vc[piark]_([A-Za-z0-9]{24,})(?![A-Za-z0-9_])/y,
+    accept: (m) => randomEnough(m[1] ?? '', 3.5) && /[0-9]/.test(m[1] ?? '') && {},
+  },
+  {
+    id: 'aws-access-key-id',
+    kind: 'AWS access key ID (AKIA/ASIA)',
+    entry: 'aws_access_key_id',
+    anchors: ['AKIA', 'ASIA'],
+    re: /(?:AKIA|ASIA)([A-Z2-7]{16})(?![A-Za-z0-9_])/y,
+    // AWS documents AKIAIOSFODNN7EXAMPLE as its example; any …EXAMPLE id is one.
+    accept: (m) => !/EXAMPLE$/.test(m[0]) && randomEnough(m[1] ?? '', 2.5) && {},
+  },
+  {
+    id: 'slack-token',
+    kind: 'Slack token (xoxb-/xoxp-/…)',
+    entry: 'slack_token',
+    anchors: ['xoxb-', 'xoxp-', 'xoxa-', 'xoxr-', 'xoxs-', 'xoxo-', 'xoxe-', 'xapp-'],
+    re: /(?:xox[abposre]|xapp)-(\d+-[A-Za-z0-9-]{10,})(?![A-Za-z0-9_-])/y,
+    accept: (m) => randomEnough((m[1] ?? '').replace(/-/g, ''), 3) && {},
+  },
+  {
+    id: 'slack-webhook',
+    kind: 'Slack incoming webhook URL',
+    entry: 'slack_webhook_url',
+    anchors: ['hooks.slack.com/'],
+    re: /hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/+-]{20,})/y,
+    shown: 'hooks.slack.com/'.length,
+    accept: (m) => randomEnough((m[1] ?? '').replace(/\//g, ''), 3) && !/T0{8}|B0{8}/.test(m[1] ?? '') && {},
+  },
+  {
+    id: 'stripe-live-key',
+    kind: 'Stripe live key (sk_live_/rk_live_)',
+    entry: 'stripe_secret_key',
+    anchors: ['sk_live_', 'rk_live_'],
+    re: /[sr]k_live_([A-Za-z0-9]{20,})(?![A-Za-z0-9_])/y,
+    accept: (m) => randomEnough(m[1] ?? '') && {},
+  },
+  {
+    // Reported at the BEGIN line, and only when key material follows (not a header quoted in prose).
+    id: 'private-key',
+    kind: 'PEM private key',
+    entry: 'private_key',
+    anchors: ['-----BEGIN '],
+    re: /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----(?=(?:\s|\\[rn])+(?:[A-Za-z-]+:[^\n]*\n(?:\s|\\[rn])*)*[A-Za-z0-9+/=]{40,})/y,
+    shown: '-----BEGIN '.length,
+    accept: (m) => (m[1] === 'OPENSSH ' ? { entry: 'ssh_private_key' } : {}),
+  },
+  {
+    // scheme://user:password@host — the hit spans the password only.
+    id: 'url-password',
+    kind: 'password inside a URL',
+    entry: '',
+    anchors: ['://'],
+    re: /([a-z][a-z0-9+.-]*):\/\/([^\s/:@'"<>`]+):([^\s/@'"<>`]+)@([^\s/?#'"<>`]+)/iy,
+    shown: 0,
+    begin: (text, at) => {
+      let i = at;
+      while (i > 0 && /[a-z0-9+.-]/i.test(text[i - 1] as string)) i--;
+      return i < at && /[a-z]/i.test(text[i] as string) ? i : -1;
+    },
+    accept: (m) => {
+      const [, scheme = '', user = '', password = '', host = ''] = m;
+      if (isPlaceholder(password) || password === user || LOCAL_HOST.test(host)) return false;
+      const start = m.index + scheme.length + 3 + user.length + 1;
+      const span = { start, end: start + password.length };
+      if (/supabase\.(co|com)(:\d+)?$/i.test(host)) return { ...span, id: 'supabase-database-url', kind: 'Supabase database URL with a password', entry: 'supabase_db_password' };
+      if (/^postgres(ql)?$/i.test(scheme)) return { ...span, id: 'postgres-url-password', kind: 'Postgres URL with a password', entry: `${snake(user)}_db_password` };
+      return { ...span, entry: `${snake(scheme)}_password` };
+    },
+  },
+];
+
+/** Mailgun's hex keys (private API keys since 2021, webhook signing keys): 32-8-8 hex digits. */
+const MAILGUN_HEX = /(?<![A-Za-z0-9_-])[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}(?![A-Za-z0-9_-])/g;
+
+const BY_ANCHOR = new Map<string, Detector>();
+for (const d of DETECTORS) for (const a of d.anchors) BY_ANCHOR.set(a, d);
+const ANCHORS = new RegExp([...BY_ANCHOR.keys()].sort((a, b) => b.length - a.length).map(escapeRe).join('|'), 'g');
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** True when the line holding `at` talks about webhook signing (`MAILGUN_SIGNING_KEY=…`). */
+function signingContext(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  return /sign/i.test(text.slice(lineStart, at));
+}
+
+export function snake(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toLowerCase();
+}
+
+/** Example values that are not secrets: `${VAR}`, `<token>`, `{password}`, `xxxx`, `****`, `...`, `changeme`. */
+export function isPlaceholder(raw: string): boolean {
+  // `\${VAR}` is how a template literal or a shell heredoc writes `${VAR}`.
+  const v = raw.replace(/\\(?=\$)/g, '');
+  return (
+    /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(v) ||
+    /^\$\{\{[^}]*\}\}$/.test(v) ||
+    /^<[^<>]*>$/.test(v) ||
+    /^\{\{?[^{}]*\}?\}$/.test(v) ||
+    /^\[[^\]]*\]$/.test(v) ||
+    /^%[sv]$/.test(v) ||
+    /x{4,}|X{4,}|\*{3,}|\.{3}|…|0{8,}|0123456|1234567|9876543|abcdefg/i.test(v) ||
+    /EXAMPLE|^wJalrXUtnFEMI\/K7MDENG\/bPxRfiCY/.test(v) ||
+    /^(password|passwd|pass|pwd|secret|token|changeme|change_me|redacted|example|dummy|test|your[_-].*|my[_-].*)$/i.test(v)
+  );
+}
+
+/** Every token-shaped secret in a text, in order of position. One pass for the anchors, one for Mailgun's hex keys. */
+export function tokenShapes(text: string): Hit[] {
+  const hits: Hit[] = [];
+  ANCHORS.lastIndex = 0;
+  for (let a = ANCHORS.exec(text); a; a = ANCHORS.exec(text)) {
+    const d = BY_ANCHOR.get(a[0]) as Detector;
+    const at = d.begin ? d.begin(text, a.index) : boundaryBefore(text, a.index) ? a.index : -1;
+    if (at < 0) continue;
+    d.re.lastIndex = at;
+    const m = d.re.exec(text);
+    if (!m) continue;
+    const extra = d.accept ? d.accept(m, text) : {};
+    if (extra === false) continue;
+    hits.push({ id: d.id, kind: d.kind, entry: d.entry, start: at, end: at + m[0].length, shown: d.shown ?? a[0].length, ...extra });
+    // Skip past the match; an anchor inside it (a `://` in a matched URL) is part of it.
+    ANCHORS.lastIndex = Math.max(ANCHORS.lastIndex, at + m[0].length);
+  }
+  if (text.length >= 50) {
+    MAILGUN_HEX.lastIndex = 0;
+    for (let m = MAILGUN_HEX.exec(text); m; m = MAILGUN_HEX.exec(text)) {
+      if (!randomEnough(m[0].slice(0, 32))) continue;
+      hits.push({
+        id: 'mailgun-hex-key',
+        kind: 'Mailgun private API key or webhook signing key (hex form)',
+        entry: signingContext(text, m.index) ? 'mailgun_signing_key' : 'mailgun_api_key',
+        start: m.index,
+        end: m.index + m[0].length,
+        shown: 0,
+      });
+    }
+  }
+  return hits.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Key names that hold secrets: password, secret, token, api_key, private_key, signing_key, a name
+ * ending in `_key`/`-key`/`Key`, credentials, dsn …; not the names of public or bookkeeping keys.
+ */
+export const SECRET_KEY = /(pass(word|wd)?|pwd|secret|token|api[_-]?key|apikey|(private|signing|access|secret|master|encryption|license)[_-]?key|[a-z0-9][_.-]key|credentials?|dsn)$/i;
+const NOT_SECRET_KEY = /(public|publishable|anon|cache|idempotency|primary|foreign|sort|partition|sequence|lookup|registry|secret[_-]?name|ref|id)[_.-]?key$|_(id|name|ref|file|path|url|secret_name)$/i;
+
+export function isSecretName(name: string): boolean {
+  return SECRET_KEY.test(name) && !NOT_SECRET_KEY.test(name);
+}
+
 export const MIN_SECRET_LENGTH = 20;
 export const ENTROPY_THRESHOLD = 3.5;
 
 /**
  * True when `value`, found under a secret-like key, looks like a real secret: long, random,
- * one word, and not a registry name, an env var name, a URL or a placeholder.
+ * one word, and not a registry name, an env var name, a path, a URL, a UUID, a git SHA, a hash
+ * in integrity form or a placeholder.
  */
 export function looksLikeSecretValue(value: string): boolean {
   const v = value.trim();
   if ([...v].length < MIN_SECRET_LENGTH || /\s/.test(v)) return false;
-  if (/^[a-z][a-z0-9]*([_-][a-z0-9]+)*$/.test(v)) return false; // a snake/kebab-case name
+  if (/^[a-z][a-z0-9]*([_.-][a-z0-9]+)+$/.test(v) || /^[a-z]+$/i.test(v)) return false; // a snake/kebab-case name, a word
   if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(v)) return false; // an env var name
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return false; // URLs: credentials in them are a token shape
-  if (isPlaceholder(v) || /^\$\{[^}]+\}$/.test(v)) return false;
+  if (isPath(v)) return false;
+  if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(v) && /[a-z]{3}/.test(v)) return false; // code: process.env.X
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) return false; // a UUID
+  if (/^[0-9a-f]{40}$/.test(v)) return false; // a git SHA
+  if (/^(sha(1|256|384|512)|md5)[-:]/i.test(v)) return false; // an integrity hash
+  if (isPlaceholder(v) || /^\$\{[^}]+\}$/.test(v) || /^[$%@]/.test(v)) return false; // a reference to something else
   return entropy(v) >= ENTROPY_THRESHOLD;
+}
+
+/** `./a/b`, `/etc/x`, `src/App.tsx`, `docs/ops/runbooks`: segments that read as words (base64 does not). */
+function isPath(v: string): boolean {
+  if (!v.includes('/')) return false;
+  if (/^(\.{1,2}|~)?\//.test(v)) return true;
+  return v.split('/').every((seg) => seg === '' || /^[A-Za-z0-9@_][a-z0-9._@-]*$/.test(seg) || /^[\w@-]+\.[A-Za-z0-9]{1,5}$/.test(seg));
+}
+
+export interface Assignment {
+  /** The name the value is assigned to (`MAILGUN_API_KEY`, `password`, a pair's `key`). */
+  name: string;
+  start: number;
+  end: number;
+}
+
+/** `name: value`, `NAME=value`, `"name": "value"`, `name = 'value'` in any text. */
+const ASSIGNMENT = /([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*:?=?>?[ \t]*["']?([^\s"',;`(){}[\]<>]+)/g;
+/** `{key: NAME, value: …}` and `- name: NAME\n  value: …` pairs (DigitalOcean app specs, Kubernetes env). */
+const PAIR = /\b(?:key|name)["']?[ \t]*:[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[^\n]{0,80}?(?:\n[^\n]{0,80}?){0,2}?\bvalue["']?[ \t]*:[ \t]*["']?([^\s"',;`(){}[\]<>]+)/g;
+
+/** Assignments of a value to a secret-like name, with the value's span. */
+export function secretAssignments(text: string): Assignment[] {
+  const out: Assignment[] = [];
+  ASSIGNMENT.lastIndex = 0;
+  for (let m = ASSIGNMENT.exec(text); m; m = ASSIGNMENT.exec(text)) {
+    const [whole, name = '', raw = ''] = m;
+    // An operator is required: `:`, `=`, `:=`, `=>`.
+    const op = whole.slice(name.length, whole.length - raw.length);
+    if (!/[:=]/.test(op)) {
+      ASSIGNMENT.lastIndex = m.index + name.length;
+      continue;
+    }
+    if (!isSecretName(name)) continue;
+    const value = cleanValue(raw);
+    const start = m.index + whole.length - raw.length;
+    out.push({ name, start, end: start + value.length });
+  }
+  if (text.includes('value')) {
+    PAIR.lastIndex = 0;
+    for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
+      const [whole, name = '', raw = ''] = m;
+      if (!isSecretName(name)) continue;
+      const value = cleanValue(raw);
+      const start = m.index + whole.length - raw.length;
+      out.push({ name, start, end: start + value.length });
+    }
+  }
+  return out;
+}
+
+/** A captured value without trailing punctuation or a string escape (`abc\n` in a quoted string). */
+function cleanValue(raw: string): string {
+  return (raw.split(/\\[nrt]/)[0] ?? '').replace(/[.:]+$/, '');
+}
+
+/** What an assignment's value is, when it is a secret: an AWS secret access key, or a high-entropy value. */
+export function classifyAssignment(name: string, value: string): { id: string; kind: string } | undefined {
+  if (/secret_?access_?key/i.test(name) && /^[A-Za-z0-9/+]{40}$/.test(value) && !isPlaceholder(value) && entropy(value) >= 4) {
+    return { id: 'aws-secret-access-key', kind: 'AWS secret access key' };
+  }
+  if (looksLikeSecretValue(value)) return { id: 'high-entropy', kind: `high-entropy value under the secret-like name \`${name}\`` };
+  return undefined;
+}
+
+/**
+ * A value as messages show it: the vendor's fixed prefix (`ghp_…`), nothing of a password
+ * (`…`), or for a value of unknown shape at most 3 leading characters — never more.
+ */
+export function mask(value: string, shown: number | undefined): string {
+  const n = shown === undefined ? Math.min(3, Math.floor(value.length / 8)) : Math.min(shown, Math.max(0, value.length - 8));
+  return `${value.slice(0, n)}…`;
 }
