@@ -69,7 +69,7 @@ export function scan(file: string, text: string): Hit[] {
     if (hits.some((h) => h.start < a.end && a.start < h.end) || extra.some((h) => h.start === a.start)) continue;
     const what = classifyAssignment(a.name, text.slice(a.start, a.end));
     if (!what) continue;
-    extra.push({ ...what, entry: '', start: a.start, end: a.end, shown: -1 });
+    extra.push({ ...what, entry: snake(a.name), start: a.start, end: a.end, shown: -1 });
   }
   return [...hits, ...extra].sort((a, b) => a.start - b.start);
 }
