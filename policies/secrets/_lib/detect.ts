@@ -3,8 +3,9 @@
  *
  * Speed: a text is searched once with one regex made of every detector's literal anchor
  * (`ghp_`, `dop_v1_`, `eyJ`, `-----BEGIN `, `://`, …); only where an anchor occurs is the
- * detector's own sticky regex tried. Two shapes have no literal anchor (Mailgun's hex keys and
- * `name = value` assignments) and get one regex pass each.
+ * detector's own sticky regex tried. Mailgun's hex keys have no literal anchor: their rare
+ * `-8hex-8hex` tail is searched first. Assignments are searched only on the lines that hold a
+ * secret-like word (`pass`, `secret`, `token`, `key`, …), and name/value pairs only around `value`.
  */
 
 export interface Hit {
@@ -225,7 +226,7 @@ const DETECTORS: readonly Detector[] = [
 ];
 
 /** Mailgun's hex keys (private API keys since 2021, webhook signing keys): 32-8-8 hex digits. */
-const MAILGUN_HEX = /(?<![A-Za-z0-9_-])[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}(?![A-Za-z0-9_-])/g;
+const MAILGUN_HEX_TAIL = /-[0-9a-f]{8}-[0-9a-f]{8}(?![A-Za-z0-9_-])/g;
 
 const BY_ANCHOR = new Map<string, Detector>();
 for (const d of DETECTORS) for (const a of d.anchors) BY_ANCHOR.set(a, d);
@@ -283,19 +284,20 @@ export function tokenShapes(text: string): Hit[] {
     // Skip past the match; an anchor inside it (a `://` in a matched URL) is part of it.
     ANCHORS.lastIndex = Math.max(ANCHORS.lastIndex, at + m[0].length);
   }
-  if (text.length >= 50) {
-    MAILGUN_HEX.lastIndex = 0;
-    for (let m = MAILGUN_HEX.exec(text); m; m = MAILGUN_HEX.exec(text)) {
-      if (!randomEnough(m[0].slice(0, 32))) continue;
-      hits.push({
-        id: 'mailgun-hex-key',
-        kind: 'Mailgun private API key or webhook signing key (hex form)',
-        entry: signingContext(text, m.index) ? 'mailgun_signing_key' : 'mailgun_api_key',
-        start: m.index,
-        end: m.index + m[0].length,
-        shown: 0,
-      });
-    }
+  // Mailgun's hex keys: find the rarer `-8hex-8hex` tail first, then check the 32 hex digits before it.
+  MAILGUN_HEX_TAIL.lastIndex = 0;
+  for (let m = MAILGUN_HEX_TAIL.exec(text); m; m = MAILGUN_HEX_TAIL.exec(text)) {
+    const start = m.index - 32;
+    if (start < 0 || !/^[0-9a-f]{32}$/.test(text.slice(start, m.index)) || !boundaryBefore(text, start, '-')) continue;
+    if (!randomEnough(text.slice(start, m.index))) continue;
+    hits.push({
+      id: 'mailgun-hex-key',
+      kind: 'Mailgun private API key or webhook signing key (hex form)',
+      entry: signingContext(text, start) ? 'mailgun_signing_key' : 'mailgun_api_key',
+      start,
+      end: m.index + m[0].length,
+      shown: 0,
+    });
   }
   return hits.sort((a, b) => a.start - b.start);
 }
@@ -348,39 +350,55 @@ export interface Assignment {
   end: number;
 }
 
-/** `name: value`, `NAME=value`, `"name": "value"`, `name = 'value'` in any text. */
-const ASSIGNMENT = /([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*:?=?>?[ \t]*["']?([^\s"',;`(){}[\]<>]+)/g;
-/** `{key: NAME, value: …}` and `- name: NAME\n  value: …` pairs (DigitalOcean app specs, Kubernetes env). */
+/** `name: value`, `NAME=value`, `"name": "value"`, `name = 'value'`, `name := value`, `name => value`. */
+const ASSIGNMENT = /(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?::=|=>|[:=])[ \t]*["']?([^\s"',;`(){}[\]<>]+)/g;
+/** `{key: NAME, value: …}` and `- name: NAME\n  value: …` pairs (DigitalOcean app specs, Kubernetes env), ending at `value`. */
 const PAIR = /\b(?:key|name)["']?[ \t]*:[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[^\n]{0,80}?(?:\n[^\n]{0,80}?){0,2}?\bvalue["']?[ \t]*:[ \t]*["']?([^\s"',;`(){}[\]<>]+)/g;
+/** Words every secret-like name contains: only lines holding one are searched for assignments. */
+const NAME_WORD = /pass|pwd|secret|token|key|credential|dsn/g;
+
+function lineBounds(text: string, at: number): [number, number] {
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  const nl = text.indexOf('\n', at);
+  return [start, nl === -1 ? text.length : nl];
+}
 
 /** Assignments of a value to a secret-like name, with the value's span. */
 export function secretAssignments(text: string): Assignment[] {
   const out: Assignment[] = [];
-  ASSIGNMENT.lastIndex = 0;
-  for (let m = ASSIGNMENT.exec(text); m; m = ASSIGNMENT.exec(text)) {
+  const starts = new Set<number>();
+  const push = (m: RegExpExecArray, base: number) => {
     const [whole, name = '', raw = ''] = m;
-    // An operator is required: `:`, `=`, `:=`, `=>`.
-    const op = whole.slice(name.length, whole.length - raw.length);
-    if (!/[:=]/.test(op)) {
-      ASSIGNMENT.lastIndex = m.index + name.length;
-      continue;
-    }
-    if (!isSecretName(name)) continue;
+    if (!isSecretName(name)) return;
     const value = cleanValue(raw);
-    const start = m.index + whole.length - raw.length;
+    const start = base + m.index + whole.length - raw.length;
+    if (starts.has(start)) return;
+    starts.add(start);
     out.push({ name, start, end: start + value.length });
+  };
+  // Cheap prefilter: the lines that hold a secret-like word, each searched once.
+  const lower = text.toLowerCase();
+  NAME_WORD.lastIndex = 0;
+  let searchedTo = -1;
+  for (let w = NAME_WORD.exec(lower); w; w = NAME_WORD.exec(lower)) {
+    if (w.index < searchedTo) continue;
+    const [start, end] = lineBounds(text, w.index);
+    searchedTo = end;
+    const line = text.slice(start, end);
+    ASSIGNMENT.lastIndex = 0;
+    for (let m = ASSIGNMENT.exec(line); m; m = ASSIGNMENT.exec(line)) push(m, start);
+    NAME_WORD.lastIndex = end;
   }
-  if (text.includes('value')) {
+  // Name/value pairs: from each `value` back over at most two lines.
+  for (let v = text.indexOf('value'); v !== -1; v = text.indexOf('value', v + 5)) {
+    let from = lineBounds(text, v)[0];
+    for (let k = 0; k < 2 && from > 0; k++) from = lineBounds(text, from - 1)[0];
+    const end = lineBounds(text, v)[1];
+    const window = text.slice(from, end);
     PAIR.lastIndex = 0;
-    for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) {
-      const [whole, name = '', raw = ''] = m;
-      if (!isSecretName(name)) continue;
-      const value = cleanValue(raw);
-      const start = m.index + whole.length - raw.length;
-      out.push({ name, start, end: start + value.length });
-    }
+    for (let m = PAIR.exec(window); m; m = PAIR.exec(window)) push(m, from);
   }
-  return out;
+  return out.sort((a, b) => a.start - b.start);
 }
 
 /** A captured value without trailing punctuation or a string escape (`abc\n` in a quoted string). */
