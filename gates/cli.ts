@@ -1,4 +1,4 @@
-// The `gates` command; everything it does is in main.ts, which tests drive in-process.
+// The `gates` command; main.ts parses it and gates/commands/ holds each command, which tests drive in-process.
 import { main } from './main.ts';
 
 process.exitCode = await main(process.argv.slice(2), {

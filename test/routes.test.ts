@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../gates/main.ts';
-import { formatLegacyFinding as formatFinding, runPolicyOn } from '../gates/testing/fixtures.ts';
+import { formatLegacyFinding, runPolicyOn } from '../gates/testing/fixtures.ts';
 import buildManifest from '../policies/routes/build-manifest.ts';
 import navComponent from '../policies/routes/nav-component.ts';
 import navCoverage from '../policies/routes/nav-coverage.ts';
@@ -193,7 +193,7 @@ describe('an app dir outside the repository', () => {
     write(root, { 'ssot/console/nav.yaml': nav });
     const { findings } = await runPolicyOn(navCoverage, root, { appDir: app });
     expect(findings.every((f) => f.file === 'ssot/console/nav.yaml')).toBe(true);
-    const unreached = findings.filter((f) => f.severity === 'notice').map(formatFinding);
+    const unreached = findings.filter((f) => f.severity === 'notice').map(formatLegacyFinding);
     expect(unreached).toEqual([
       'ssot/console/nav.yaml:2:1 notice page src/app/(dashboard)/old-reports/page.tsx (route /old-reports) is not reached from the nav: no entry of ssot/console/nav.yaml leads to it or to a route above it — add it to the nav, or remove the page if it is dead [routes/nav-coverage]',
       'ssot/console/nav.yaml:2:1 notice page src/app/platform/[provider]/page.tsx (route /platform/[provider]) is not reached from the nav: no entry of ssot/console/nav.yaml leads to it or to a route above it — add it to the nav, or remove the page if it is dead [routes/nav-coverage]',

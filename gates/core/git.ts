@@ -1,4 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseUnifiedDiff } from '../github/diff.ts';
 
 /** Runs git in `cwd`; returns stdout, or undefined when git fails. */
 export function git(cwd: string, args: string[], opts: { maxBuffer?: number } = {}): string | undefined {
@@ -31,7 +34,61 @@ export function showFile(dir: string, ref: string, path: string): string | undef
   return git(dir, ['show', `${ref}:./${path}`]);
 }
 
-/** Throws with git's own message; for commands whose failure is the user's to fix. */
-export function gitOrThrow(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * The repository's history as a policy sees it (`ctx.git`): read-only questions about refs and
+ * files at them. Every answer comes from git in the checked root; a question git cannot answer
+ * (no work tree, unknown ref) gets `undefined`, `false` or an empty list, never a guess.
+ */
+export interface GitView {
+  /** True when `ref` names a commit. */
+  commitExists(ref: string): boolean;
+  /** Files at `ref` (below `dir`, when given), root-relative POSIX, sorted; [] when the ref is unknown. */
+  filesAt(ref: string, dir?: string): string[];
+  /** The content of `file` at `ref`, or undefined when it does not exist there. */
+  show(ref: string, file: string): string | undefined;
+  /** The merge base of `a` and `b` (default `HEAD`), or undefined when there is none. */
+  mergeBase(a: string, b?: string): string | undefined;
+  /**
+   * Lines (1-based) of the working-tree `file` added or changed against `ref`; every line when
+   * the file does not exist at `ref`; undefined when `ref` is not a commit.
+   */
+  addedLines(ref: string, file: string): Set<number> | undefined;
+}
+
+/** The {@link GitView} of the repository at `root`; answers are cached for the run. */
+export function gitView(root: string): GitView {
+  const cache = new Map<string, unknown>();
+  const once = <T>(key: string, compute: () => T): T => {
+    if (!cache.has(key)) cache.set(key, compute());
+    return cache.get(key) as T;
+  };
+  const view: GitView = {
+    commitExists: (ref) => once(`commit\0${ref}`, () => git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]) !== undefined),
+    filesAt: (ref, dir) =>
+      once(`files\0${ref}\0${dir ?? ''}`, () => {
+        const out = git(root, ['ls-tree', '-r', '-z', '--name-only', ref, '--', ...(dir ? [`${dir.replace(/\/$/, '')}/`] : [])]);
+        return (out ?? '').split('\0').filter(Boolean).sort();
+      }),
+    show: (ref, file) => once(`show\0${ref}\0${file}`, () => showFile(root, ref, file)),
+    mergeBase: (a, b = 'HEAD') => once(`base\0${a}\0${b}`, () => git(root, ['merge-base', a, b])?.trim() || undefined),
+    addedLines: (ref, file) => {
+      if (!view.commitExists(ref)) return undefined;
+      if (!view.filesAt(ref).includes(file)) {
+        const text = readWorkTree(root, file);
+        return new Set(text === undefined ? [] : text.split('\n').map((_, i) => i + 1).slice(0, text.endsWith('\n') ? -1 : undefined));
+      }
+      const patch = git(root, ['-c', 'core.quotePath=false', 'diff', '-U0', '--no-color', '--no-ext-diff', ref, '--', file]);
+      if (patch === undefined) return undefined;
+      return parseUnifiedDiff(patch).get(file)?.added ?? new Set();
+    },
+  };
+  return view;
+}
+
+function readWorkTree(root: string, file: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(root, file), 'utf8');
+  } catch {
+    return undefined;
+  }
 }

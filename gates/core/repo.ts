@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { cmp } from './finding.ts';
-import { gitFiles, isWorkTree, showFile } from './git.ts';
+import { gitFiles, gitView, isWorkTree, type GitView } from './git.ts';
 import { pullRequestChanges } from '../github/pr.ts';
 import type { DiffIndex } from '../github/diff.ts';
 import { isInside, toPosix } from './paths.ts';
@@ -28,6 +28,8 @@ export interface GateOptions {
   appDir?: string;
   /** Postgres connection string; undefined means the embedded PGlite. */
   databaseUrl?: string;
+  /** Every registered policy id (not only those selected to run); default: the ids of the policies run. */
+  policyIds?: readonly string[];
   /** The pull request's diff against the base, when the caller computed it already (else it is computed on demand). */
   diff?: DiffIndex;
 }
@@ -62,7 +64,11 @@ export interface RepoContext {
   yaml(file: string): YamlFile | undefined;
   /** The first document as plain data; undefined when unreadable or broken. */
   data(file: string): unknown;
-  /** The file's content at a git ref, or undefined. */
+  /** The repository's history: files at a ref, commits, merge base, added lines. */
+  readonly git: GitView;
+  /** Every registered policy id, sorted; the registry as a policy may see it (never by importing it). */
+  readonly policyIds: readonly string[];
+  /** @deprecated use `ctx.git.show(ref, file)`. */
   gitShow(ref: string, file: string): string | undefined;
   /** Computes once per run and shares the result between policies (e.g. a database replay). */
   memo<T>(key: string, compute: () => T): T;
@@ -83,10 +89,14 @@ export class Repo implements RepoContext {
   private readonly yamls = new Map<string, YamlFile | undefined>();
   private readonly memos = new Map<string, unknown>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
+  readonly git: GitView;
+  readonly policyIds: readonly string[];
 
   constructor(options: GateOptions) {
     this.root = path.resolve(options.root);
     this.options = options;
+    this.git = gitView(this.root);
+    this.policyIds = [...(options.policyIds ?? [])].sort(cmp);
   }
 
   get files(): readonly string[] {
@@ -142,7 +152,7 @@ export class Repo implements RepoContext {
   }
 
   gitShow(ref: string, file: string): string | undefined {
-    return showFile(this.root, ref, file);
+    return this.git.show(ref, file);
   }
 
   memo<T>(key: string, compute: () => T): T {

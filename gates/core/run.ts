@@ -35,7 +35,7 @@ export interface RunRequest extends GateOptions {
 /** Runs the policies over the repository and returns located, sorted, de-duplicated findings. */
 export async function runGates(req: RunRequest): Promise<GateResult> {
   const started = performance.now();
-  const repo = new Repo(req);
+  const repo = new Repo({ ...req, policyIds: req.policyIds ?? req.policies.map((p) => p.id) });
   const runs: PolicyRun[] = [];
   const findings: Finding[] = [];
   let internalErrors = 0;

@@ -1,6 +1,10 @@
 import type { Finding, Severity } from '../core/finding.ts';
+import type { GateResult } from '../core/run.ts';
+import { CHECK_SUMMARY_MAX, conclusionOf, type CheckRunReport } from '../github/checks.ts';
 import { planAnnotations } from './annotations.ts';
-import type { Reporter } from './types.ts';
+import { plural } from './util.ts';
+import { markdown } from './markdown.ts';
+import type { Reporter, ReporterContext } from './types.ts';
 
 /** GitHub shows at most this many annotations per level and step. */
 export const WORKFLOW_COMMAND_LIMIT = 10;
@@ -58,3 +62,14 @@ export const github: Reporter = (result, ctx) => {
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
 };
+
+/** What the check run shows: its conclusion, a title counting the findings, the markdown summary and the annotations. */
+export function checkRunReport(result: GateResult, ctx: ReporterContext): CheckRunReport {
+  const { errors, warnings, notices } = result.summary;
+  return {
+    conclusion: conclusionOf(result),
+    title: [plural(errors, 'error'), plural(warnings, 'warning'), plural(notices, 'notice')].join(', '),
+    summary: markdown(result, { ...ctx, maxBytes: CHECK_SUMMARY_MAX }),
+    annotations: planAnnotations(result.findings, ctx).annotate,
+  };
+}
