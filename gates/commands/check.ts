@@ -58,7 +58,6 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
     policyIds: policies.map((p) => p.id),
     ...(base !== undefined ? { base } : {}),
     ...(changedFiles !== undefined ? { changedFiles } : {}),
-    ...(changedFiles !== undefined && pr ? { diff: pr.diff } : {}),
     ...(v['app-dir'] !== undefined ? { appDir: v['app-dir'] } : {}),
     ...(io.env.DATABASE_URL ? { databaseUrl: io.env.DATABASE_URL } : {}),
   });

@@ -3,8 +3,6 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { cmp } from './finding.ts';
 import { gitFiles, gitView, isWorkTree, type GitView } from './git.ts';
-import { pullRequestChanges } from '../github/pr.ts';
-import type { DiffIndex } from '../github/diff.ts';
 import { isInside, toPosix } from './paths.ts';
 import { readText, type FileText } from './read.ts';
 import { parseYaml, type YamlFile } from './yaml.ts';
@@ -30,8 +28,6 @@ export interface GateOptions {
   databaseUrl?: string;
   /** Every registered policy id (not only those selected to run); default: the ids of the policies run. */
   policyIds?: readonly string[];
-  /** The pull request's diff against the base, when the caller computed it already (else it is computed on demand). */
-  diff?: DiffIndex;
 }
 
 /**
@@ -72,12 +68,6 @@ export interface RepoContext {
   gitShow(ref: string, file: string): string | undefined;
   /** Computes once per run and shares the result between policies (e.g. a database replay). */
   memo<T>(key: string, compute: () => T): T;
-  /**
-   * In pull-request mode (`changedFiles` and `base` set), the new-side line numbers the change
-   * adds to `file`: an empty set when it adds none. Undefined on a full run, for a file that is
-   * new as a whole, or when the diff cannot be computed: then every line counts.
-   */
-  addedLines(file: string): ReadonlySet<number> | undefined;
 }
 
 export class Repo implements RepoContext {
@@ -158,22 +148,6 @@ export class Repo implements RepoContext {
   memo<T>(key: string, compute: () => T): T {
     if (!this.memos.has(key)) this.memos.set(key, compute());
     return this.memos.get(key) as T;
-  }
-
-  addedLines(file: string): ReadonlySet<number> | undefined {
-    const { changedFiles, base } = this.options;
-    if (changedFiles === undefined || base === undefined) return undefined;
-    const diff = this.options.diff ?? this.memo('repo:pull-request-diff', () => {
-      try {
-        return pullRequestChanges(this.root, base).diff;
-      } catch {
-        return undefined;
-      }
-    });
-    if (!diff) return undefined;
-    const c = diff.get(file);
-    if (!c) return new Set();
-    return c.wholeFile ? undefined : c.added;
   }
 }
 

@@ -27,11 +27,13 @@ export default definePolicy({
   },
   check(ctx) {
     const registered = registryNames(ctx);
-    const changed = ctx.options.changedFiles;
+    const { changedFiles: changed, base } = ctx.options;
     const files = changed ? ctx.files.filter((f) => changed.includes(f)) : ctx.files;
+    // Pull-request mode: the lines added since the merge base (every line when that cannot be told).
+    const since = changed && base !== undefined ? (ctx.git.mergeBase(base) ?? base) : undefined;
     const out: PolicyFinding[] = [];
     for (const file of files) {
-      const added = ctx.addedLines(file);
+      const added = since === undefined ? undefined : ctx.git.addedLines(since, file);
       if (added && added.size === 0) continue;
       const t = ctx.read(file);
       if (!t.ok) {
