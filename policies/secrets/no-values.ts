@@ -20,9 +20,9 @@ export default definePolicy({
   appliesTo: ['**'],
   messages: {
     'secret-value':
-      'a {{kind}} (`{{masked}}`, {{length}} characters) is written here; rotate it at the provider (it is in the git history now), keep the value only in the stores of `{{entry}}` in ssot/secrets/registry.yaml and reference it by that name',
+      '{{kind}} written here (`{{masked}}`, {{length}} characters): rotate it at the provider (it is in the git history now), keep the value only in the stores of `{{entry}}` in ssot/secrets/registry.yaml and reference it by that name',
     'secret-value-unregistered':
-      'a {{kind}} (`{{masked}}`, {{length}} characters) is written here; rotate it at the provider (it is in the git history now), register it as `{{entry}}` in ssot/secrets/registry.yaml, keep the value only in the stores named there and reference it by that name',
+      '{{kind}} written here (`{{masked}}`, {{length}} characters): rotate it at the provider (it is in the git history now), register it as `{{entry}}` in ssot/secrets/registry.yaml, keep the value only in the stores named there and reference it by that name',
     'not-scanned': 'this file was not searched for secrets: {{reason}}',
   },
   check(ctx) {

@@ -82,7 +82,7 @@ const LOCAL_HOST = /^(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.in
 const DETECTORS: readonly Detector[] = [
   {
     id: 'digitalocean-token',
-    kind: 'DigitalOcean token (dop_v1_/doo_v1_/dor_v1_)',
+    kind: 'DigitalOcean token',
     entry: 'digitalocean_token',
     anchors: ['dop_v1_', 'doo_v1_', 'dor_v1_'],
     re: /do[opr]_v1_([0-9a-f]{64})(?![A-Za-z0-9_])/y,
@@ -90,7 +90,7 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'github-token',
-    kind: 'GitHub token (ghp_/gho_/ghu_/ghs_/ghr_)',
+    kind: 'GitHub token',
     entry: 'github_token',
     anchors: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
     re: /gh[pousr]_([A-Za-z0-9]{36})(?![A-Za-z0-9_])/y,
@@ -98,7 +98,7 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'github-fine-grained-token',
-    kind: 'GitHub fine-grained token (github_pat_)',
+    kind: 'GitHub fine-grained token',
     entry: 'github_token',
     anchors: ['github_pat_'],
     re: /github_pat_([A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/y,
@@ -107,7 +107,7 @@ const DETECTORS: readonly Detector[] = [
   {
     // Classic private API keys: `key-` and 32 lowercase letters and digits (not only hex).
     id: 'mailgun-api-key',
-    kind: 'Mailgun API key (key-…)',
+    kind: 'Mailgun API key',
     entry: 'mailgun_api_key',
     anchors: ['key-'],
     re: /key-([0-9a-z]{32})(?![A-Za-z0-9_-])/y,
@@ -142,7 +142,7 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'supabase-secret-key',
-    kind: 'Supabase secret key (sb_secret_)',
+    kind: 'Supabase secret key',
     entry: 'supabase_service_role_key',
     anchors: ['sb_secret_'],
     re: /sb_secret_([A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/y,
@@ -150,7 +150,7 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'vercel-token',
-    kind: 'Vercel token (vcp_/vci_/vca_/vcr_/vck_)',
+    kind: 'Vercel token',
     entry: 'vercel_token',
     anchors: ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'],
     re: /vc[piark]_([A-Za-z0-9]{24,})(?![A-Za-z0-9_])/y,
@@ -158,7 +158,7 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'aws-access-key-id',
-    kind: 'AWS access key ID (AKIA/ASIA)',
+    kind: 'AWS access key ID',
     entry: 'aws_access_key_id',
     anchors: ['AKIA', 'ASIA'],
     re: /(?:AKIA|ASIA)([A-Z2-7]{16})(?![A-Za-z0-9_])/y,
@@ -167,7 +167,7 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'slack-token',
-    kind: 'Slack token (xoxb-/xoxp-/…)',
+    kind: 'Slack token',
     entry: 'slack_token',
     anchors: ['xoxb-', 'xoxp-', 'xoxa-', 'xoxr-', 'xoxs-', 'xoxo-', 'xoxe-', 'xapp-'],
     re: /(?:xox[abposre]|xapp)-(\d+-[A-Za-z0-9-]{10,})(?![A-Za-z0-9_-])/y,
@@ -184,7 +184,7 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     id: 'stripe-live-key',
-    kind: 'Stripe live key (sk_live_/rk_live_)',
+    kind: 'Stripe live key',
     entry: 'stripe_secret_key',
     anchors: ['sk_live_', 'rk_live_'],
     re: /[sr]k_live_([A-Za-z0-9]{20,})(?![A-Za-z0-9_])/y,
@@ -292,7 +292,7 @@ export function tokenShapes(text: string): Hit[] {
     if (!randomEnough(text.slice(start, m.index))) continue;
     hits.push({
       id: 'mailgun-hex-key',
-      kind: 'Mailgun private API key or webhook signing key (hex form)',
+      kind: 'Mailgun private API key or webhook signing key',
       entry: signingContext(text, start) ? 'mailgun_signing_key' : 'mailgun_api_key',
       start,
       end: m.index + m[0].length,
