@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runGates, type GateResult } from '../gates/core/run.ts';
 import { reporters } from '../gates/reporters/index.ts';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
-import { entropy, isPlaceholder, looksLikeSecretValue, snake, tokenShapes } from '../policies/secrets/_lib/detect.ts';
+import { entropy, isPlaceholder, KIND_IDS, looksLikeSecretValue, snake, tokenShapes } from '../policies/secrets/_lib/detect.ts';
 import { fakePem, fakeSecrets, jwt, pick, rng, secretSpan, type FakeSecret } from '../policies/secrets/_lib/fake.ts';
 import noValues from '../policies/secrets/no-values.ts';
 import { useTrees } from './helpers/tree.ts';
@@ -125,6 +125,10 @@ describe('secrets/no-values finds every kind in every file format', () => {
       ]);
     },
   );
+
+  it('has an example of every kind the policy reports', () => {
+    expect([...new Set([...secrets.map((s) => s.id), 'private-key'])].sort()).toEqual([...new Set(KIND_IDS)].sort());
+  });
 
   it('reports nothing else', async () => {
     const { findings } = await result;

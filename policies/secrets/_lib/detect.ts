@@ -228,6 +228,17 @@ const DETECTORS: readonly Detector[] = [
 /** Mailgun's hex keys (private API keys since 2021, webhook signing keys): 32-8-8 hex digits. */
 const MAILGUN_HEX_TAIL = /-[0-9a-f]{8}-[0-9a-f]{8}(?![A-Za-z0-9_-])/g;
 
+/** Every kind of finding by id: the detectors', the ones they refine to, and the assignment kinds. */
+export const KIND_IDS: readonly string[] = [
+  ...DETECTORS.map((d) => d.id),
+  'supabase-service-role-key',
+  'supabase-database-url',
+  'postgres-url-password',
+  'mailgun-hex-key',
+  'aws-secret-access-key',
+  'high-entropy',
+];
+
 const BY_ANCHOR = new Map<string, Detector>();
 for (const d of DETECTORS) for (const a of d.anchors) BY_ANCHOR.set(a, d);
 const ANCHORS = new RegExp([...BY_ANCHOR.keys()].sort((a, b) => b.length - a.length).map(escapeRe).join('|'), 'g');

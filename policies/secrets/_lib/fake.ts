@@ -58,6 +58,7 @@ export interface FakeSecret {
 export function fakeSecrets(r: () => number): FakeSecret[] {
   const dbPassword = mixed(r, BASE62, 24);
   const supaPassword = mixed(r, BASE62, 24);
+  const redisPassword = mixed(r, BASE62, 32);
   return [
     { id: 'digitalocean-token', name: 'DIGITALOCEAN_TOKEN', value: `dop_v1_${mixed(r, HEX, 64)}` },
     { id: 'digitalocean-token', name: 'DO_OAUTH_TOKEN', value: `doo_v1_${mixed(r, HEX, 64)}` },
@@ -84,6 +85,7 @@ export function fakeSecrets(r: () => number): FakeSecret[] {
       secret: supaPassword,
     },
     { id: 'postgres-url-password', name: 'ODOO_DATABASE_URL', value: `postgres://odoo:${dbPassword}@db-postgresql-fra1-12345-do-user-1.db.ondigitalocean.com:25060/odoo`, secret: dbPassword },
+    { id: 'url-password', name: 'REDIS_URL', value: `rediss://default:${redisPassword}@redis-12345.fra1.example.net:6380`, secret: redisPassword },
     { id: 'vercel-token', name: 'VERCEL_TOKEN', value: `vcp_${mixed(r, BASE62, 40)}` },
     { id: 'aws-access-key-id', name: 'AWS_ACCESS_KEY_ID', value: `AKIA${mixed(r, UPPER + '234567', 16)}` },
     { id: 'aws-secret-access-key', name: 'AWS_SECRET_ACCESS_KEY', value: mixed(r, `${BASE62}/+`, 40) },
