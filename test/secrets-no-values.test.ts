@@ -208,7 +208,8 @@ token_file: /var/run/secrets/kubernetes.io/serviceaccount/token
 token_path: docs/ops/runbooks/rotate-github-token.md
 secret_url: https://vault.example.com/v1/secret/data/mailgun
 access_token: 3f0c2c1e-7d4b-4e8e-9a57-1c2d3e4f5a6b
-deploy_token: 9fceb02d0ae598e95dc970b74767f19372d61af8
+deploy_token_sha: 9fceb02d0ae598e95dc970b74767f19372d61af8
+secret_hash: 3b0f1c0d9a8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a
 password_secret: mailgun_smtp_password
 token: \${SUPABASE_ACCESS_TOKEN}
 api_key: process.env.MAILGUN_API_KEY
@@ -236,6 +237,10 @@ the-secret-handshake-of-kebab-case-words: nothing-to-see-here-just-words
     expect(looksLikeSecretValue(pick(r, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 19))).toBe(false);
     expect(looksLikeSecretValue('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')).toBe(false);
     expect(looksLikeSecretValue('https://grafana.example.com/d/abc123XYZ')).toBe(false);
+    expect(looksLikeSecretValue('AuthenticationMD5Password')).toBe(false);
+    expect(looksLikeSecretValue('process.env.MAILGUN_API_KEY')).toBe(false);
+    // A GitHub OAuth app's client secret is 40 hex digits: the name, not the shape, tells it from a git SHA.
+    expect(looksLikeSecretValue(pick(r, '0123456789abcdef', 40))).toBe(true);
   });
 
   it('spans a token inside a line exactly, and only the password of a URL', () => {

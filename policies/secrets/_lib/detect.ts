@@ -77,6 +77,12 @@ function decodeJson(part: string): Record<string, unknown> | undefined {
   }
 }
 
+/** `bar` in `foo:bar@`, `somepassword`, `pass123`: samples in docs, not credentials. */
+function samplePassword(p: string): boolean {
+  // A real password in a URL is percent-encoded; `\u…` escapes are a string in code.
+  return p.length < 6 || p.includes('\\') || /^(some|my|your|the|db|app|user|admin|test)?[_-]?(pass(word)?|passwd|pwd|pw|secret)[_-]?\d{0,4}$/i.test(p);
+}
+
 const LOCAL_HOST = /^(localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(:\d+)?$/i;
 
 const DETECTORS: readonly Detector[] = [
@@ -215,7 +221,7 @@ const DETECTORS: readonly Detector[] = [
     },
     accept: (m) => {
       const [, scheme = '', user = '', password = '', host = ''] = m;
-      if (isPlaceholder(password) || password === user || LOCAL_HOST.test(host)) return false;
+      if (isPlaceholder(password) || password === user || LOCAL_HOST.test(host) || samplePassword(password)) return false;
       const start = m.index + scheme.length + 3 + user.length + 1;
       const span = { start, end: start + password.length };
       if (/supabase\.(co|com)(:\d+)?$/i.test(host)) return { ...span, id: 'supabase-database-url', kind: 'Supabase database URL with a password', entry: 'supabase_db_password' };
@@ -326,32 +332,50 @@ export function isSecretName(name: string): boolean {
 
 export const MIN_SECRET_LENGTH = 20;
 export const ENTROPY_THRESHOLD = 3.5;
+export const HEX_ENTROPY_THRESHOLD = 3.0;
 
 /**
  * True when `value`, found under a secret-like key, looks like a real secret: long, random,
- * one word, and not a registry name, an env var name, a path, a URL, a UUID, a git SHA, a hash
- * in integrity form or a placeholder.
+ * one word, and not a registry name, an env var name, a path, a URL, a UUID, a hash in integrity
+ * form, code or a placeholder. (A git SHA is told by its name: see {@link classifyAssignment}.)
  */
 export function looksLikeSecretValue(value: string): boolean {
   const v = value.trim();
   if ([...v].length < MIN_SECRET_LENGTH || /\s/.test(v)) return false;
-  if (/^[a-z][a-z0-9]*([_.-][a-z0-9]+)+$/.test(v) || /^[a-z]+$/i.test(v)) return false; // a snake/kebab-case name, a word
-  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/.test(v)) return false; // an env var name
+  if (/^[a-z][a-z0-9]*([_.-][a-z0-9]+)+$/.test(v) || /^[A-Z]?[a-z]+$/.test(v)) return false; // a snake/kebab-case name, a word
+  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(v) || /^[A-Z]+$/.test(v)) return false; // an env var name
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return false; // URLs: credentials in them are a token shape
   if (isPath(v)) return false;
-  if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(v) && /[a-z]{3}/.test(v)) return false; // code: process.env.X
+  const code = v.replace(/\?\./g, '.').replace(/[?.]+$/, '');
+  if (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(code) && /[a-z]{3}/.test(code)) return false; // code: process.env.X, a?.b
+  const word = v.replace(/^[^A-Za-z0-9]+/, '');
+  // CamelCase words (AuthenticationMD5Password, ?InterpolationInTemplate): an identifier, not a key.
+  if (isCamelCaseWords(word)) return false;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) return false; // a UUID
-  if (/^[0-9a-f]{40}$/.test(v)) return false; // a git SHA
   if (/^(sha(1|256|384|512)|md5)[-:]/i.test(v)) return false; // an integrity hash
   if (isPlaceholder(v) || /^\$\{[^}]+\}$/.test(v) || /^[$%@]/.test(v)) return false; // a reference to something else
-  return entropy(v) >= ENTROPY_THRESHOLD;
+  // A small alphabet caps the entropy a random value can reach: hex digits get a lower bar.
+  return entropy(v) >= (/^[0-9a-f]+$/i.test(v) ? HEX_ENTROPY_THRESHOLD : ENTROPY_THRESHOLD);
 }
 
 /** `./a/b`, `/etc/x`, `src/App.tsx`, `docs/ops/runbooks`: segments that read as words (base64 does not). */
 function isPath(v: string): boolean {
   if (!v.includes('/')) return false;
-  if (/^(\.{1,2}|~)?\//.test(v)) return true;
-  return v.split('/').every((seg) => seg === '' || /^[A-Za-z0-9@_][a-z0-9._@-]*$/.test(seg) || /^[\w@-]+\.[A-Za-z0-9]{1,5}$/.test(seg));
+  return v
+    .replace(/^(\.{1,2}|~)?\//, '')
+    .split('/')
+    .every((seg) => seg === '' || seg === '..' || /^[A-Za-z0-9@_][a-z0-9._@-]*$/.test(seg) || /^[\w@-]+\.[A-Za-z0-9]{1,5}$/.test(seg));
+}
+
+/**
+ * `AuthenticationMD5Password`, `?InterpolationInTemplate`, `isEqual`: an identifier made of
+ * words — every capitalised part has a vowel, acronyms are short. Random mixed case is not.
+ */
+function isCamelCaseWords(v: string): boolean {
+  const parts = v.match(/^[a-z]+|[A-Z][a-z]+|[A-Z]{2,5}(?![a-z])|[0-9]{1,4}/g);
+  if (!parts || parts.join('') !== v) return false;
+  const words = parts.filter((p) => /[a-z]{2}/.test(p));
+  return words.length >= 2 && words.every((w) => /[aeiouy]/i.test(w));
 }
 
 export interface Assignment {
@@ -414,7 +438,8 @@ export function secretAssignments(text: string): Assignment[] {
 
 /** A captured value without trailing punctuation or a string escape (`abc\n` in a quoted string). */
 function cleanValue(raw: string): string {
-  return (raw.split(/\\[nrt]/)[0] ?? '').replace(/[.:]+$/, '');
+  // `x=Module.y=e.z` chains in code end the value at the next `=` after a member access.
+  return (raw.split(/\\[nrt]/)[0] ?? '').replace(/^([A-Za-z_$][\w$]*\.[\w$.]+)=.*$/, '$1').replace(/[.:]+$/, '');
 }
 
 /** What an assignment's value is, when it is a secret: an AWS secret access key, or a high-entropy value. */
@@ -422,6 +447,8 @@ export function classifyAssignment(name: string, value: string): { id: string; k
   if (/secret_?access_?key/i.test(name) && /^[A-Za-z0-9/+]{40}$/.test(value) && !isPlaceholder(value) && entropy(value) >= 4) {
     return { id: 'aws-secret-access-key', kind: 'AWS secret access key' };
   }
+  // `token_sha256`, `secret_hash`, `commit_ref`: a digest or a git SHA of something, not the secret.
+  if (/sha(1|256|512)?|commit|rev|digest|hash|checksum|integrity|fingerprint/i.test(name)) return undefined;
   if (looksLikeSecretValue(value)) return { id: 'high-entropy', kind: `high-entropy value under the secret-like name \`${name}\`` };
   return undefined;
 }
