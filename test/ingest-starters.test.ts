@@ -123,7 +123,7 @@ const gh = new FakeGitHub();
 const reader = new SsotReader();
 
 beforeAll(async () => {
-  db = await migratedDb('ingest_starters');
+  db = await migratedDb();
   await gh.start();
 });
 afterAll(async () => {

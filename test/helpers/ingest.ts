@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { baselineSql } from '../../gates/db/engine.ts';
 import { ENGINE_DIR } from '../../gates/core/artifacts.ts';
-import { DATABASE_URL, uniqueName } from './pg.ts';
+import { throwawayDatabase } from './pg.ts';
 
 /** The repository's migrations in version order. */
 export function migrationSql(): Array<{ file: string; sql: string }> {
@@ -17,31 +17,19 @@ export function migrationSql(): Array<{ file: string; sql: string }> {
     .map((f) => ({ file: f, sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
 }
 
-function urlFor(name: string): string {
-  const u = new URL(DATABASE_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 export interface TestDb {
-  name: string;
   url: string;
   pool: pg.Pool;
   drop(): Promise<void>;
 }
 
-/** A throwaway database with the Supabase baseline and every migration applied, each in one transaction. */
-export async function migratedDb(prefix = 'ingest_test'): Promise<TestDb> {
-  const name = uniqueName(prefix);
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = urlFor(name);
-  const c = new pg.Client({ connectionString: url });
+/**
+ * A throwaway database (on the server of DATABASE_URL, else the embedded engine) with the
+ * Supabase baseline and every migration applied, each in one transaction.
+ */
+export async function migratedDb(): Promise<TestDb> {
+  const db = await throwawayDatabase();
+  const c = new pg.Client({ connectionString: db.url });
   await c.connect();
   try {
     await c.query(baselineSql());
@@ -55,29 +43,21 @@ export async function migratedDb(prefix = 'ingest_test'): Promise<TestDb> {
         throw new Error(`${m.file}: ${(e as Error).message}`);
       }
     }
-  } finally {
+  } catch (e) {
     await c.end();
+    await db.drop();
+    throw e;
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  await c.end();
+  const pool = new pg.Pool({ connectionString: db.url, max: 10 });
   return {
-    name,
-    url,
+    url: db.url,
     pool,
     async drop() {
       await pool.end().catch(() => undefined);
-      await dropDatabase(name);
+      await db.drop();
     },
   };
-}
-
-export async function dropDatabase(name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${name} with (force)`);
-  } finally {
-    await admin.end();
-  }
 }
 
 export interface TestServer {
