@@ -290,21 +290,24 @@ describe('pull-request mode', () => {
     const added = `dop_v1_${pick(r, '0123456789abcdef', 64)}`;
     const root = tree({ 'docs/runbook.md': `# Runbook\n\nold: ${old}\n`, 'scripts/other.sh': `echo ${old}\n` });
     git(root, 'init', '-q', '-b', 'main');
+    fs.writeFileSync(path.join(root, 'docs/logo.png'), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
     git(root, 'add', '-A');
     git(root, 'commit', '-qm', 'base');
     git(root, 'checkout', '-qb', 'change');
     fs.appendFileSync(path.join(root, 'docs/runbook.md'), `\nnew: ${added}\n`);
     fs.writeFileSync(path.join(root, 'docs/new.md'), `first: ${old}\n`);
+    fs.writeFileSync(path.join(root, 'docs/logo.png'), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
     git(root, 'add', '-A');
     git(root, 'commit', '-qm', 'change');
 
-    const pr = await run(root, { base: 'main', changedFiles: ['docs/new.md', 'docs/runbook.md'] });
-    expect(pr.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.data?.kind}`)).toEqual([
+    const pr = await run(root, { base: 'main', changedFiles: ['docs/logo.png', 'docs/new.md', 'docs/runbook.md'] });
+    expect(pr.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.data?.kind ?? f.messageId}`)).toEqual([
+      'docs/logo.png:1:1 not-scanned',
       'docs/new.md:1:8 GitHub token',
       'docs/runbook.md:5:6 DigitalOcean token',
     ]);
     const full = await run(root);
-    expect(full.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['docs/new.md:1', 'docs/runbook.md:3', 'docs/runbook.md:5', 'scripts/other.sh:1']);
+    expect(full.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['docs/logo.png:1', 'docs/new.md:1', 'docs/runbook.md:3', 'docs/runbook.md:5', 'scripts/other.sh:1']);
   });
 });
 

@@ -28,18 +28,20 @@ export default definePolicy({
   check(ctx) {
     const registered = registryNames(ctx);
     const { changedFiles: changed, base } = ctx.options;
-    const files = changed ? ctx.files.filter((f) => changed.includes(f)) : ctx.files;
+    const changedSet = changed ? new Set(changed) : undefined;
+    const files = changedSet ? ctx.files.filter((f) => changedSet.has(f)) : ctx.files;
     // Pull-request mode: the lines added since the merge base (every line when that cannot be told).
     const since = changed && base !== undefined ? (ctx.git.mergeBase(base) ?? base) : undefined;
     const out: PolicyFinding[] = [];
     for (const file of files) {
-      const added = since === undefined ? undefined : ctx.git.addedLines(since, file);
-      if (added && added.size === 0) continue;
       const t = ctx.read(file);
       if (!t.ok) {
+        // A changed binary has no added lines to show; it is still said to be unsearched.
         if (t.code !== 'MISSING') out.push({ file, line: 1, column: 1, severity: 'notice', messageId: 'not-scanned', data: { reason: t.message }, key: 'not-scanned' });
         continue;
       }
+      const added = since === undefined ? undefined : ctx.git.addedLines(since, file);
+      if (added && added.size === 0) continue;
       const seen = new Map<string, number>();
       for (const h of scan(file, t.text)) {
         const range = t.lines.range(h.start, h.end);
