@@ -1,4 +1,5 @@
 import type { Finding } from '../core/finding.ts';
+import { suppressedBy } from './stylish.ts';
 import type { Reporter } from './types.ts';
 
 /** Escapes XML text and attribute values; characters XML 1.0 cannot carry become U+FFFD. */
@@ -14,7 +15,7 @@ export function xmlEscape(s: string): string {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
-const line = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}`;
+const line = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}${f.suppressed ? ` (${suppressedBy(f.suppressed)})` : ''}`;
 const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
@@ -38,7 +39,8 @@ export const junit: Reporter = (result) => {
     const area = p.id.split('/')[0] ?? p.id;
     const open = `    <testcase classname="${xmlEscape(area)}" name="${xmlEscape(p.id)}" time="${seconds(p.durationMs)}"`;
     const body = xmlEscape(fs.map(line).join('\n'));
-    const e = fs.filter((f) => f.severity === 'error').length;
+    // A suppressed finding is listed but never fails its test case.
+    const e = fs.filter((f) => f.severity === 'error' && !f.suppressed).length;
     const w = fs.filter((f) => f.severity === 'warning').length;
     const n = fs.length - e - w;
     const tally = `${count(e, 'error')}, ${count(w, 'warning')}, ${count(n, 'notice')}`;

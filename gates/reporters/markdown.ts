@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding.ts';
 import { blobUrl, lineUrl } from './links.ts';
+import { suppressedBy } from './stylish.ts';
 import type { Reporter } from './types.ts';
 
 /** GitHub's cap on one step's summary. */
@@ -41,7 +42,7 @@ export const markdown: Reporter = (result, ctx) => {
   const head: string[] = [
     `## OdooOps Gates: ${verdict}`,
     '',
-    `${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notices, 'notice')} — ${ran} of ${result.policies.length} policies ran${skipped ? ` (${skipped} not affected by the change)` : ''}.`,
+    `${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notices, 'notice')}${result.summary.suppressed ? ` (and ${result.summary.suppressed} suppressed, which do not fail the run)` : ''} — ${ran} of ${result.policies.length} policies ran${skipped ? ` (${skipped} not affected by the change)` : ''}.`,
     '',
   ];
   const byPolicy = new Map<string, Finding[]>();
@@ -55,7 +56,7 @@ export const markdown: Reporter = (result, ctx) => {
     head.push('| policy | errors | warnings | notices |', '| --- | ---: | ---: | ---: |');
     for (const p of withFindings) {
       const fs = byPolicy.get(p.id) ?? [];
-      const n = (s: Finding['severity']) => fs.filter((f) => f.severity === s).length;
+      const n = (s: Finding['severity']) => fs.filter((f) => f.severity === s && !f.suppressed).length;
       head.push(`| [\`${p.id}\`](#${anchor(p.id)}) | ${n('error')} | ${n('warning')} | ${n('notice')} |`);
     }
     head.push('');
@@ -92,7 +93,9 @@ export const markdown: Reporter = (result, ctx) => {
     for (const f of byPolicy.get(p.id) ?? []) {
       const place = `${f.file}:${f.line}:${f.column}`;
       const url = lineUrl(ctx.links, f);
-      if (!add(`| ${f.severity} | ${url ? `[${linkText(place)}](${url})` : `\`${place.replace(/`/g, "'")}\``} | ${cell(f.message)} |\n`)) {
+      const sev = f.suppressed ? `${f.severity} (suppressed)` : f.severity;
+      const msg = f.suppressed ? `${f.message} — ${suppressedBy(f.suppressed)}` : f.message;
+      if (!add(`| ${sev} | ${url ? `[${linkText(place)}](${url})` : `\`${place.replace(/`/g, "'")}\``} | ${cell(msg)} |\n`)) {
         cut = true;
         break;
       }

@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../core/finding.ts';
+import type { Finding, Severity, Suppression } from '../core/finding.ts';
 import type { Reporter } from './types.ts';
 
 const codes = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, underline: 4, green: 32 } as const;
@@ -20,6 +20,10 @@ export const stylish: Reporter = (result, { color }) => {
     const sevW = Math.max(...fs.map((f) => f.severity.length));
     for (const f of fs) {
       const pos = `${f.line}:${f.column}`.padEnd(posW);
+      if (f.suppressed) {
+        lines.push(`  ${paint('dim', pos)}  ${paint('dim', f.severity.padEnd(sevW))}  ${paint('dim', `${f.message}  ${f.policy}`)}  ${paint('green', suppressedBy(f.suppressed))}`);
+        continue;
+      }
       const sev = paint(sevColor[f.severity], f.severity.padEnd(sevW));
       lines.push(`  ${paint('dim', pos)}  ${sev}  ${f.message}  ${paint('dim', f.policy)}`);
     }
@@ -27,10 +31,11 @@ export const stylish: Reporter = (result, { color }) => {
   const { errors, warnings, notices } = result.summary;
   const total = errors + warnings + notices;
   const ran = result.policies.filter((p) => p.status !== 'skipped').length;
+  const suppressed = result.summary.suppressed ? `, ${result.summary.suppressed} suppressed` : '';
   if (total === 0) {
-    lines.push(paint('green', `✔ no problems (${ran} ${ran === 1 ? 'policy' : 'policies'} ran)`));
+    lines.push(paint('green', `✔ no problems (${ran} ${ran === 1 ? 'policy' : 'policies'} ran${suppressed})`));
   } else {
-    const head = `${errors > 0 ? '✖' : '⚠'} ${total} ${total === 1 ? 'problem' : 'problems'} (${errors} ${plural(errors, 'error')}, ${warnings} ${plural(warnings, 'warning')}, ${notices} ${plural(notices, 'notice')})`;
+    const head = `${errors > 0 ? '✖' : '⚠'} ${total} ${total === 1 ? 'problem' : 'problems'} (${errors} ${plural(errors, 'error')}, ${warnings} ${plural(warnings, 'warning')}, ${notices} ${plural(notices, 'notice')}${suppressed})`;
     lines.push('', paint('bold', paint(errors > 0 ? 'red' : 'yellow', head)));
   }
   if (result.internalErrors > 0) {
@@ -38,6 +43,13 @@ export const stylish: Reporter = (result, { color }) => {
   }
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 };
+
+/** `suppressed by waiver ssot/waivers.yaml:12 (owner, until …): reason`. */
+export function suppressedBy(s: Suppression): string {
+  const where = s.line !== undefined ? `${s.file}:${s.line}` : s.file;
+  const who = [s.owner, s.expires && `until ${s.expires}`].filter(Boolean).join(', ');
+  return `suppressed by ${s.kind === 'inline' ? 'gates-allow' : s.kind} ${where}${who ? ` (${who})` : ''}: ${s.justification}`;
+}
 
 function plural(n: number, word: string): string {
   if (n === 1) return word;

@@ -1,5 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
+import { ssotModelUnaffected } from '../ssot/_lib/changes.ts';
 import { instead } from '../ssot/_lib/hint.ts';
 import { consumerIds, REGISTRY_FILE, registrySecrets, seg } from '../ssot/_lib/model.ts';
 
@@ -12,6 +13,7 @@ export default definePolicy({
   title: 'Every registered secret has a real consumer or is marked not yet consumed',
   severity: 'error',
   appliesTo: ['ssot/**'],
+  unaffected: ssotModelUnaffected,
   check(ctx) {
     const registry = registrySecrets(ctx);
     if (!registry) return [];

@@ -18,6 +18,8 @@ export default definePolicy({
   title: 'No secret values in any tracked file',
   severity: 'error',
   appliesTo: ['**'],
+  // Per file: a pull request searches only its changed files, a shard only its own.
+  perFile: { files: ['**'] },
   messages: {
     'secret-value':
       '{{kind}} written here (`{{masked}}`, {{length}} characters): rotate it at the provider (it is in the git history now), keep the value only in the stores of `{{entry}}` in ssot/secrets/registry.yaml and reference it by that name',

@@ -1,5 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
+import { allSsotWhen, SSOT_YAML } from './_lib/changes.ts';
 import { instead } from './_lib/hint.ts';
 import { opsRelations } from './_lib/migrations.ts';
 import { ssotDocs, walk } from './_lib/walk.ts';
@@ -16,6 +17,7 @@ export default definePolicy({
   title: 'ops tables named in the SSOT exist in the migrations',
   severity: 'error',
   appliesTo: ['ssot/**', 'migrations/**'],
+  perFile: { files: SSOT_YAML, dependents: allSsotWhen(['migrations/**']) },
   check(ctx) {
     const relations = opsRelations(ctx);
     if (!relations) return [];

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
+import { ssotModelUnaffected } from './_lib/changes.ts';
 import { instead } from './_lib/hint.ts';
 import { CATALOG_FILE, catalogEntries, JOBS_FILE, providers, runners, SECRET_NAME, secretReferences } from './_lib/model.ts';
 import { isRecord, placeOf } from './_lib/walk.ts';
@@ -16,6 +17,7 @@ export default definePolicy({
   title: 'References between SSOT files resolve',
   severity: 'error',
   appliesTo: ['ssot/**'],
+  unaffected: ssotModelUnaffected,
   check(ctx) {
     return [...catalogLinks(ctx), ...jobRunners(ctx), ...declaredNames(ctx)];
   },

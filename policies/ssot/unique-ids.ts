@@ -1,6 +1,7 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
+import { ssotModelUnaffected } from './_lib/changes.ts';
 import { CATALOG_FILE, JOBS_FILE, runners, type Named } from './_lib/model.ts';
 import { isRecord, placeOf, seg } from './_lib/walk.ts';
 
@@ -70,6 +71,7 @@ export default definePolicy({
   title: 'Ids and slugs of the SSOT are unique',
   severity: 'error',
   appliesTo: ['ssot/**'],
+  unaffected: ssotModelUnaffected,
   check(ctx) {
     const out: PolicyFinding[] = [];
     for (const c of COLLECTIONS) {
