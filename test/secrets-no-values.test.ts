@@ -271,7 +271,12 @@ the-secret-handshake-of-kebab-case-words: nothing-to-see-here-just-words
 
 describe('files that cannot be searched', () => {
   it('says so with a notice instead of passing them silently', async () => {
-    const root = tree({ 'docs/logo.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'docs/latin1.txt': new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]) });
+    const root = tree({
+      'docs/logo.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]),
+      'docs/latin1.txt': new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]),
+      // files/yaml-wellformed reports an unreadable YAML file as an error; it is not said twice.
+      'ssot/latin1.yaml': new Uint8Array([0x61, 0x3a, 0x20, 0xe9, 0x0a]),
+    });
     const { caseLines } = await runPolicyOn(noValues, root);
     expect(caseLines).toEqual([
       'docs/latin1.txt:1:1-1:1 notice not-scanned {"reason":"file is not valid UTF-8 (byte 0xe9 at offset 3); save it as UTF-8"}',

@@ -4,6 +4,7 @@ import type { RepoContext } from '../../gates/core/repo.ts';
 import { classifyAssignment, type Hit, mask, secretAssignments, snake, tokenShapes } from './_lib/detect.ts';
 
 const REGISTRY = 'ssot/secrets/registry.yaml';
+const YAML = /\.ya?ml$/i;
 /** Lockfiles hold integrity hashes under no secret names; token shapes are still searched in them. */
 const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|[^/]+\.lock)$/;
 
@@ -38,8 +39,9 @@ export default definePolicy({
     for (const file of files) {
       const t = ctx.read(file);
       if (!t.ok) {
-        // A changed binary has no added lines to show; it is still said to be unsearched.
-        if (t.code !== 'MISSING') out.push({ file, line: 1, column: 1, severity: 'notice', messageId: 'not-scanned', data: { reason: t.message }, key: 'not-scanned' });
+        // A changed binary has no added lines to show; it is still said to be unsearched. An
+        // unreadable YAML file is already an error of files/yaml-wellformed: not said twice.
+        if (t.code !== 'MISSING' && !YAML.test(file)) out.push({ file, line: 1, column: 1, severity: 'notice', messageId: 'not-scanned', data: { reason: t.message }, key: 'not-scanned' });
         continue;
       }
       const added = since === undefined ? undefined : ctx.git.addedLines(since, file);
