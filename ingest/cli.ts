@@ -1,6 +1,8 @@
 /**
  * The ingest runners' command line.
  *   npm run ingest -- do|starters [--database-url URL] [--dry-run]
+  npm run ingest -- secrets [--database-url URL] [--github-repository OWNER/NAME] [--vercel-project ID]
+ *   npm run ingest -- secrets [--database-url URL] [--github-repository OWNER/NAME] [--vercel-project ID]
  *   npm run serve -- mailgun [--port N] [--host H] [--database-url URL]
  * Logs are one JSON object per line on stdout, every secret redacted. Exit codes: 0 succeeded (or
  * a dry run), 1 the run failed, 2 usage or configuration error, 3 another run of the runner holds
@@ -21,12 +23,15 @@ import { loadMailgunConfig, MAX_BODY_BYTES } from './mailgun/config.ts';
 import { mailgunHandler } from './mailgun/handler.ts';
 import { loadStartersConfig, STARTERS_RUNNER } from './starters/config.ts';
 import { runStartersIngest } from './starters/run.ts';
+import { secretsAudit } from './secrets/command.ts';
 
 const USAGE = `usage:
   npm run ingest -- do|starters [--database-url URL] [--dry-run]
   npm run serve -- mailgun [--port N] [--host H] [--database-url URL] [--pool N]
 environment: DATABASE_URL, DIGITALOCEAN_API_URL, GITHUB_API_URL, and the secrets by their
-registry names in upper case (DIGITALOCEAN_TOKEN, GITHUB_TOKEN, MAILGUN_SIGNING_KEY).`;
+registry names in upper case (DIGITALOCEAN_TOKEN, GITHUB_TOKEN, MAILGUN_SIGNING_KEY); the secrets
+audit also reads VERCEL_TOKEN, VERCEL_API_URL, VERCEL_PROJECT_ID, VERCEL_TEAM_ID and
+SECRETS_AUDIT_GITHUB_REPOSITORY (default GITHUB_REPOSITORY).`;
 
 function pool(url: string, max: number, log: Logger, redactor: Redactor): pg.Pool {
   const p = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, application_name: 'odooops-ingest' });
@@ -49,6 +54,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         port: { type: 'string' },
         host: { type: 'string' },
         pool: { type: 'string' },
+        'github-repository': { type: 'string' },
+        'vercel-project': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -97,6 +104,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       });
       await p.end();
       return 0;
+    }
+
+    if (command === 'ingest' && target === 'secrets') {
+      return await secretsAudit({
+        secrets,
+        redactor,
+        env,
+        databaseUrl,
+        githubRepository: args.values['github-repository'],
+        vercelProject: args.values['vercel-project'],
+        fetch,
+        clock: systemClock,
+        write: (s) => process.stdout.write(s),
+      });
     }
 
     if (command !== 'ingest' || (target !== 'do' && target !== 'starters')) {
