@@ -170,6 +170,8 @@ interface Reported {
   endColumn: number;
   policy: string;
   severity: string;
+  /** Set on a finding an inline allow or a waiver accepts (the repository's own made-up test tokens). */
+  suppressed?: unknown;
 }
 
 function measure(root: string): { seconds: number; maxRssMiB: number; findings: Reported[] } {
@@ -209,7 +211,7 @@ try {
   const runs = [measure(root), measure(root), measure(root)];
   const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
   const key = (p: { file: string; line: number; column: number; endColumn: number }) => `${p.file}:${p.line}:${p.column}-${p.endColumn}`;
-  const reported = new Set(best.findings.filter((f) => f.policy === 'secrets/no-values' && f.severity === 'error').map(key));
+  const reported = new Set(best.findings.filter((f) => f.policy === 'secrets/no-values' && f.severity === 'error' && !f.suppressed).map(key));
   const planted = new Set(plants.map(key));
   const missed = [...planted].filter((k) => !reported.has(k));
   const extra = [...reported].filter((k) => !planted.has(k));
