@@ -6,6 +6,7 @@ import { explain } from './commands/explain.ts';
 import { merge } from './commands/merge.ts';
 import { UsageError, type CliIO } from './commands/io.ts';
 import { list } from './commands/list.ts';
+import { modules } from './commands/modules.ts';
 import { routes } from './commands/routes.ts';
 import type { Policy } from './core/policy.ts';
 import { HistoryError } from './github/pr.ts';
@@ -18,6 +19,8 @@ Commands:
   check              run the gates (default)
   list               print every policy: id, severity, title, docs
   explain <id>       print a policy's docs page
+  modules status     write module_status_<env>.txt from an Odoo database:
+                     --env ENV --odoo-url URL (a Postgres URL) [--out DIR]
   routes smoke       build the console if it has no build (next build), start it (next start on
                      a free loopback port) and request every route of ssot/console/nav.yaml; a
                      404 or a 5xx fails at the nav line, a redirect is followed and named
@@ -32,7 +35,15 @@ Options for check:
                      commands); repeatable, each to stdout or its own FILE
   --only IDS         run only these policies (comma-separated ids or areas, e.g. ssot)
   --skip IDS         skip these policies
-  --artifacts DIR    where gate-report.json goes (default: artifacts/ under the root)
+  --artifacts DIR    where the artifacts go (default: artifacts/ under the root): gate-report.json,
+                     ssot.json, control-plane.json, module-diff-<env>.json (docs/artifacts.md)
+  --module-status DIR  folder (inside the root) of module_status_<env>.txt files: checked by
+                     modules/outside-waves, compared in module-diff-<env>.json
+  --publish          write the run and its findings to the ops schema (ops.advisor_runs,
+                     ops.advisor_findings, ops.run_events) of DATABASE_URL or --publish-url
+  --publish-url URL  the Postgres to publish to (implies --publish)
+  --run-id UUID      the run's id (default: derived from the GitHub workflow run, else random);
+                     publishing the same run id twice stores it once
   --base REF         git ref of the pull request's base (default in GitHub Actions: the
                      pull request's base commit from the event payload)
   --changed          pull-request mode: run only the policies the change affects, measured
@@ -99,6 +110,13 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
         annotate: { type: 'string' },
         'github-check': { type: 'boolean' },
         timing: { type: 'boolean' },
+        'module-status': { type: 'string' },
+        publish: { type: 'boolean' },
+        'publish-url': { type: 'string' },
+        'run-id': { type: 'string' },
+        env: { type: 'string' },
+        'odoo-url': { type: 'string' },
+        out: { type: 'string' },
         rebuild: { type: 'boolean' },
         baseline: { type: 'string' },
         prune: { type: 'boolean' },
@@ -121,10 +139,13 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
       return list(io, policies);
     case 'explain':
       return explain(io, policies, rest[0]);
+    case 'modules':
+      return modules(values, io, rest);
     case 'routes':
       return routes(values, rest, io);
     case 'check':
       if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
+      for (const o of ['env', 'odoo-url', 'out'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} belongs to \`modules status\`, not to check`);
       if (values.output !== undefined) throw new UsageError('--output is an option of `gates baseline`');
       return check(values, io, policies, opts);
     case 'baseline':

@@ -3,6 +3,7 @@ import docs from './docs/index.ts';
 import files from './files/index.ts';
 import mail from './mail/index.ts';
 import migrations from './migrations/index.ts';
+import modules from './modules/index.ts';
 import parity from './parity/index.ts';
 import routes from './routes/index.ts';
 import secrets from './secrets/index.ts';
@@ -17,6 +18,7 @@ export const policies: readonly Policy[] = [
   ...files,
   ...mail,
   ...migrations,
+  ...modules,
   ...parity,
   ...routes,
   ...secrets,

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../gates/main.ts';
 import { definePolicy } from '../gates/core/policy.ts';
@@ -90,6 +91,7 @@ describe('gates check, end to end', () => {
         endLine: 1,
         endColumn: 12,
         docs: 'docs/policies/ssot/schema.md',
+        docsUrl: pathToFileURL(path.join(ENGINE, 'docs/policies/ssot/schema.md')).href,
         fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
         pointer: '/port',
         doc: 0,
@@ -108,11 +110,14 @@ describe('gates check, end to end', () => {
     expect(JSON.parse(fs.readFileSync(path.join(root, 'out/r.json'), 'utf8')).summary.errors).toBe(1);
   });
 
-  it('gives the same bytes for the same input', () => {
+  it('gives the same bytes for the same input, but for the run fields (its identity and timings)', () => {
     const root = tree({ 'ssot/svc.yaml': 'prot: 1\nport: x\n', 'ssot/other.yaml': 'a: [1\n' });
     const a = gates(['check', '--root', root, '--format', 'json']);
     const b = gates(['check', '--root', root, '--format', 'json']);
-    expect(a.stdout).toBe(b.stdout);
+    const runFields = (text: string) => text.replace(/\n {2}"run": \{[^]*?\n {2}\},/, '');
+    expect(a.stdout).toMatch(/^\{\n {2}"run": \{\n {4}"id": /);
+    expect(runFields(a.stdout)).toBe(runFields(b.stdout));
+    expect(a.stdout).not.toBe(runFields(a.stdout));
   });
 });
 

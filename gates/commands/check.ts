@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { ENGINE_DIR, writeArtifact } from '../core/artifacts.ts';
+import { prepareArtifacts, writeArtifacts } from '../artifacts/finish.ts';
+import { RUN_ID } from '../artifacts/run-info.ts';
+import { ENGINE_DIR } from '../core/artifacts.ts';
+import { isInside } from '../core/paths.ts';
 import type { Policy } from '../core/policy.ts';
 import { BaselineError, pruneBaseline, readBaseline, writeBaseline, type Baseline } from '../core/baseline.ts';
 import { exitCode, runGates, type GateResult } from '../core/run.ts';
@@ -12,7 +15,6 @@ import { ANNOTATE_MODES, type AnnotateMode } from '../github/diff.ts';
 import { pullRequestChanges, type PullRequestChanges } from '../github/pr.ts';
 import { checkRunReport, github } from '../reporters/github.ts';
 import { reporters } from '../reporters/index.ts';
-import { toJsonReport } from '../reporters/json.ts';
 import { markdown } from '../reporters/markdown.ts';
 import { timing } from '../reporters/timing.ts';
 import type { ReporterContext } from '../reporters/types.ts';
@@ -31,6 +33,10 @@ export interface CheckArgs {
   annotate?: string;
   'github-check'?: boolean;
   timing?: boolean;
+  'module-status'?: string;
+  publish?: boolean;
+  'publish-url'?: string;
+  'run-id'?: string;
   baseline?: string;
   prune?: boolean;
   shard?: string;
@@ -62,6 +68,14 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
   const baseline = v.baseline === undefined ? undefined : loadBaseline(root, path.resolve(io.cwd, v.baseline));
   const pr = base !== undefined && (v.changed || annotate !== 'all') ? pullRequestChanges(root, base) : undefined;
   const changedFiles = v.changed && pr ? affectingChanges(root, pr, io) : undefined;
+  const publishUrl = v['publish-url'] ?? (v.publish ? io.env.DATABASE_URL || undefined : undefined);
+  if (v.publish && !publishUrl) throw new UsageError('--publish needs DATABASE_URL or --publish-url URL');
+  if (v['run-id'] !== undefined && !RUN_ID.test(v['run-id'])) throw new UsageError(`--run-id ${v['run-id']}: expected a lowercase UUID`);
+  const moduleStatusDir = v['module-status'] === undefined ? undefined : path.resolve(root, v['module-status']);
+  if (moduleStatusDir !== undefined && (!isInside(root, moduleStatusDir) || !fs.existsSync(moduleStatusDir))) {
+    throw new UsageError(`--module-status ${v['module-status']}: no such folder inside the root (findings point at its lines, so it must be in the repository)`);
+  }
+  const startedAt = new Date();
   const result = await runGates({
     root,
     artifactsDir,
@@ -73,9 +87,10 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
     ...(baseline ? { baseline } : {}),
     ...(v['app-dir'] !== undefined ? { appDir: v['app-dir'] } : {}),
     ...(io.env.DATABASE_URL ? { databaseUrl: io.env.DATABASE_URL } : {}),
+    ...(moduleStatusDir !== undefined ? { moduleStatusDir } : {}),
   });
-  writeArtifact(artifactsDir, 'gate-report', toJsonReport(result));
   const ctx = reporterContext(io, actions, pr, annotate, artifactsDir);
+  const artifacts = await prepareArtifacts(result, { env: io.env, runId: v['run-id'], base, headSha: actions.headSha, startedAt, links: ctx.links });
   emit(result, outputs, io, ctx);
   if (io.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(io.env.GITHUB_STEP_SUMMARY, markdown(result, { ...ctx, color: false }));
   if (v['github-check']) {
@@ -84,7 +99,37 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
   }
   if (v.timing) io.stderr(timing(result, { color: false }));
   if (baseline) reportBaseline(baseline, result, io, Boolean(v.prune));
-  return exitCode(result);
+  // The artifacts after every report: a broken one is an internal error, but the reports are out.
+  let code: number = exitCode(result);
+  const written = writeArtifacts(artifactsDir, artifacts, result.missingArtifacts);
+  for (const e of written.errors) io.stderr(`gates: internal error: ${e.message}; ${e.artifact} was not written — this is a bug in the gate, please report it\n`);
+  if (written.errors.length) code = 2;
+  if (publishUrl) {
+    if (!written.report) {
+      io.stderr('gates: --publish: not published, because gate-report.json broke its contract\n');
+      code = 2;
+    } else code = Math.max(code, await publish(publishUrl, written.report, io));
+  }
+  return code;
+}
+
+/** `--publish`: the written report into the ops schema; a failure says why and exits 2. */
+async function publish(url: string, report: object, io: CliIO): Promise<number> {
+  const { publishReport, PublishError, describeUrl } = await import('../publish/publish.ts');
+  try {
+    const out = await publishReport(url, report as Parameters<typeof publishReport>[1]);
+    const id = (report as { run: { id: string } }).run.id;
+    io.stderr(
+      out.stored
+        ? `gates: published run ${id} to ${describeUrl(url)}: ${out.findings} findings (${out.new} new, ${out.resolved} resolved since ${out.previousRun ?? 'no earlier run of this ref'})\n`
+        : `gates: run ${id} is already published on ${describeUrl(url)}; it is stored once\n`,
+    );
+    return 0;
+  } catch (e) {
+    if (!(e instanceof PublishError)) throw e;
+    io.stderr(`gates: ${e.message}\n`);
+    return 2;
+  }
 }
 
 /** Reads `--baseline FILE` (named root-relative when it is in the repository); a bad file is a usage error that says what to do. */

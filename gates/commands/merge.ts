@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeArtifact } from '../core/artifacts.ts';
+import { prepareArtifacts, writeArtifacts } from '../artifacts/finish.ts';
+import { mergedRunInfo } from '../artifacts/run-info.ts';
+import { Repo } from '../core/repo.ts';
 import { mergeReports, MergeError, type JsonReport } from '../core/merge.ts';
 import type { Policy } from '../core/policy.ts';
 import { exitCode } from '../core/run.ts';
 import { readActionsContext } from '../github/context.ts';
-import { toJsonReport } from '../reporters/json.ts';
 import { markdown } from '../reporters/markdown.ts';
 import { checkRun, emit, loadBaseline, parseFormat, reportBaseline, reporterContext, type CheckOptions } from './check.ts';
 import { UsageError, type CliIO } from './io.ts';
@@ -41,9 +42,12 @@ export async function merge(files: readonly string[], v: MergeArgs, io: CliIO, p
     if (e instanceof MergeError) throw new UsageError(e.message);
     throw e;
   }
-  writeArtifact(artifactsDir, 'gate-report', toJsonReport(result));
   const actions = readActionsContext(io.env);
   const ctx = reporterContext(io, actions, undefined, 'all', artifactsDir);
+  // The artifacts of the whole run, from the merged findings and the checkout the shards ran on.
+  result.repo = new Repo({ root, artifactsDir });
+  const run = mergedRunInfo(reports.map((r) => r.run));
+  const artifacts = await prepareArtifacts(result, { env: io.env, startedAt: new Date(), links: ctx.links, run });
   emit(result, outputs, io, ctx);
   if (io.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(io.env.GITHUB_STEP_SUMMARY, markdown(result, { ...ctx, color: false }));
   if (v['github-check']) {
@@ -51,7 +55,9 @@ export async function merge(files: readonly string[], v: MergeArgs, io: CliIO, p
     await checkRun(result, ctx, actions, io, printed, opts.checkTuning);
   }
   if (baseline) reportBaseline(baseline, result, io, Boolean(v.prune));
-  return exitCode(result);
+  const written = writeArtifacts(artifactsDir, artifacts, result.missingArtifacts);
+  for (const e of written.errors) io.stderr(`gates: internal error: ${e.message}; ${e.artifact} was not written — this is a bug in the gate, please report it\n`);
+  return written.errors.length ? 2 : exitCode(result);
 }
 
 function readReport(file: string): JsonReport {

@@ -10,8 +10,11 @@ import { usesOf } from './waivers.ts';
 export interface JsonReport {
   findings: Array<Omit<Finding, 'docs' | 'fingerprint'> & { docs?: string; fingerprint?: string }>;
   summary: { internalErrors?: number };
-  policies?: Array<{ id: string; severity: Severity; status: PolicyRun['status']; findings: number; reason?: string }>;
+  /** `failed` is how gate-report.json names a policy that crashed. */
+  policies?: Array<{ id: string; severity: Severity; status: PolicyRun['status'] | 'failed'; findings: number; reason?: string }>;
   shard?: { index: number; count: number };
+  /** The run fields of gate-report.json (its identity and timings). */
+  run?: import('../artifacts/run-info.ts').RunInfo & { policy_duration_ms?: Record<string, number> };
 }
 
 export class MergeError extends Error {}
@@ -49,7 +52,8 @@ export async function mergeReports(reports: readonly JsonReport[], opts: { root:
 
   const runs = new Map<string, PolicyRun>();
   for (const r of reports) {
-    for (const p of r.policies ?? []) {
+    for (const raw of r.policies ?? []) {
+      const p = { ...raw, status: raw.status === 'failed' ? 'crashed' : raw.status } as const;
       const known = byId.get(p.id);
       const prev = runs.get(p.id);
       // Timings are not in the reports (they keep the same bytes for the same input).

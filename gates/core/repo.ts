@@ -26,6 +26,8 @@ export interface GateOptions {
   appDir?: string;
   /** Postgres connection string; undefined means the embedded PGlite. */
   databaseUrl?: string;
+  /** Folder of `module_status_<env>.txt` files (`--module-status`), inside the root; relative to it or absolute. */
+  moduleStatusDir?: string;
   /** The merge base `changedFiles` were measured from; dependency rules compare files there. */
   changedFrom?: string;
   /** This run's shard of the per-file work, `{ index: K, count: N }` with 1 ≤ K ≤ N. */

@@ -9,6 +9,7 @@ import { ScopedRepo, shardOf } from './scope.ts';
 import type { LineIndex } from './text.ts';
 import { applyWaivers } from './waivers.ts';
 import { locatePointer } from './yaml.ts';
+import type { RunInfo } from '../artifacts/run-info.ts';
 
 export interface PolicyRun {
   id: string;
@@ -30,6 +31,12 @@ export interface GateResult {
   /** Policies that threw; any makes the run exit 2. */
   internalErrors: number;
   durationMs: number;
+  /** The run's identity, set by the check command (gate-report.json's `run`). */
+  run?: RunInfo;
+  /** Artifacts not written and why (e.g. ssot.json while the SSOT has errors). */
+  missingArtifacts?: Array<{ artifact: string; reason: string }>;
+  /** The repository as the policies saw it (its parsed files and shared results), for the artifacts. */
+  repo?: RepoContext;
   /** The shard of the per-file work this run did (`--shard K/N`); absent for a whole run. */
   shard?: { index: number; count: number };
   /** With a baseline, on a complete run: its entries whose findings are gone (prune them). */
@@ -111,6 +118,7 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
     policies: runs,
     internalErrors,
     durationMs: Math.round(performance.now() - started),
+    repo,
     ...(shard ? { shard } : {}),
     // What is gone from the baseline is only known when every file was checked.
     ...(stale && complete ? { baselineStale: stale } : {}),

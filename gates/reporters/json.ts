@@ -1,10 +1,21 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ENGINE_DIR } from '../core/artifacts.ts';
 import type { Finding } from '../core/finding.ts';
 import type { GateResult } from '../core/run.ts';
-import type { Reporter } from './types.ts';
+import { blobUrl } from './links.ts';
+import type { RepoLinks, Reporter } from './types.ts';
+
+/** A policy docs page as a URL: on GitHub at the checked commit when known, else the engine's local file. */
+export function docsUrl(docs: string, links?: RepoLinks): string {
+  return blobUrl(links, docs) ?? pathToFileURL(path.join(ENGINE_DIR, docs)).href;
+}
 
 /** The JSON report; `gate-report.json` has this shape (schemas/artifacts/gate-report.schema.json). */
-export function toJsonReport(result: GateResult): object {
+export function toJsonReport(result: GateResult, links?: RepoLinks): object {
   return {
+    // The run fields: its identity and timings, the only bytes that differ between runs of one input.
+    ...(result.run ? { run: { ...result.run, policy_duration_ms: Object.fromEntries(result.policies.map((p) => [p.id, p.durationMs])) } } : {}),
     findings: result.findings.map((f: Finding) => ({
       policy: f.policy,
       severity: f.severity,
@@ -15,6 +26,7 @@ export function toJsonReport(result: GateResult): object {
       endLine: f.endLine,
       endColumn: f.endColumn,
       docs: f.docs,
+      docsUrl: docsUrl(f.docs, links),
       fingerprint: f.fingerprint,
       ...(f.pointer !== undefined ? { pointer: f.pointer } : {}),
       ...(f.doc !== undefined ? { doc: f.doc } : {}),
@@ -26,12 +38,13 @@ export function toJsonReport(result: GateResult): object {
     policies: result.policies.map((p) => ({
       id: p.id,
       severity: p.severity,
-      status: p.status,
-      findings: p.findings,
+      status: p.status === 'crashed' ? 'failed' : p.status,
       ...(p.reason !== undefined ? { reason: p.reason } : {}),
+      findings: p.findings,
     })),
+    ...(result.missingArtifacts?.length ? { missingArtifacts: result.missingArtifacts } : {}),
     ...(result.shard ? { shard: result.shard } : {}),
   };
 }
 
-export const json: Reporter = (result) => `${JSON.stringify(toJsonReport(result), null, 2)}\n`;
+export const json: Reporter = (result, ctx) => `${JSON.stringify(toJsonReport(result, ctx.links), null, 2)}\n`;

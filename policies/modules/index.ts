@@ -1,0 +1,3 @@
+import outsideWaves from './outside-waves.ts';
+
+export default [outsideWaves];
