@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'policies/**/*.test.ts', 'gates/**/*.test.ts'],
+    include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/__fixtures__/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -28,6 +28,14 @@ export interface GateResult {
   durationMs: number;
 }
 
+/** Why a policy did not run in pull-request mode. */
+const NOT_AFFECTED = 'no changed file matches its globs';
+
+/** Policies that skipped themselves (they could not run), with their reasons; not those the change did not affect. */
+export function selfSkipped(result: Pick<GateResult, 'policies'>): Array<PolicyRun & { reason: string }> {
+  return result.policies.filter((p): p is PolicyRun & { reason: string } => p.status === 'skipped' && p.reason !== undefined && p.reason !== NOT_AFFECTED);
+}
+
 export interface RunRequest extends GateOptions {
   policies: readonly Policy[];
 }
@@ -59,7 +67,7 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
     runs.push(run);
     if (!active.has(policy)) {
       run.status = 'skipped';
-      run.reason = 'no changed file matches its globs';
+      run.reason = NOT_AFFECTED;
       continue;
     }
     const t0 = performance.now();
@@ -114,7 +122,7 @@ function internalError(policy: Policy, e: unknown): PolicyFinding {
 }
 
 /** Turns a policy's finding into a complete, located finding. */
-export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFinding): Finding {
+function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFinding): Finding {
   if (typeof pf.file !== 'string') throw new Error('a finding needs a file');
   let message = findingMessage(policy, pf);
   let range: Range;

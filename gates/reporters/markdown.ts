@@ -1,5 +1,7 @@
 import type { Finding } from '../core/finding.ts';
+import { selfSkipped } from '../core/run.ts';
 import { blobUrl, lineUrl } from './links.ts';
+import { groupBy, plural } from './util.ts';
 import type { Reporter } from './types.ts';
 
 /** GitHub's cap on one step's summary. */
@@ -16,7 +18,6 @@ export function cell(s: string): string {
 }
 
 const linkText = (s: string) => cell(s).replace(/[[\]]/g, '\\$&');
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /**
@@ -29,10 +30,10 @@ export const markdown: Reporter = (result, ctx) => {
   const { errors, warnings, notices } = result.summary;
   const total = errors + warnings + notices;
   const ran = result.policies.filter((p) => p.status !== 'skipped').length;
-  const skipped = result.policies.length - ran;
+  const skipped = result.policies.length - ran - selfSkipped(result).length;
   const verdict =
     result.internalErrors > 0
-      ? `✖ ${result.internalErrors} ${result.internalErrors === 1 ? 'policy' : 'policies'} crashed`
+      ? `✖ ${plural(result.internalErrors, 'policy')} crashed`
       : errors > 0
         ? '✖ failed'
         : total > 0
@@ -44,12 +45,8 @@ export const markdown: Reporter = (result, ctx) => {
     `${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notices, 'notice')} — ${ran} of ${result.policies.length} policies ran${skipped ? ` (${skipped} not affected by the change)` : ''}.`,
     '',
   ];
-  const byPolicy = new Map<string, Finding[]>();
-  for (const f of result.findings) {
-    const list = byPolicy.get(f.policy);
-    if (list) list.push(f);
-    else byPolicy.set(f.policy, [f]);
-  }
+  for (const p of selfSkipped(result)) head.push(`- \`${p.id}\` skipped: ${cell(p.reason)}`, '');
+  const byPolicy = groupBy(result.findings, (f) => f.policy);
   const withFindings = result.policies.filter((p) => (byPolicy.get(p.id) ?? []).length > 0);
   if (withFindings.length) {
     head.push('| policy | errors | warnings | notices |', '| --- | ---: | ---: | ---: |');

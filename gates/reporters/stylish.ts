@@ -1,5 +1,7 @@
-import type { Finding, Severity } from '../core/finding.ts';
+import type { Severity } from '../core/finding.ts';
+import { selfSkipped } from '../core/run.ts';
 import type { Reporter } from './types.ts';
+import { groupBy, plural } from './util.ts';
 
 const codes = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, underline: 4, green: 32 } as const;
 
@@ -7,12 +9,7 @@ const codes = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, underline: 4, gr
 export const stylish: Reporter = (result, { color }) => {
   const paint = (c: keyof typeof codes, s: string) => (color ? `\x1b[${codes[c]}m${s}\x1b[0m` : s);
   const sevColor: Record<Severity, keyof typeof codes> = { error: 'red', warning: 'yellow', notice: 'blue' };
-  const byFile = new Map<string, Finding[]>();
-  for (const f of result.findings) {
-    const list = byFile.get(f.file) ?? [];
-    list.push(f);
-    byFile.set(f.file, list);
-  }
+  const byFile = groupBy(result.findings, (f) => f.file);
   const lines: string[] = [];
   for (const [file, fs] of byFile) {
     lines.push('', paint('underline', file));
@@ -28,18 +25,14 @@ export const stylish: Reporter = (result, { color }) => {
   const total = errors + warnings + notices;
   const ran = result.policies.filter((p) => p.status !== 'skipped').length;
   if (total === 0) {
-    lines.push(paint('green', `✔ no problems (${ran} ${ran === 1 ? 'policy' : 'policies'} ran)`));
+    lines.push(paint('green', `✔ no problems (${plural(ran, 'policy')} ran)`));
   } else {
-    const head = `${errors > 0 ? '✖' : '⚠'} ${total} ${total === 1 ? 'problem' : 'problems'} (${errors} ${plural(errors, 'error')}, ${warnings} ${plural(warnings, 'warning')}, ${notices} ${plural(notices, 'notice')})`;
+    const head = `${errors > 0 ? '✖' : '⚠'} ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notices, 'notice')})`;
     lines.push('', paint('bold', paint(errors > 0 ? 'red' : 'yellow', head)));
   }
+  for (const p of selfSkipped(result)) lines.push(paint('yellow', `○ ${p.id} skipped: ${p.reason}`));
   if (result.internalErrors > 0) {
-    lines.push(paint('red', `${result.internalErrors} ${plural(result.internalErrors, 'policy')} crashed; the run exits 2`));
+    lines.push(paint('red', `${plural(result.internalErrors, 'policy')} crashed; the run exits 2`));
   }
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 };
-
-function plural(n: number, word: string): string {
-  if (n === 1) return word;
-  return word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`;
-}

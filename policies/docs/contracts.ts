@@ -5,7 +5,7 @@ import { definePolicy } from '../../gates/core/policy.ts';
 import { CONTRACTS_DIR, CONTRACTS_INDEX, CONTRACT_ID, CONTRACT_KEYS, CONTRACT_STATUSES, contracts } from './_lib/contracts.ts';
 
 /** The contracts the platform cannot do without (DigitalOcean API, Odoo.sh parity, mail catcher). */
-export const REQUIRED_CONTRACTS = ['C-DO-01', 'C-MAIL-01', 'C-ODOOS-01'] as const;
+const REQUIRED_CONTRACTS = ['C-DO-01', 'C-MAIL-01', 'C-ODOOS-01'] as const;
 
 /**
  * Each contract carries its id, title, status and owner in front matter, and the index

@@ -2,13 +2,13 @@ import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { headings } from '../../gates/core/markdown.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 
-export const RUNBOOK_DIR = 'docs/ops/runbooks';
+const RUNBOOK_DIR = 'docs/ops/runbooks';
 
 /**
  * The runbooks an operator needs and the sections each must have (level-2 headings, matched by
  * prefix). The Concurrency section of staging-branches.md is parity/nonprod-concurrency's.
  */
-export const REQUIRED_RUNBOOKS: Readonly<Record<string, readonly string[]>> = {
+const REQUIRED_RUNBOOKS: Readonly<Record<string, readonly string[]>> = {
   'mail-catcher.md': ['When to use', 'How mail reaches the catcher', 'Find a message', 'Troubleshooting'],
   'staging-branches.md': ['Lifecycle', 'Data policy', 'Troubleshooting'],
   'web-shell.md': ['When to use', 'Open a shell', 'Safety rules', 'Troubleshooting'],

@@ -6,11 +6,11 @@ import {
   MAILGUN_SMTP_HOSTS,
   NONPROD_ENVS,
   environments,
-  isObj,
+  isRecord,
   isRegion,
   readMap,
   show,
-} from '../parity/_lib/ssot.ts';
+} from '../_lib/ssot.ts';
 
 const ID = 'mail/catcher-nonprod';
 
@@ -43,12 +43,12 @@ export default definePolicy({
         });
       }
       const catcher = env.mail.catcher;
-      const enabled = isObj(catcher) ? catcher.enabled : undefined;
+      const enabled = isRecord(catcher) ? catcher.enabled : undefined;
       if (enabled !== true) {
         out.push({
           file: env.file,
           pointer: '/mail/catcher/enabled',
-          message: `the mail catcher is ${isObj(catcher) ? enabled === undefined ? 'not enabled (no enabled key)' : `not enabled (enabled: ${show(enabled)})` : 'not configured'} in ${env.name}; every mail of a non-production build must be caught — set mail.catcher.enabled: true`,
+          message: `the mail catcher is ${isRecord(catcher) ? enabled === undefined ? 'not enabled (no enabled key)' : `not enabled (enabled: ${show(enabled)})` : 'not configured'} in ${env.name}; every mail of a non-production build must be caught — set mail.catcher.enabled: true`,
           key: 'catcher',
         });
       }

@@ -7,14 +7,14 @@ import {
   MAILGUN_SMTP_HOSTS,
   NONPROD_ENVS,
   isMailgunHost,
-  isObj,
+  isRecord,
   isRegion,
   missingFile,
-  obj,
+  asRecord,
   presentEnvironments,
   readMap,
   show,
-} from '../parity/_lib/ssot.ts';
+} from '../_lib/ssot.ts';
 
 const ID = 'mail/mailgun-agreement';
 
@@ -34,7 +34,7 @@ export default definePolicy({
     const mg = readMap(ctx, MAILGUN_FILE);
     if (!mg) return [];
     const out: PolicyFinding[] = [];
-    const smtp = obj(mg.smtp);
+    const smtp = asRecord(mg.smtp);
     const region = isRegion(mg.region) ? mg.region : undefined;
     if (region && smtp.host !== MAILGUN_SMTP_HOSTS[region]) {
       out.push({
@@ -52,11 +52,11 @@ export default definePolicy({
         key: 'api-base',
       });
     }
-    const ports = (Array.isArray(smtp.ports) ? smtp.ports : []).map((p) => (isObj(p) ? p.port : p)).filter((p): p is number => typeof p === 'number');
+    const ports = (Array.isArray(smtp.ports) ? smtp.ports : []).map((p) => (isRecord(p) ? p.port : p)).filter((p): p is number => typeof p === 'number');
     // The region decides the host; smtp.host only when the region is unreadable (the schema reports that).
     const relayHost = region ? MAILGUN_SMTP_HOSTS[region] : typeof smtp.host === 'string' ? smtp.host : undefined;
     const secret = smtp.password_secret;
-    const table = obj(mg.evidence).table;
+    const table = asRecord(mg.evidence).table;
     for (const env of presentEnvironments(ctx)) {
       const m = env.mail;
       const relays = isMailgunHost(m.SMTP_HOST) || (NONPROD_ENVS as readonly string[]).includes(env.name);
@@ -86,7 +86,7 @@ export default definePolicy({
           key: 'env-secret',
         });
       }
-      const catcher = obj(m.catcher);
+      const catcher = asRecord(m.catcher);
       if (typeof table === 'string' && catcher.table !== undefined && catcher.table !== table) {
         out.push({
           file: env.file,

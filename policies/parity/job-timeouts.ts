@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { JOBS_FILE, PLATFORM_FILE, isObj, limit, missingFile, platformLimits, readMap, show } from './_lib/ssot.ts';
+import { JOBS_FILE, PLATFORM_FILE, isRecord, limit, missingFile, platformLimits, readMap, show } from '../_lib/ssot.ts';
 
 const ID = 'parity/job-timeouts';
 
@@ -23,7 +23,7 @@ export default definePolicy({
     const data = readMap(ctx, JOBS_FILE);
     if (!data || !Array.isArray(data.jobs)) return out;
     data.jobs.forEach((job: unknown, i: number) => {
-      if (!isObj(job)) return;
+      if (!isRecord(job)) return;
       const at = `/jobs/${i}`;
       const name = typeof job.id === 'string' ? job.id : `#${i}`;
       const where = typeof job.id === 'string' ? `${at}/id` : at;
@@ -60,7 +60,7 @@ export default definePolicy({
         });
         return;
       }
-      const after = isObj(rule) ? rule.after_consecutive_timeouts : undefined;
+      const after = isRecord(rule) ? rule.after_consecutive_timeouts : undefined;
       if (typeof after !== 'number' || !Number.isInteger(after) || after < 1) {
         out.push({
           file: JOBS_FILE,
@@ -69,7 +69,7 @@ export default definePolicy({
           key: `${name}:bad-after`,
         });
       }
-      const notify = isObj(rule) ? rule.notify : undefined;
+      const notify = isRecord(rule) ? rule.notify : undefined;
       if (!Array.isArray(notify) || notify.length === 0) {
         out.push({
           file: JOBS_FILE,

@@ -1,12 +1,12 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { headings, sectionLines } from '../../gates/core/markdown.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { ENV_DIR, NONPROD_ENVS, PLATFORM_FILE, environments, limit, obj, platformLimits, show } from './_lib/ssot.ts';
+import { ENV_DIR, NONPROD_ENVS, PLATFORM_FILE, environments, limit, asRecord, platformLimits, show } from '../_lib/ssot.ts';
 
 const ID = 'parity/nonprod-concurrency';
-export const STAGING_RUNBOOK = 'docs/ops/runbooks/staging-branches.md';
+const STAGING_RUNBOOK = 'docs/ops/runbooks/staging-branches.md';
 /** The runbook section that documents single-worker semantics; it must name both settings. */
-export const CONCURRENCY_SECTION = 'Concurrency';
+const CONCURRENCY_SECTION = 'Concurrency';
 
 /**
  * Odoo.sh staging and development builds run a single worker. Stage and dev model that: odoo.workers
@@ -28,7 +28,7 @@ export default definePolicy({
     const envs = environments(ctx, NONPROD_ENVS, ID, 'the worker settings');
     out.push(...envs.findings);
     for (const env of envs.envs) {
-      const odoo = obj(env.data.odoo);
+      const odoo = asRecord(env.data.odoo);
       const workers = odoo.workers;
       if (workersMax.value !== undefined && workers !== undefined && !(typeof workers === 'number' && workers <= workersMax.value)) {
         out.push({

@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { ALL_ENVS, ENV_DIR, envFile, missingFile, presentEnvironments, show } from './_lib/ssot.ts';
+import { ALL_ENVS, ENV_DIR, envFile, missingFile, presentEnvironments, show } from '../_lib/ssot.ts';
 
 const ID = 'parity/smtp-port';
 

@@ -3,7 +3,7 @@ import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
 import { humanPath } from '../../gates/core/schema-messages.ts';
 import type { LineIndex } from '../../gates/core/text.ts';
-import { walk } from '../ssot/_lib/walk.ts';
+import { walk } from '../_lib/ssot.ts';
 import { type Hit, looksLikeSecretValue, SECRET_KEY, tokenShapes } from './_lib/detect.ts';
 
 const SCANNED = ['ssot/**', 'docs/**', '**/*.yaml', '**/*.yml', '**/*.md', '**/*.markdown'];

@@ -1,8 +1,8 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { instead } from '../ssot/_lib/hint.ts';
+import { instead } from '../../gates/core/suggest.ts';
 import { humanPath } from '../../gates/core/schema-messages.ts';
-import { REGISTRY_FILE, registrySecrets, SECRET_NAME, secretReferences } from '../ssot/_lib/model.ts';
+import { REGISTRY_FILE, registrySecrets, SECRET_NAME, secretReferences } from '../_lib/ssot.ts';
 
 /**
  * Every secret the SSOT names (`secrets`, `*_secret`, `SMTP_USER_SECRET` …) is registered by that

