@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policies } from '../policies/index.ts';
 import { Repo } from '../gates/core/repo.ts';
 import { runGates } from '../gates/core/run.ts';
-import { formatLegacyFinding } from '../gates/testing/fixtures.ts';
+import { formatLegacyFinding as formatFinding } from '../gates/testing/fixtures.ts';
 import { makeTree, removeTree } from './helpers/tree.ts';
 
 const schema = JSON.stringify({
@@ -49,7 +49,7 @@ beforeAll(async () => {
   fs.symlinkSync(path.join(outside, 'secret.yaml'), path.join(root, 'ssot/i-link.yaml'));
   const artifactsDir = path.join(root, 'artifacts');
   const result = await runGates({ root, artifactsDir, policies });
-  lines = result.findings.map(formatLegacyFinding);
+  lines = result.findings.map(formatFinding);
   internalErrors = result.internalErrors;
 });
 

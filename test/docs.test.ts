@@ -70,7 +70,7 @@ describe('the Markdown reader', () => {
 describe('docs/links', () => {
   it('reports a root-absolute path that climbs out as escaping, without looking it up', async () => {
     const dir = tree({ 'docs/a.md': '[x](/../secret.md) [y](/docs/../docs/a.md) [z](../../a.md)\n' });
-    expect((await runPolicyOn(byId('docs/links'), dir)).legacyLines).toEqual([
+    expect((await runPolicyOn(byId('docs/links'), dir)).lines).toEqual([
       'docs/a.md:1:5 error link /../secret.md escapes the repository root; point at a file inside the repository, or use an absolute https:// URL [docs/links]',
       'docs/a.md:1:48 error link ../../a.md escapes the repository root; point at a file inside the repository, or use an absolute https:// URL [docs/links]',
     ]);
@@ -89,7 +89,7 @@ describe('docs gates on an empty repository', () => {
     for (const p of docs) {
       const r = await runPolicyOn(p, dir);
       expect(r.internalErrors, p.id).toBe(0);
-      lines.push(...r.legacyLines);
+      lines.push(...r.lines);
     }
     expect(lines).toEqual([
       'docs/contracts/README.md:1:1 error docs/contracts/README.md is missing; add an index table (ID | Title | Status | Owner) listing every contract [docs/contracts]',

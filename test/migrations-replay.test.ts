@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { GateOptions } from '../gates/core/repo.ts';
 import { loadSqlParser, parseSql } from '../gates/core/sql.ts';
 import { replayMigrations, type ReplayInput } from '../gates/db/replay.ts';
 import { runGates } from '../gates/core/run.ts';
-import { formatFinding, runPolicyOn } from '../gates/testing/fixtures.ts';
+import { formatLegacyFinding as formatFinding, runPolicyOn } from '../gates/testing/fixtures.ts';
 import policies from '../policies/migrations/index.ts';
 import catalog from '../policies/migrations/catalog.ts';
 import objectBudget from '../policies/migrations/object-budget.ts';
 import replayPolicy from '../policies/migrations/replay.ts';
 import syntax from '../policies/migrations/syntax.ts';
-import { DATABASE_URL, leftoverReplayDatabases } from './helpers/pg.ts';
+import { DATABASE_URL, leftoverReplayDatabases, needsServer, serverUrl } from './helpers/pg.ts';
 import { useTrees } from './helpers/tree.ts';
 
 const tree = useTrees();
@@ -60,6 +60,10 @@ describe.each([
   ['pglite', {}],
   ['postgres', { databaseUrl: DATABASE_URL }],
 ] as Array<[string, Partial<GateOptions>]>)('replay on %s', (engine, options) => {
+  beforeEach((ctx) => {
+    if (engine === 'postgres') needsServer(ctx, 'the replay on a real server; the pglite cases cover the embedded engine');
+  });
+
   it("replays the repository's own migrations with no finding", async () => {
     // One run, so the policies share one replay as they do in the CLI.
     const artifactsDir = tree({});
@@ -118,6 +122,8 @@ describe.each([
 });
 
 describe('replay on postgres only', () => {
+  beforeEach((ctx) => needsServer(ctx, "Postgres's lock table and throwaway databases"));
+
   it('fails the budget with migrations that create 10,001 tables (limit 10,000)', async () => {
     // Ten files of 1,000 tables, then one: a single transaction of 10,001 CREATE TABLEs outgrows
     // Postgres's default lock table (max_locks_per_transaction).
@@ -128,14 +134,14 @@ describe('replay on postgres only', () => {
       files[`migrations/202603010001${String(f).padStart(2, '0')}_bulk.sql`] = `${sql}\n`;
     }
     files['ssot/platform.yaml'] = fs.readFileSync(path.join(ROOT, 'ssot/platform.yaml'), 'utf8');
-    expect((await runPolicyOn(objectBudget, tree(files), { databaseUrl: DATABASE_URL })).lines).toEqual([
+    expect((await runPolicyOn(objectBudget, tree(files), { databaseUrl: serverUrl() })).lines).toEqual([
       'migrations/20260301000110_bulk.sql:1:1 error after this migration the database holds 10001 tables and sequences (10001 after all), over the budget of 10000 (ssot/platform.yaml limits.db_objects_max, Odoo.sh parity); merge tables or drop unused ones [migrations/object-budget]',
     ]);
   }, 180_000);
 
   it('drops its throwaway databases, also after a failure', async () => {
     const before = await leftoverReplayDatabases();
-    await replayMigrations(await inputs({ 'migrations/20260301000010_bad.sql': 'select * from nowhere;\n' }), { databaseUrl: DATABASE_URL });
+    await replayMigrations(await inputs({ 'migrations/20260301000010_bad.sql': 'select * from nowhere;\n' }), { databaseUrl: serverUrl() });
     expect(await leftoverReplayDatabases()).toEqual(before);
   });
 });

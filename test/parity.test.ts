@@ -22,7 +22,7 @@ describe('parity and mail gates on a repository without the SSOT files', () => {
     for (const p of [...parity, ...mail]) {
       const r = await runPolicyOn(p, empty);
       expect(r.internalErrors, p.id).toBe(0);
-      lines.push(...r.legacyLines);
+      lines.push(...r.lines);
     }
     expect(lines).toEqual([
       'ssot/jobs.yaml:1:1 error ssot/jobs.yaml is missing, so parity/job-timeouts cannot check the scheduled jobs; add it in the shape of docs/ssot.md [parity/job-timeouts]',
@@ -62,7 +62,7 @@ describe('parity and mail gates on malformed SSOT files', () => {
 
   it('still reports what it can read', async () => {
     const r = await runPolicyOn(byId('mail/catcher-nonprod'), broken);
-    expect(r.legacyLines).toEqual([
+    expect(r.lines).toEqual([
       'ssot/environments/stage.yaml:3:1 error SMTP_HOST is not set in stage; non-production mail must go to the Mailgun catcher — set SMTP_HOST: smtp.mailgun.org (Mailgun region us in ssot/integrations/mailgun.yaml) [mail/catcher-nonprod]',
       'ssot/environments/stage.yaml:3:1 error the mail catcher is not configured in stage; every mail of a non-production build must be caught — set mail.catcher.enabled: true [mail/catcher-nonprod]',
     ]);
@@ -77,7 +77,7 @@ describe('parity and mail gates on malformed SSOT files', () => {
   it('reports a platform limit that is missing, at its parent', async () => {
     const dir = tree({ 'ssot/platform.yaml': 'version: 1\nlimits:\n  db_objects_max: 10000\n', 'ssot/jobs.yaml': 'jobs: []\n' });
     const r = await runPolicyOn(byId('parity/job-timeouts'), dir);
-    expect(r.legacyLines).toEqual([
+    expect(r.lines).toEqual([
       'ssot/platform.yaml:2:1 error limits.job_timeout_max_seconds is not set; it is the platform maximum for a scheduled job timeout — set it as in docs/ssot.md [parity/job-timeouts]',
     ]);
   });
@@ -94,7 +94,7 @@ describe('mail/catcher-nonprod and the Mailgun region', () => {
       'ssot/environments/dev.yaml': env('smtp.eu.mailgun.org'),
     });
     const r = await runPolicyOn(byId('mail/catcher-nonprod'), dir);
-    expect(r.legacyLines).toEqual([
+    expect(r.lines).toEqual([
       'ssot/environments/stage.yaml:3:14 error SMTP_HOST is "smtp.mailgun.org" in stage; non-production mail must go to the Mailgun catcher — set SMTP_HOST: smtp.eu.mailgun.org (Mailgun region eu in ssot/integrations/mailgun.yaml) [mail/catcher-nonprod]',
     ]);
   });

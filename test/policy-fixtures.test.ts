@@ -12,9 +12,9 @@ describe.each(policies.map((p) => [p.id, p] as const))('%s', (id, policy) => {
   });
 
   it.each(invalidCases(id).map((c) => [c.name, c] as const))('invalid case %s reports exactly its expected findings', async (_, c) => {
-    const { lines, legacyLines, internalErrors } = await runPolicyOn(policy, c.dir, c.options);
+    const { lines, caseLines, internalErrors } = await runPolicyOn(policy, c.dir, c.options);
     expect(internalErrors).toBe(0);
-    expect(isLegacy(c) ? legacyLines : lines).toEqual(expectedLines(c));
+    expect(isLegacy(c) ? lines : caseLines).toEqual(expectedLines(c));
     expect(lines.length).toBeGreaterThan(0);
   });
 });

@@ -119,7 +119,7 @@ describe('the Pages Router rules', () => {
 
   it('reports a pages-router app at exact lines', async () => {
     const dir = path.join(FIXTURES, 'nav-coverage/cases/pages-router');
-    const { legacyLines: got } = await runPolicyOn(navCoverage, dir);
+    const { lines: got } = await runPolicyOn(navCoverage, dir);
     expect(got).toEqual(lines(`${dir}.expected`));
   });
 });
@@ -145,12 +145,12 @@ describe('when there is no app to check', () => {
     const root = tempDir();
     write(root, { 'README.md': '# repo\n' });
     const r1 = await runPolicyOn(navCoverage, root);
-    expect(r1.legacyLines).toEqual([
+    expect(r1.lines).toEqual([
       'ssot/console/nav.yaml:1:1 notice no app dir found: route coverage skipped because ssot/console/nav.yaml does not exist and no --app-dir was given — add the nav as docs/ssot.md describes [routes/nav-coverage]',
     ]);
     write(root, { 'ssot/console/nav.yaml': 'version: 1\napp_dir: ../odooops-console\nroutes:\n  - {path: /logs, label: Logs}\n' });
     const r2 = await runPolicyOn(navCoverage, root);
-    expect(r2.legacyLines).toEqual([
+    expect(r2.lines).toEqual([
       'ssot/console/nav.yaml:2:10 notice no app dir found: route coverage skipped because ../odooops-console does not exist (app_dir in ssot/console/nav.yaml, relative to the repository root) — check the console out there or pass --app-dir PATH [routes/nav-coverage]',
     ]);
     expect((await runPolicyOn(buildManifest, root)).lines).toEqual([]);
@@ -177,7 +177,7 @@ describe('when there is no app to check', () => {
   it('flags an app dir that is no Next.js app', async () => {
     const root = tempDir();
     write(root, { 'ssot/console/nav.yaml': 'version: 1\napp_dir: web\nroutes:\n  - {path: /, label: Home}\n', 'web/index.html': '<p>hi</p>\n' });
-    expect((await runPolicyOn(navCoverage, root)).legacyLines).toEqual([
+    expect((await runPolicyOn(navCoverage, root)).lines).toEqual([
       'ssot/console/nav.yaml:2:10 error the app dir web has no app/, src/app/, pages/ or src/pages/ folder, so no nav route can be served — point app_dir (or --app-dir) at the console\'s Next.js app [routes/nav-coverage]',
     ]);
   });
@@ -210,7 +210,7 @@ describe('an app dir outside the repository', () => {
       'web/app/page.tsx': 'export default function P() { return null; }\n',
     });
     fs.symlinkSync(outside, path.join(root, 'web/app/escape'));
-    const { legacyLines: got } = await runPolicyOn(navCoverage, root);
+    const { lines: got } = await runPolicyOn(navCoverage, root);
     expect(got).toEqual([
       'ssot/console/nav.yaml:5:12 error nav route /escape (Escape) has no page in web; the closest existing route is / (app/page.tsx) — add app/escape/page.tsx or fix the path [routes/nav-coverage]',
     ]);
@@ -226,7 +226,7 @@ describe('build manifests', () => {
       'web/.next/routes-manifest.json': '{"version": 3, "staticRoutes": [',
       'web/.next/server/pages-manifest.json': '{"/_app": "pages/_app.js", "/logs": "pages/logs.js", "/docs/[...slug]": "pages/docs/[...slug].js"}\n',
     });
-    expect((await runPolicyOn(buildManifest, root)).legacyLines).toEqual([
+    expect((await runPolicyOn(buildManifest, root)).lines).toEqual([
       'ssot/console/nav.yaml:2:10 error the build manifest .next/routes-manifest.json in web is not valid JSON (Unexpected end of JSON input); rebuild the console [routes/build-manifest]',
     ]);
   });
@@ -234,7 +234,7 @@ describe('build manifests', () => {
   it('says the smoke check is skipped when there is no build', async () => {
     const root = tempDir();
     write(root, { 'ssot/console/nav.yaml': 'version: 1\nroutes:\n  - {path: /, label: Home}\n', 'web/app/page.tsx': 'export default function P() { return null; }\n' });
-    expect((await runPolicyOn(buildManifest, root, { appDir: 'web' })).legacyLines).toEqual([
+    expect((await runPolicyOn(buildManifest, root, { appDir: 'web' })).lines).toEqual([
       'ssot/console/nav.yaml:1:1 notice no Next.js build output in web/.next (.next/app-path-routes-manifest.json, .next/routes-manifest.json or .next/server/pages-manifest.json): the build smoke check is skipped — run `next build` in the console before the gates to check the nav against the build [routes/build-manifest]',
     ]);
   });

@@ -2,8 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 
+/** Set by the launcher's bundle, which does not live beside the sources. */
+declare const __GATES_ENGINE_DIR__: string | undefined;
+
 /** The engine's own checkout (where its schemas and docs live), whatever `--root` is. */
-export const ENGINE_DIR = path.resolve(import.meta.dirname, '..', '..');
+export const ENGINE_DIR =
+  typeof __GATES_ENGINE_DIR__ === 'string' ? __GATES_ENGINE_DIR__ : path.resolve(import.meta.dirname, '..', '..');
 
 /**
  * Writes an artifact after validating it against its published schema

@@ -114,7 +114,7 @@ export async function openPostgres(url: string, statementTimeoutMs: number): Pro
  */
 export async function openPglite(statementTimeoutMs = 60_000): Promise<Db> {
   const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url));
+  const worker = new Worker(path.join(ENGINE_DIR, 'gates', 'db', 'pglite-worker.mjs'));
   let next = 0;
   let dead: DbError | undefined;
   const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: unknown) => void }>();

@@ -70,7 +70,7 @@ export function formatFinding(f: Finding): string {
   return `${at} ${f.messageId}${data}`;
 }
 
-/** The legacy line form, `file:line:col severity message [policy]`, of `invalid.expected`. */
+/** The legacy line form, `file:line:col severity message [policy]`, of `invalid.expected` and older tests. */
 export function formatLegacyFinding(f: Finding): string {
   return `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message} [${f.policy}]`;
 }
@@ -79,13 +79,15 @@ export async function runPolicyOn(
   policy: Policy,
   root: string,
   options: Partial<Omit<GateOptions, 'root'>> = {},
-): Promise<{ lines: string[]; legacyLines: string[]; findings: Finding[]; internalErrors: number }> {
+): Promise<{ lines: string[]; caseLines: string[]; findings: Finding[]; internalErrors: number }> {
   const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-fixture-'));
   try {
     const result = await runGates({ root, artifactsDir, policies: [policy], ...options });
     return {
-      lines: result.findings.map(formatFinding),
-      legacyLines: result.findings.map(formatLegacyFinding),
+      /** The legacy form, `file:line:col severity message [policy]`. */
+      lines: result.findings.map(formatLegacyFinding),
+      /** The case form of expected files, {@link formatFinding}. */
+      caseLines: result.findings.map(formatFinding),
       findings: result.findings,
       internalErrors: result.internalErrors,
     };

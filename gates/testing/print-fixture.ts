@@ -21,8 +21,8 @@ if (targets.length === 0) {
   process.exit(2);
 }
 for (const t of targets) {
-  const { lines, legacyLines, internalErrors } = await runPolicyOn(policy, t.dir, t.options);
+  const { lines, caseLines, internalErrors } = await runPolicyOn(policy, t.dir, t.options);
   if (targets.length > 1) process.stdout.write(`# ${t.name}\n`);
-  process.stdout.write((t.legacy ? legacyLines : lines).map((l) => `${l}\n`).join(''));
+  process.stdout.write((t.legacy ? lines : caseLines).map((l) => `${l}\n`).join(''));
   if (internalErrors) process.stderr.write(`${internalErrors} internal error(s)\n`);
 }

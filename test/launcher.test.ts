@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTrees } from './helpers/tree.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const tree = useTrees();
+
+/**
+ * A copy of the engine's sources beside the real node_modules, so the launcher keeps its own
+ * bundle for it and a test can edit and break things without touching the checkout.
+ */
+function engineCopy(): string {
+  const dir = tree({});
+  for (const part of ['gates', 'policies', 'schemas']) {
+    fs.cpSync(path.join(ROOT, part), path.join(dir, part), { recursive: true, filter: (src) => !src.includes('__fixtures__') });
+  }
+  for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  return dir;
+}
+
+// The bundles of the copies live in the shared node_modules/.cache: remove them with the copies.
+const caches: string[] = [];
+afterAll(() => {
+  for (const dir of caches) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function launch(dir: string): { out: string; err: string; rebuilt: boolean; status: number | null } {
+  const r = spawnSync(process.execPath, [path.join(dir, 'gates', 'launcher.mjs'), 'list'], {
+    encoding: 'utf8',
+    env: { ...process.env, GATES_LAUNCHER_DEBUG: '1', NO_COLOR: '1' },
+  });
+  return { out: r.stdout, err: r.stderr, rebuilt: r.stderr.includes('rebuilding the engine bundle'), status: r.status };
+}
+
+/** Where the launcher keeps the bundle of the engine in `dir` (one folder per checkout). */
+function bundleDir(dir: string): string {
+  const hash = createHash('sha256').update(dir).digest('hex').slice(0, 12);
+  return path.join(ROOT, 'node_modules', '.cache', 'odooops-gates', `bundle-${hash}`);
+}
+
+describe('the gates launcher', () => {
+  const dir = engineCopy();
+  const cache = bundleDir(fs.realpathSync(dir));
+  caches.push(cache);
+
+  it('builds the bundle on the first run and reuses it on the next', () => {
+    const first = launch(dir);
+    expect(first.status).toBe(0);
+    expect(first.rebuilt).toBe(true);
+    expect(first.out).toContain('parity/smtp-port');
+    const second = launch(dir);
+    expect(second.rebuilt).toBe(false);
+    expect(second.out).toBe(first.out);
+  });
+
+  it('rebuilds after a source edit, and the edit shows in that run', () => {
+    const file = path.join(dir, 'policies', 'parity', 'smtp-port.ts');
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.replace("title: 'SMTP_PORT is never 25", "title: 'EDITED SMTP_PORT is never 25"));
+    const r = launch(dir);
+    expect(r.rebuilt).toBe(true);
+    expect(r.out).toContain('EDITED SMTP_PORT is never 25');
+  });
+
+  it('does not rebuild when a file is touched but unchanged', () => {
+    const file = path.join(dir, 'gates', 'core', 'run.ts');
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(file, later, later);
+    expect(launch(dir).rebuilt).toBe(false);
+  });
+
+  it('rebuilds when the lockfile changes', () => {
+    fs.appendFileSync(path.join(dir, 'package-lock.json'), '\n');
+    expect(launch(dir).rebuilt).toBe(true);
+  });
+
+  it('never trusts a corrupted bundle or manifest: it rebuilds them', () => {
+    fs.appendFileSync(path.join(cache, 'gates.mjs'), '\nthrow new Error("corrupted");\n');
+    const r = launch(dir);
+    expect(r.rebuilt).toBe(true);
+    expect(r.status).toBe(0);
+    fs.writeFileSync(path.join(cache, 'manifest.json'), '{not json');
+    const s = launch(dir);
+    expect(s.rebuilt).toBe(true);
+    expect(s.status).toBe(0);
+    expect(launch(dir).rebuilt).toBe(false);
+  });
+
+  it('rebuilds when a source file it was built from is gone', () => {
+    const m = JSON.parse(fs.readFileSync(path.join(cache, 'manifest.json'), 'utf8')) as { inputs: Record<string, unknown> };
+    m.inputs['gates/core/vanished.ts'] = { size: 1, mtimeMs: 1, sha: 'x' };
+    fs.writeFileSync(path.join(cache, 'manifest.json'), JSON.stringify(m));
+    expect(launch(dir).rebuilt).toBe(true);
+  });
+});
