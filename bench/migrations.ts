@@ -70,7 +70,7 @@ try {
   for (let r = 0; r < RUNS; r++) {
     const g = timeProcess(tsx, [cli, 'check', '--root', root, '--only', 'migrations/file-names,migrations/syntax,migrations/lint'], root);
     const s = timeProcess(squawk, sqlFiles, root);
-    if (r === 0) console.log(`exit codes: gates ${g.status}, squawk ${s.status}`);
+    if (r === 0) console.log(`exit codes: gates ${g.status ?? 'none'}, squawk ${s.status ?? 'none'}`);
     gatesMs.push(g.ms);
     floorMs.push(timeProcess(tsx, [cli, 'check', '--root', empty, '--only', 'migrations/lint'], empty).ms);
     squawkMs.push(s.ms);

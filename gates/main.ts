@@ -97,7 +97,7 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
     case 'explain':
       return explain(io, policies, rest[0]);
     case 'check':
-      if (rest.length) throw new UsageError(`unexpected argument \`${rest[0]}\``);
+      if (rest[0] !== undefined) throw new UsageError(`unexpected argument \`${rest[0]}\``);
       return check(values, io, policies, opts);
     default:
       throw new UsageError(`unknown command \`${command}\``);

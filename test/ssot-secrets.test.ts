@@ -94,7 +94,7 @@ describe('ssot/data-sources without migrations', () => {
       'ssot/capabilities.yaml': 'version: 1\ncapabilities:\n  - {id: logs, data_source: ops.no_such_table}\n',
       'migrations/20260301000010_ops_schema.sql': 'create schema ops;\ncreate table ops.run_events (id uuid primary key);\n',
     });
-    const { legacyLines: lines } = await runPolicyOn(dataSources, root);
+    const { lines } = await runPolicyOn(dataSources, root);
     expect(lines).toEqual([
       'ssot/capabilities.yaml:3:29 error `ops.no_such_table` is not a table or view that the migrations create — known ops tables and views: `ops.run_events` — fix the name or add the migration that creates it [ssot/data-sources]',
     ]);
@@ -105,7 +105,7 @@ describe('secrets/references without a usable registry', () => {
   const ref = 'version: 1\nsmtp:\n  password_secret: mailgun_smtp_password\n';
 
   it('asks for the registry when there is none', async () => {
-    const { legacyLines: lines } = await runPolicyOn(references, tree({ 'ssot/integrations/mailgun.yaml': ref }));
+    const { lines } = await runPolicyOn(references, tree({ 'ssot/integrations/mailgun.yaml': ref }));
     expect(lines).toEqual([
       'ssot/integrations/mailgun.yaml:3:20 error secret `mailgun_smtp_password` is referenced but there is no ssot/secrets/registry.yaml; register every secret there by name [secrets/references]',
     ]);

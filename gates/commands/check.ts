@@ -39,7 +39,7 @@ export interface CheckOptions {
 /** `gates check`: runs the policies, writes the report artifact and every requested output. */
 export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[], opts: CheckOptions = {}): Promise<number> {
   const root = path.resolve(io.cwd, v.root ?? '.');
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${v.root}: no such directory`);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${v.root ?? '.'}: no such directory`);
   const outputs = (v.format?.length ? v.format : ['stylish']).map(parseFormat);
   const selected = select(policies, v.only, v.skip);
   const artifactsDir = path.resolve(root, v.artifacts ?? 'artifacts');
@@ -120,7 +120,13 @@ function affectingChanges(root: string, pr: PullRequestChanges, io: CliIO): stri
   return pr.changedFiles;
 }
 
-function reporterContext(io: CliIO, actions: ActionsContext, pr: PullRequestChanges | undefined, annotate: AnnotateMode, artifactsDir: string): ReporterContext {
+function reporterContext(
+  io: CliIO,
+  actions: ActionsContext,
+  pr: PullRequestChanges | undefined,
+  annotate: AnnotateMode,
+  artifactsDir: string,
+): ReporterContext {
   const report = path.relative(io.cwd, path.join(artifactsDir, 'gate-report.json')) || 'gate-report.json';
   const inActions = io.env.GITHUB_ACTIONS === 'true';
   const ctx: ReporterContext = {
@@ -136,7 +142,14 @@ function reporterContext(io: CliIO, actions: ActionsContext, pr: PullRequestChan
 }
 
 /** Publishes the check run; on any failure, one line says so and workflow commands carry the annotations. */
-async function checkRun(result: GateResult, ctx: ReporterContext, actions: ActionsContext, io: CliIO, printed: boolean, tuning?: CheckRunTuning): Promise<void> {
+async function checkRun(
+  result: GateResult,
+  ctx: ReporterContext,
+  actions: ActionsContext,
+  io: CliIO,
+  printed: boolean,
+  tuning?: CheckRunTuning,
+): Promise<void> {
   const fallback = (why: string) => {
     io.stderr(`gates: ${why}; reporting through workflow commands and the job summary instead\n`);
     if (!printed) io.stdout(github(result, ctx));
@@ -150,13 +163,23 @@ async function checkRun(result: GateResult, ctx: ReporterContext, actions: Actio
   if (!actions.token || !owner || !repo || !actions.headSha) return fallback(`--github-check needs ${missing.join(', ')}`);
   const { publishCheckRun } = await import('../github/checks.ts');
   const outcome = await publishCheckRun(
-    { apiUrl: actions.apiUrl, token: actions.token, owner, repo, headSha: actions.headSha, name: 'OdooOps Gates', ...(actions.runUrl ? { detailsUrl: actions.runUrl } : {}) },
+    {
+      apiUrl: actions.apiUrl,
+      token: actions.token,
+      owner,
+      repo,
+      headSha: actions.headSha,
+      name: 'OdooOps Gates',
+      ...(actions.runUrl ? { detailsUrl: actions.runUrl } : {}),
+    },
     checkRunReport(result, ctx),
     tuning,
     (line) => io.stderr(`${line}\n`),
   );
   if (outcome.ok) {
-    io.stderr(`gates: check run ${outcome.id} ${outcome.reused ? 'updated' : 'created'} on ${actions.headSha.slice(0, 12)} with ${outcome.annotations} annotations\n`);
+    io.stderr(
+      `gates: check run ${outcome.id} ${outcome.reused ? 'updated' : 'created'} on ${actions.headSha.slice(0, 12)} with ${outcome.annotations} annotations\n`,
+    );
   } else if (outcome.forbidden) {
     fallback(`the token cannot write check runs (403: ${outcome.message}; a pull request from a fork gets a read-only token)`);
   } else {
@@ -166,7 +189,11 @@ async function checkRun(result: GateResult, ctx: ReporterContext, actions: Actio
 
 /** Resolves --only/--skip lists (ids or areas); an unknown name is a usage error, never a silent no-op. */
 function select(policies: readonly Policy[], only?: string[], skip?: string[]): Policy[] {
-  const names = (lists?: string[]) => (lists ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const names = (lists?: string[]) =>
+    (lists ?? [])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean);
   const matches = (p: Policy, n: string) => p.id === n || p.id.startsWith(`${n.replace(/\/?\*?$/, '')}/`);
   const ids = policies.map((p) => p.id);
   const known = (n: string) => {

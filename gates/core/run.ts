@@ -116,7 +116,7 @@ function internalError(policy: Policy, e: unknown): PolicyFinding {
     line: 1,
     column: 1,
     severity: 'error',
-    message: `internal error: policy ${policy.id} threw: ${msg.split('\n')[0]} — this is a bug in the gate, not in your change; please report it`,
+    message: `internal error: policy ${policy.id} threw: ${msg.split('\n')[0] ?? msg} — this is a bug in the gate, not in your change; please report it`,
     key: 'internal-error',
   };
 }

@@ -100,7 +100,7 @@ function describe(e: ErrorObject): { pointer: string; at?: 'key'; message: strin
     }
     case 'additionalProperties': {
       const extra = String(params.additionalProperty);
-      const allowed = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
+      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const hint = suggest(extra, allowed) || (allowed.length > 0 ? ` — allowed keys: ${list(allowed)}` : '');
       const child = `${p}/${escapeSegment(extra)}`;
       return { pointer: child, at: 'key', key: `${key}:${extra}`, message: `unknown key \`${extra}\`${p === '' ? '' : ` in ${where}`}${hint}` };

@@ -85,7 +85,7 @@ export class SchemaSet {
       return;
     }
     if (this.byId.has(id)) {
-      this.problems.push({ file, line: 1, message: `schema \`$id\` ${id} is also used by ${this.byId.get(id)}` });
+      this.problems.push({ file, line: 1, message: `schema \`$id\` ${id} is also used by ${this.byId.get(id) ?? 'another schema'}` });
       return;
     }
     try {

@@ -24,7 +24,10 @@ export function instead(value: string, candidates: readonly string[], what: stri
   if (close) return close;
   if (candidates.length === 0) return '';
   const sorted = [...new Set(candidates)].sort();
-  const shown = sorted.slice(0, LISTED).map((c) => `\`${c}\``).join(', ');
+  const shown = sorted
+    .slice(0, LISTED)
+    .map((c) => `\`${c}\``)
+    .join(', ');
   return ` — known ${what}: ${shown}${sorted.length > LISTED ? ` and ${sorted.length - LISTED} more` : ''}`;
 }
 

@@ -1,5 +1,5 @@
 import {
-  Alias,
+  type Alias,
   isAlias,
   isMap,
   isPair,

@@ -197,12 +197,7 @@ export interface Environment {
  * The environments in `names`, each with its data; missing ones become findings. The name is the
  * file's stem (docs/ssot.md: `name` equals the file name).
  */
-export function environments(
-  ctx: RepoContext,
-  names: readonly string[],
-  policy: string,
-  what: string,
-): { envs: Environment[]; findings: PolicyFinding[] } {
+export function environments(ctx: RepoContext, names: readonly string[], policy: string, what: string): { envs: Environment[]; findings: PolicyFinding[] } {
   const envs: Environment[] = [];
   const findings: PolicyFinding[] = [];
   for (const name of names) {

@@ -45,10 +45,10 @@ export default definePolicy({
       }
       byId.set(c.id, [...(byId.get(c.id) ?? []), c]);
     }
-    for (const same of byId.values()) {
+    for (const [id, same] of byId) {
       for (const c of same.length > 1 ? same : []) {
         const others = same.filter((o) => o !== c).map((o) => o.file);
-        out.push({ file: c.file, line: c.header?.keyLines.id ?? 1, message: `id ${c.id} is also the id of ${others.join(', ')}; ids are unique`, key: 'dup-id' });
+        out.push({ file: c.file, line: c.header?.keyLines.id ?? 1, message: `id ${id} is also the id of ${others.join(', ')}; ids are unique`, key: 'dup-id' });
       }
     }
 

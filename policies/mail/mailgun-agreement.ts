@@ -52,7 +52,7 @@ export default definePolicy({
         key: 'api-base',
       });
     }
-    const ports = (Array.isArray(smtp.ports) ? smtp.ports : []).map((p) => (isRecord(p) ? p.port : p)).filter((p): p is number => typeof p === 'number');
+    const ports = (Array.isArray(smtp.ports) ? (smtp.ports as unknown[]) : []).map((p) => (isRecord(p) ? p.port : p)).filter((p): p is number => typeof p === 'number');
     // The region decides the host; smtp.host only when the region is unreadable (the schema reports that).
     const relayHost = region ? MAILGUN_SMTP_HOSTS[region] : typeof smtp.host === 'string' ? smtp.host : undefined;
     const secret = smtp.password_secret;

@@ -57,7 +57,7 @@ export function readAppText(app: AppDir, rel: string, maxBytes: number): Resolve
     case 'ESCAPES_ROOT':
       return { ok: false, reason: app.tree.resolve(rel) ? `${rel} in ${app.shown} is not a file` : `${rel} does not exist in ${app.shown}` };
     case 'TOO_LARGE':
-      return { ok: false, reason: `${rel} in ${app.shown} is ${t.bytes} bytes, over the ${maxBytes}-byte cap` };
+      return { ok: false, reason: `${rel} in ${app.shown} is ${t.bytes ?? 'over'} bytes, over the ${maxBytes}-byte cap` };
     case 'BINARY':
       return { ok: false, reason: `${rel} in ${app.shown} is binary, not text` };
     case 'NOT_UTF8':
