@@ -58,14 +58,14 @@ export function ssotDocs(ctx: RepoContext): Array<{ file: string; data: unknown 
 }
 
 /** 1-based line of what a pointer designates in a YAML file (1 when the file is unreadable). */
-export function lineOf(ctx: RepoContext, file: string, pointer: string): number {
+export function lineOf(ctx: RepoContext, file: string, pointer: string, at: 'key' | 'value' = 'value'): number {
   const y = ctx.yaml(file);
-  return y ? locatePointer(y, pointer).range.line : 1;
+  return y ? locatePointer(y, pointer, { at }).range.line : 1;
 }
 
 /** `the file:line` form used when a finding names another place. */
-export function placeOf(ctx: RepoContext, file: string, pointer: string): string {
-  return `${file}:${lineOf(ctx, file, pointer)}`;
+export function placeOf(ctx: RepoContext, file: string, pointer: string, at: 'key' | 'value' = 'value'): string {
+  return `${file}:${lineOf(ctx, file, pointer, at)}`;
 }
 
 // --- Secrets, integrations, providers, runners ---
@@ -170,14 +170,12 @@ export function envFile(name: string): string {
   return `${ENV_DIR}/${name}.yaml`;
 }
 
+/** The message of {@link missingFile}; a policy that uses it declares it as `'missing-file': MISSING_FILE`. */
+export const MISSING_FILE = '{{file}} is missing, so {{policy}} cannot check {{what}}; add it in the shape of docs/ssot.md';
+
 /** A required SSOT file that is absent: reported at its path so the finding names what to add. */
 export function missingFile(file: string, policy: string, what: string): PolicyFinding {
-  return {
-    file,
-    line: 1,
-    message: `${file} is missing, so ${policy} cannot check ${what}; add it in the shape of docs/ssot.md`,
-    key: 'missing-file',
-  };
+  return { file, line: 1, messageId: 'missing-file', data: { file, policy, what }, key: 'missing-file' };
 }
 
 /** The file's data when it is a mapping; undefined (skip) when unreadable or malformed. */
@@ -223,31 +221,18 @@ export function presentEnvironments(ctx: RepoContext): Environment[] {
   return out;
 }
 
-export interface Limits {
-  file: string;
-  limits: Obj;
-}
+/** A platform limit, or why it cannot be had: a missing file is a finding; a bad value is ssot/schema's to report. */
+export type LimitRead = { ok: true; value: number } | { ok: false; reason: string; finding?: PolicyFinding };
 
-/** ssot/platform.yaml's `limits`, or the findings that say why it is not there. */
-export function platformLimits(ctx: RepoContext, policy: string, what: string): { limits?: Limits; findings: PolicyFinding[] } {
-  if (!ctx.exists(PLATFORM_FILE)) return { findings: [missingFile(PLATFORM_FILE, policy, what)] };
+/** `limits.<key>` of ssot/platform.yaml as a whole number (its schema requires every limit). */
+export function platformLimit(ctx: RepoContext, key: string, policy: string, what: string): LimitRead {
+  if (!ctx.exists(PLATFORM_FILE)) return { ok: false, reason: `${PLATFORM_FILE} is missing`, finding: missingFile(PLATFORM_FILE, policy, what) };
   const data = readMap(ctx, PLATFORM_FILE);
-  if (!data) return { findings: [] };
-  return { limits: { file: PLATFORM_FILE, limits: asRecord(data.limits) }, findings: [] };
-}
-
-/** A limit as a non-negative integer, or a finding at the limit's place in platform.yaml. */
-export function limit(l: Limits, key: string, purpose: string): { value?: number; finding?: PolicyFinding } {
-  const v = l.limits[key];
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return { value: v };
-  return {
-    finding: {
-      file: l.file,
-      pointer: pointerOf('limits', key),
-      message: `limits.${key} is ${v === undefined ? 'not set' : 'not a non-negative integer'}; it is the platform maximum for ${purpose} — set it as in docs/ssot.md`,
-      key: `limit:${key}`,
-    },
-  };
+  if (!data) return { ok: false, reason: `${PLATFORM_FILE} cannot be read as a mapping (files/yaml-wellformed says why)` };
+  const v = asRecord(data.limits)[key];
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return { ok: true, value: v };
+  const place = v === undefined ? placeOf(ctx, PLATFORM_FILE, '/limits', 'key') : placeOf(ctx, PLATFORM_FILE, pointerOf('limits', key));
+  return { ok: false, reason: `limits.${key} is ${v === undefined ? 'not set' : 'not a whole number'} at ${place} (ssot/schema reports it)` };
 }
 
 export type Region = 'us' | 'eu';

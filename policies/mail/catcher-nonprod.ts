@@ -1,16 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import {
-  ENV_DIR,
-  MAILGUN_FILE,
-  MAILGUN_SMTP_HOSTS,
-  NONPROD_ENVS,
-  environments,
-  isRecord,
-  isRegion,
-  readMap,
-  show,
-} from '../_lib/ssot.ts';
+import { ENV_DIR, MAILGUN_FILE, MAILGUN_SMTP_HOSTS, NONPROD_ENVS, environments, isRecord, isRegion, readMap, show, MISSING_FILE } from '../_lib/ssot.ts';
 
 const ID = 'mail/catcher-nonprod';
 
@@ -23,6 +13,7 @@ export default definePolicy({
   id: ID,
   title: 'Stage and dev send mail through Mailgun into the mail catcher',
   severity: 'error',
+  messages: { 'missing-file': MISSING_FILE },
   appliesTo: [`${ENV_DIR}/**`, MAILGUN_FILE],
   check(ctx) {
     const out: PolicyFinding[] = [];
@@ -48,7 +39,7 @@ export default definePolicy({
         out.push({
           file: env.file,
           pointer: '/mail/catcher/enabled',
-          message: `the mail catcher is ${isRecord(catcher) ? enabled === undefined ? 'not enabled (no enabled key)' : `not enabled (enabled: ${show(enabled)})` : 'not configured'} in ${env.name}; every mail of a non-production build must be caught — set mail.catcher.enabled: true`,
+          message: `the mail catcher is ${isRecord(catcher) ? (enabled === undefined ? 'not enabled (no enabled key)' : `not enabled (enabled: ${show(enabled)})`) : 'not configured'} in ${env.name}; every mail of a non-production build must be caught — set mail.catcher.enabled: true`,
           key: 'catcher',
         });
       }

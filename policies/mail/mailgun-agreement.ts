@@ -14,6 +14,7 @@ import {
   presentEnvironments,
   readMap,
   show,
+  MISSING_FILE,
 } from '../_lib/ssot.ts';
 
 const ID = 'mail/mailgun-agreement';
@@ -28,6 +29,7 @@ export default definePolicy({
   id: ID,
   title: 'The Mailgun integration file agrees with the environments',
   severity: 'error',
+  messages: { 'missing-file': MISSING_FILE },
   appliesTo: [`${ENV_DIR}/**`, MAILGUN_FILE],
   check(ctx) {
     if (!ctx.exists(MAILGUN_FILE)) return [missingFile(MAILGUN_FILE, ID, 'the Mailgun settings the environments rely on')];
@@ -52,7 +54,9 @@ export default definePolicy({
         key: 'api-base',
       });
     }
-    const ports = (Array.isArray(smtp.ports) ? (smtp.ports as unknown[]) : []).map((p) => (isRecord(p) ? p.port : p)).filter((p): p is number => typeof p === 'number');
+    const ports = (Array.isArray(smtp.ports) ? (smtp.ports as unknown[]) : [])
+      .map((p) => (isRecord(p) ? p.port : p))
+      .filter((p): p is number => typeof p === 'number');
     // The region decides the host; smtp.host only when the region is unreadable (the schema reports that).
     const relayHost = region ? MAILGUN_SMTP_HOSTS[region] : typeof smtp.host === 'string' ? smtp.host : undefined;
     const secret = smtp.password_secret;
