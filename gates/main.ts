@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { policies as allPolicies } from '../policies/index.ts';
 import { check, type CheckOptions } from './commands/check.ts';
+import { baseline } from './commands/baseline.ts';
 import { explain } from './commands/explain.ts';
+import { merge } from './commands/merge.ts';
 import { UsageError, type CliIO } from './commands/io.ts';
 import { list } from './commands/list.ts';
 import type { Policy } from './core/policy.ts';
@@ -15,6 +17,10 @@ Commands:
   check              run the gates (default)
   list               print every policy: id, severity, title, docs
   explain <id>       print a policy's docs page
+  baseline           write the current findings to the baseline file (default
+                     gates-baseline.json under the root; --output FILE)
+  merge REPORT…      combine the JSON reports of the N shards of a run into one report
+                     (takes --root, --format, --artifacts, --github-check, --baseline)
 
 Options for check:
   --root DIR         repository to check (default: the current directory)
@@ -34,6 +40,11 @@ Options for check:
                      falls back to workflow commands when it cannot be written
   --app-dir PATH     the console's Next.js app, for route coverage
   --timing           print how long each policy took (stderr)
+  --baseline FILE    fail only on findings beyond the baseline; the rest are reported as
+                     baselined, and entries whose findings are gone are listed
+  --prune            with --baseline on a full run: drop the entries that are gone
+  --shard K/N        check only shard K of N of the per-file work (cross-file policies run
+                     in shard 1); combine the N JSON reports with \`gates merge\`
 
 When GITHUB_STEP_SUMMARY is set, the markdown summary is appended to it.
 Exit codes: 0 clean, 1 error-level findings, 2 usage, history or internal error. No GitHub
@@ -79,6 +90,10 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
         annotate: { type: 'string' },
         'github-check': { type: 'boolean' },
         timing: { type: 'boolean' },
+        baseline: { type: 'string' },
+        prune: { type: 'boolean' },
+        shard: { type: 'string' },
+        output: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -98,7 +113,13 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
       return explain(io, policies, rest[0]);
     case 'check':
       if (rest[0] !== undefined) throw new UsageError(`unexpected argument \`${rest[0]}\``);
+      if (values.output !== undefined) throw new UsageError('--output is an option of `gates baseline`');
       return check(values, io, policies, opts);
+    case 'baseline':
+      if (rest[0] !== undefined) throw new UsageError(`unexpected argument \`${rest[0]}\``);
+      return baseline(values, io, policies);
+    case 'merge':
+      return merge(rest, values, io, policies, opts);
     default:
       throw new UsageError(`unknown command \`${command}\``);
   }

@@ -35,4 +35,6 @@ export type PolicyId =
   | 'ssot/schema'
   | 'ssot/schema-coverage'
   | 'ssot/unique-ids'
+  | 'waivers/expired'
+  | 'waivers/unused'
   | 'workflows/actionlint';

@@ -8,6 +8,7 @@ import routes from './routes/index.ts';
 import secrets from './secrets/index.ts';
 import spec from './spec/index.ts';
 import ssot from './ssot/index.ts';
+import waivers from './waivers/index.ts';
 import workflows from './workflows/index.ts';
 
 /** Every policy of the engine, sorted by id. Each area keeps its own index; a meta-test checks nothing is left out. */
@@ -21,5 +22,6 @@ export const policies: readonly Policy[] = [
   ...secrets,
   ...spec,
   ...ssot,
+  ...waivers,
   ...workflows,
 ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

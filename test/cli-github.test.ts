@@ -60,7 +60,7 @@ describe('pull-request mode', () => {
     expect(r.code).toBe(1);
     expect(report().policies).toEqual([
       { id: 'test/bad-lines', severity: 'error', status: 'ran', findings: 4 },
-      { id: 'test/docs-only', severity: 'error', status: 'skipped', findings: 0 },
+      { id: 'test/docs-only', severity: 'error', status: 'skipped', findings: 0, reason: 'no changed file matches its globs' },
       { id: 'test/gone-watch', severity: 'notice', status: 'ran', findings: 0 },
     ]);
   });

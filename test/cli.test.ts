@@ -95,7 +95,7 @@ describe('gates check, end to end', () => {
         doc: 0,
       },
     ]);
-    expect(report.summary).toEqual({ errors: 1, warnings: 0, notices: 0, internalErrors: 0 });
+    expect(report.summary).toEqual({ errors: 1, warnings: 0, notices: 0, suppressed: 0, internalErrors: 0 });
     const artifact = fs.readFileSync(path.join(root, 'artifacts', 'gate-report.json'), 'utf8');
     expect(artifact).toBe(r.stdout);
   });

@@ -123,6 +123,11 @@ const INVALID: ReadonlyArray<{ target: string; source: string; expected: string[
     "ssot/observability.yaml:6:5 error unknown key `url` in `metrics.grafana_dashboard_url` — allowed keys: `env`, `present` [ssot/schema]",
     "ssot/observability.yaml:8:89 error `metrics.panels[0].unit` must be one of `count`, `seconds`, `percent`, `bytes`, got the string \"nodes\" [ssot/schema]",
   ] },
+  { target: 'ssot/waivers.yaml', source: 'waivers.yaml', expected: [
+    "ssot/waivers.yaml:3:5 error missing required key `fingerprint` in `waivers[0]` [ssot/schema]",
+    "ssot/waivers.yaml:9:13 error `waivers[1].reason` must have at least 10 characters, got the string \"later\" [ssot/schema]",
+    "ssot/waivers.yaml:11:14 error `waivers[1].expires` must be a valid date, got the string \"next quarter\" [ssot/schema]",
+  ] },
 ];
 
 describe('invalid SSOT files', () => {

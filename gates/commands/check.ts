@@ -3,7 +3,9 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { ENGINE_DIR, writeArtifact } from '../core/artifacts.ts';
 import type { Policy } from '../core/policy.ts';
+import { BaselineError, pruneBaseline, readBaseline, writeBaseline, type Baseline } from '../core/baseline.ts';
 import { exitCode, runGates, type GateResult } from '../core/run.ts';
+import { parseShard } from '../core/scope.ts';
 import type { CheckRunTuning } from '../github/checks.ts';
 import { readActionsContext, type ActionsContext } from '../github/context.ts';
 import { ANNOTATE_MODES, type AnnotateMode } from '../github/diff.ts';
@@ -29,6 +31,9 @@ export interface CheckArgs {
   annotate?: string;
   'github-check'?: boolean;
   timing?: boolean;
+  baseline?: string;
+  prune?: boolean;
+  shard?: string;
 }
 
 /** Knobs for tests: shorter waits for the check-run client. */
@@ -49,6 +54,12 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
   if ((v.changed || annotate !== 'all') && base === undefined) {
     throw new UsageError(`${v.changed ? '--changed' : `--annotate ${annotate}`} needs --base REF (in a GitHub Actions pull request it defaults to the base)`);
   }
+  const shard = v.shard === undefined ? undefined : parseShard(v.shard);
+  if (v.shard !== undefined && !shard) throw new UsageError(`--shard ${v.shard}: expected K/N with 1 ≤ K ≤ N ≤ 256, e.g. --shard 2/4`);
+  if (shard && v.changed) throw new UsageError('--shard splits a whole run; a pull-request run (--changed) is already small — use one or the other');
+  if (v.prune && v.baseline === undefined) throw new UsageError('--prune needs --baseline FILE');
+  if (v.prune && (shard || v.changed)) throw new UsageError('--prune needs a run over every file (no --changed, no --shard): only then is it known what is gone');
+  const baseline = v.baseline === undefined ? undefined : loadBaseline(root, path.resolve(io.cwd, v.baseline));
   const pr = base !== undefined && (v.changed || annotate !== 'all') ? pullRequestChanges(root, base) : undefined;
   const changedFiles = v.changed && pr ? affectingChanges(root, pr, io) : undefined;
   const result = await runGates({
@@ -57,7 +68,9 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
     policies: selected,
     policyIds: policies.map((p) => p.id),
     ...(base !== undefined ? { base } : {}),
-    ...(changedFiles !== undefined ? { changedFiles } : {}),
+    ...(changedFiles !== undefined && pr ? { changedFiles, changedFrom: pr.mergeBase } : {}),
+    ...(shard ? { shard } : {}),
+    ...(baseline ? { baseline } : {}),
     ...(v['app-dir'] !== undefined ? { appDir: v['app-dir'] } : {}),
     ...(io.env.DATABASE_URL ? { databaseUrl: io.env.DATABASE_URL } : {}),
   });
@@ -70,10 +83,42 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
     await checkRun(result, ctx, actions, io, printed, opts.checkTuning);
   }
   if (v.timing) io.stderr(timing(result, { color: false }));
+  if (baseline) reportBaseline(baseline, result, io, Boolean(v.prune));
   return exitCode(result);
 }
 
-function parseFormat(spec: string): { name: string; file?: string } {
+/** Reads `--baseline FILE` (named root-relative when it is in the repository); a bad file is a usage error that says what to do. */
+export function loadBaseline(root: string, file: string): Baseline {
+  const rel = path.relative(root, file);
+  const name = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
+  try {
+    return readBaseline(file, name);
+  } catch (e) {
+    if (e instanceof BaselineError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Says how many findings the baseline held back and which of its entries are gone; `--prune` drops those. */
+export function reportBaseline(baseline: Baseline, result: GateResult, io: CliIO, prune: boolean): void {
+  const file = path.resolve(result.root, baseline.path);
+  const held = result.findings.filter((f) => f.suppressed?.kind === 'baseline').length;
+  io.stderr(`gates: ${held} ${held === 1 ? 'finding' : 'findings'} baselined by ${baseline.path}\n`);
+  const stale = result.baselineStale;
+  if (!stale) {
+    io.stderr(`gates: which baseline entries are gone is known only from a run over every file\n`);
+    return;
+  }
+  if (stale.length === 0) return;
+  const gone = stale.reduce((n, s) => n + s.gone, 0);
+  for (const s of stale) io.stderr(`gates: baseline entry gone: ${s.file} ${s.policy} ${s.fingerprint}${s.gone > 1 ? ` (×${s.gone})` : ''}\n`);
+  if (prune) {
+    writeBaseline(file, pruneBaseline(baseline, stale));
+    io.stderr(`gates: pruned ${gone} ${gone === 1 ? 'finding that is' : 'findings that are'} gone from ${baseline.path}\n`);
+  } else io.stderr(`gates: ${gone} baselined ${gone === 1 ? 'finding is' : 'findings are'} gone; run again with --prune to drop ${gone === 1 ? 'it' : 'them'} from ${baseline.path}\n`);
+}
+
+export function parseFormat(spec: string): { name: string; file?: string } {
   const i = spec.indexOf(':');
   const name = i === -1 ? spec : spec.slice(0, i);
   const file = i === -1 ? undefined : spec.slice(i + 1);
@@ -84,7 +129,7 @@ function parseFormat(spec: string): { name: string; file?: string } {
   return file === undefined ? { name } : { name, file };
 }
 
-function emit(result: GateResult, outputs: Array<{ name: string; file?: string }>, io: CliIO, ctx: ReporterContext): void {
+export function emit(result: GateResult, outputs: Array<{ name: string; file?: string }>, io: CliIO, ctx: ReporterContext): void {
   for (const o of outputs) {
     const reporter = reporters[o.name];
     if (!reporter) continue;
@@ -120,13 +165,7 @@ function affectingChanges(root: string, pr: PullRequestChanges, io: CliIO): stri
   return pr.changedFiles;
 }
 
-function reporterContext(
-  io: CliIO,
-  actions: ActionsContext,
-  pr: PullRequestChanges | undefined,
-  annotate: AnnotateMode,
-  artifactsDir: string,
-): ReporterContext {
+export function reporterContext(io: CliIO, actions: ActionsContext, pr: PullRequestChanges | undefined, annotate: AnnotateMode, artifactsDir: string): ReporterContext {
   const report = path.relative(io.cwd, path.join(artifactsDir, 'gate-report.json')) || 'gate-report.json';
   const inActions = io.env.GITHUB_ACTIONS === 'true';
   const ctx: ReporterContext = {
@@ -142,14 +181,7 @@ function reporterContext(
 }
 
 /** Publishes the check run; on any failure, one line says so and workflow commands carry the annotations. */
-async function checkRun(
-  result: GateResult,
-  ctx: ReporterContext,
-  actions: ActionsContext,
-  io: CliIO,
-  printed: boolean,
-  tuning?: CheckRunTuning,
-): Promise<void> {
+export async function checkRun(result: GateResult, ctx: ReporterContext, actions: ActionsContext, io: CliIO, printed: boolean, tuning?: CheckRunTuning): Promise<void> {
   const fallback = (why: string) => {
     io.stderr(`gates: ${why}; reporting through workflow commands and the job summary instead\n`);
     if (!printed) io.stdout(github(result, ctx));
@@ -188,12 +220,8 @@ async function checkRun(
 }
 
 /** Resolves --only/--skip lists (ids or areas); an unknown name is a usage error, never a silent no-op. */
-function select(policies: readonly Policy[], only?: string[], skip?: string[]): Policy[] {
-  const names = (lists?: string[]) =>
-    (lists ?? [])
-      .flatMap((s) => s.split(','))
-      .map((s) => s.trim())
-      .filter(Boolean);
+export function select(policies: readonly Policy[], only?: string[], skip?: string[]): Policy[] {
+  const names = (lists?: string[]) => (lists ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   const matches = (p: Policy, n: string) => p.id === n || p.id.startsWith(`${n.replace(/\/?\*?$/, '')}/`);
   const ids = policies.map((p) => p.id);
   const known = (n: string) => {

@@ -62,18 +62,36 @@ export interface Finding extends Range {
   pointer?: string;
   doc?: number;
   data?: Record<string, unknown>;
+  /** Set when a waiver, an inline allow or the baseline accepts the finding: it stays in every report but never fails the run. */
+  suppressed?: Suppression;
+}
+
+/** Why a finding does not count: who accepted it, where, and with what justification. */
+export interface Suppression {
+  /** `waiver`: an entry of the waiver file; `inline`: a `gates-allow` comment above the finding; `baseline`: the baseline file. */
+  kind: 'waiver' | 'inline' | 'baseline';
+  justification: string;
+  /** The waiver's or the comment's file and 1-based line (the baseline file, for `baseline`). */
+  file: string;
+  line?: number;
+  owner?: string;
+  expires?: string;
 }
 
 export interface Summary {
+  /** Unsuppressed findings at each severity: these decide the exit code. */
   errors: number;
   warnings: number;
   notices: number;
+  /** Findings accepted by a waiver, an inline allow or the baseline. */
+  suppressed: number;
 }
 
 export function summarize(findings: readonly Finding[]): Summary {
-  const s: Summary = { errors: 0, warnings: 0, notices: 0 };
+  const s: Summary = { errors: 0, warnings: 0, notices: 0, suppressed: 0 };
   for (const f of findings) {
-    if (f.severity === 'error') s.errors++;
+    if (f.suppressed) s.suppressed++;
+    else if (f.severity === 'error') s.errors++;
     else if (f.severity === 'warning') s.warnings++;
     else s.notices++;
   }

@@ -1,5 +1,6 @@
-import type { PolicyFinding, Severity } from './finding.ts';
+import type { Finding, PolicyFinding, Severity } from './finding.ts';
 import type { RepoContext } from './repo.ts';
+import type { SuppressionUse } from './waivers.ts';
 
 /**
  * A policy: data plus one check. `id` is `area/kebab-name` and equals the module's path under
@@ -23,6 +24,39 @@ export interface Policy {
    * Async only for database or git work.
    */
   check(ctx: RepoContext): PolicyOutcome | Promise<PolicyOutcome>;
+  /**
+   * A per-file policy: what it reports about a file depends only on that file (and on files its
+   * `files` globs do not match, such as schemas). Then a pull-request run checks only the changed
+   * files and their `dependents`, and a `--shard K/N` run only its shard's files.
+   */
+  perFile?: {
+    /** The files it checks one by one. */
+    files: readonly string[];
+    /** In pull-request mode, the further files a change re-checks (e.g. those a changed schema governs). */
+    dependents?(ctx: RepoContext, changed: readonly string[]): readonly string[];
+  };
+  /**
+   * A cross-file policy, in pull-request mode: why the change cannot alter its verdict (it then
+   * skips with that reason), or undefined when it must run.
+   */
+  unaffected?(ctx: RepoContext, changed: readonly string[]): string | undefined;
+  /**
+   * For policies about the run itself (e.g. waivers that matched nothing): runs after every other
+   * policy, on their findings; its outcome is added to the check's.
+   */
+  afterRun?(ctx: RepoContext, run: RunSoFar): PolicyOutcome;
+}
+
+/** What an `afterRun` policy sees of the run. */
+export interface RunSoFar {
+  /** The other policies' findings, with their suppressions. */
+  findings: readonly Finding[];
+  /** The waivers and inline allows that suppressed something. */
+  uses: SuppressionUse;
+  /** The policies that ran over the whole repository (not scoped to a change or a shard). */
+  ranFully: ReadonlySet<string>;
+  /** False in pull-request (`--changed`) and shard runs, where what did not run is unknown. */
+  complete: boolean;
 }
 
 /**

@@ -30,6 +30,12 @@ export interface GateOptions {
   appDir?: string;
   /** Postgres connection string; undefined means the embedded PGlite. */
   databaseUrl?: string;
+  /** The merge base `changedFiles` were measured from; dependency rules compare files there. */
+  changedFrom?: string;
+  /** This run's shard of the per-file work, `{ index: K, count: N }` with 1 ≤ K ≤ N. */
+  shard?: { index: number; count: number };
+  /** The day waivers are judged on (YYYY-MM-DD, UTC); default today. */
+  today?: string;
   /** Every registered policy id (not only those selected to run); default: the ids of the policies run. */
   policyIds?: readonly string[];
 }

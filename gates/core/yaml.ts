@@ -219,6 +219,8 @@ export interface PointerLocation {
   anchor?: { name: string; line: number };
   /** False when the pointer did not exist and the nearest ancestor was used. */
   exact: boolean;
+  /** True when the pointer designates a scalar value (its range is the value's own text). */
+  scalar?: boolean;
 }
 
 /**
@@ -280,7 +282,7 @@ export function locatePointer(
     return { range: rangeOf(node) ?? rootRange(), exact: true, ...anchorOf(file, doc, node) };
   }
   const vr = rangeOf(node as Node);
-  if (vr) return { range: vr, exact: true };
+  if (vr) return { range: vr, exact: true, ...(opts.at !== 'key' && isScalar(node) ? { scalar: true } : {}) };
   // A null value (`key:` with nothing after it) has no range of its own: use the key.
   return { range: (keyNode && rangeOf(keyNode)) ?? rootRange(), exact: true };
 }

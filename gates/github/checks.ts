@@ -18,7 +18,8 @@ export type Conclusion = 'failure' | 'neutral' | 'success';
  */
 export function conclusionOf(result: GateResult): Conclusion {
   if (result.internalErrors > 0 || result.summary.errors > 0) return 'failure';
-  return result.findings.length > 0 ? 'neutral' : 'success';
+  // Suppressed findings (waivers, allows, the baseline) are accepted: they never make it neutral.
+  return result.findings.some((f) => !f.suppressed) ? 'neutral' : 'success';
 }
 
 export interface CheckRunTarget {

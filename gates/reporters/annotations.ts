@@ -12,12 +12,13 @@ export interface AnnotationPlan {
 /** Chooses and orders the findings that become annotations. */
 export function planAnnotations(findings: readonly Finding[], ctx: Pick<ReporterContext, 'annotate' | 'diff'>): AnnotationPlan {
   const mode = ctx.annotate ?? 'all';
-  const keep = findings.filter((f) => annotatable(f, mode, ctx.diff));
+  // Suppressed findings are accepted: they are in the reports, never annotations.
+  const keep = findings.filter((f) => !f.suppressed && annotatable(f, mode, ctx.diff));
   const changed = (f: Finding) => (onAddedLines(f, ctx.diff) ? 0 : 1);
   // Array.prototype.sort is stable, so ties keep the report's (file, position) order.
   const annotate = keep
     .map((f, i) => ({ f, i }))
     .sort((a, b) => rank[a.f.severity] - rank[b.f.severity] || changed(a.f) - changed(b.f) || a.i - b.i)
     .map((x) => x.f);
-  return { annotate, filteredOut: findings.length - keep.length };
+  return { annotate, filteredOut: findings.filter((f) => !f.suppressed).length - keep.length };
 }

@@ -58,6 +58,11 @@ export const github: Reporter = (result, ctx) => {
     const where = ctx.fullReport ?? 'the gate report (artifacts/gate-report.json)';
     lines.push(`::notice title=${escapeProperty('OdooOps Gates')}::${escapeData(`${what.join('; ')}; read every finding in ${where}`)}`);
   }
+  const suppressed = result.findings.filter((f) => f.suppressed).length;
+  if (suppressed > 0) {
+    const where = ctx.fullReport ?? 'the gate report (artifacts/gate-report.json)';
+    lines.push(`::notice title=${escapeProperty('OdooOps Gates')}::${escapeData(`${suppressed} ${suppressed === 1 ? 'finding is' : 'findings are'} suppressed by waivers, gates-allow comments or the baseline and do not fail the run; read them in ${where}`)}`);
+  }
   return lines.length ? `${lines.join('\n')}\n` : '';
 };
 

@@ -19,9 +19,18 @@ export function toJsonReport(result: GateResult): object {
       ...(f.pointer !== undefined ? { pointer: f.pointer } : {}),
       ...(f.doc !== undefined ? { doc: f.doc } : {}),
       ...(f.data !== undefined ? { data: f.data } : {}),
+      ...(f.messageId !== undefined ? { messageId: f.messageId } : {}),
+      ...(f.suppressed !== undefined ? { suppressed: f.suppressed } : {}),
     })),
     summary: { ...result.summary, internalErrors: result.internalErrors },
-    policies: result.policies.map((p) => ({ id: p.id, severity: p.severity, status: p.status, findings: p.findings })),
+    policies: result.policies.map((p) => ({
+      id: p.id,
+      severity: p.severity,
+      status: p.status,
+      findings: p.findings,
+      ...(p.reason !== undefined ? { reason: p.reason } : {}),
+    })),
+    ...(result.shard ? { shard: result.shard } : {}),
   };
 }
 

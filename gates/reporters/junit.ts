@@ -1,4 +1,5 @@
 import type { Finding } from '../core/finding.ts';
+import { suppressedBy } from './stylish.ts';
 import type { Reporter } from './types.ts';
 import { groupBy, plural } from './util.ts';
 
@@ -15,7 +16,7 @@ export function xmlEscape(s: string): string {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
-const line = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}`;
+const line = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}${f.suppressed ? ` (${suppressedBy(f.suppressed)})` : ''}`;
 
 /**
  * JUnit XML: one test case per policy. A policy with error-level findings fails and its failure
@@ -33,7 +34,8 @@ export const junit: Reporter = (result) => {
     const area = p.id.split('/')[0] ?? p.id;
     const open = `    <testcase classname="${xmlEscape(area)}" name="${xmlEscape(p.id)}" time="${seconds(p.durationMs)}"`;
     const body = xmlEscape(fs.map(line).join('\n'));
-    const e = fs.filter((f) => f.severity === 'error').length;
+    // A suppressed finding is listed but never fails its test case.
+    const e = fs.filter((f) => f.severity === 'error' && !f.suppressed).length;
     const w = fs.filter((f) => f.severity === 'warning').length;
     const n = fs.length - e - w;
     const tally = `${plural(e, 'error')}, ${plural(w, 'warning')}, ${plural(n, 'notice')}`;

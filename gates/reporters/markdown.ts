@@ -2,6 +2,7 @@ import type { Finding } from '../core/finding.ts';
 import { selfSkipped } from '../core/run.ts';
 import { blobUrl, lineUrl } from './links.ts';
 import { groupBy, plural } from './util.ts';
+import { suppressedBy } from './stylish.ts';
 import type { Reporter } from './types.ts';
 
 /** GitHub's cap on one step's summary. */
@@ -42,7 +43,7 @@ export const markdown: Reporter = (result, ctx) => {
   const head: string[] = [
     `## OdooOps Gates: ${verdict}`,
     '',
-    `${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notices, 'notice')} — ${ran} of ${result.policies.length} policies ran${skipped ? ` (${skipped} not affected by the change)` : ''}.`,
+    `${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notices, 'notice')}${result.summary.suppressed ? ` (and ${result.summary.suppressed} suppressed, which do not fail the run)` : ''} — ${ran} of ${result.policies.length} policies ran${skipped ? ` (${skipped} not affected by the change)` : ''}.`,
     '',
   ];
   for (const p of selfSkipped(result)) head.push(`- \`${p.id}\` skipped: ${cell(p.reason)}`, '');
@@ -52,7 +53,7 @@ export const markdown: Reporter = (result, ctx) => {
     head.push('| policy | errors | warnings | notices |', '| --- | ---: | ---: | ---: |');
     for (const p of withFindings) {
       const fs = byPolicy.get(p.id) ?? [];
-      const n = (s: Finding['severity']) => fs.filter((f) => f.severity === s).length;
+      const n = (s: Finding['severity']) => fs.filter((f) => f.severity === s && !f.suppressed).length;
       head.push(`| [\`${p.id}\`](#${anchor(p.id)}) | ${n('error')} | ${n('warning')} | ${n('notice')} |`);
     }
     head.push('');
@@ -89,7 +90,9 @@ export const markdown: Reporter = (result, ctx) => {
     for (const f of byPolicy.get(p.id) ?? []) {
       const place = `${f.file}:${f.line}:${f.column}`;
       const url = lineUrl(ctx.links, f);
-      if (!add(`| ${f.severity} | ${url ? `[${linkText(place)}](${url})` : `\`${place.replace(/`/g, "'")}\``} | ${cell(f.message)} |\n`)) {
+      const sev = f.suppressed ? `${f.severity} (suppressed)` : f.severity;
+      const msg = f.suppressed ? `${f.message} — ${suppressedBy(f.suppressed)}` : f.message;
+      if (!add(`| ${sev} | ${url ? `[${linkText(place)}](${url})` : `\`${place.replace(/`/g, "'")}\``} | ${cell(msg)} |\n`)) {
         cut = true;
         break;
       }

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENGINE_DIR } from '../core/artifacts.ts';
-import { cmp, type Severity } from '../core/finding.ts';
+import { cmp, type Severity, type Suppression } from '../core/finding.ts';
 import { blobUrl, encodePath } from './links.ts';
 import type { Reporter } from './types.ts';
 
 /** The key of our fingerprint in `partialFingerprints`; bump the version if its recipe changes. */
-export const FINGERPRINT_KEY = 'odooopsGates/v1';
+export const FINGERPRINT_KEY = 'odooopsGates/v2';
 export const SRCROOT = '%SRCROOT%';
 
 const level: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', notice: 'note' };
@@ -22,6 +22,25 @@ function version(): string {
  * repo-relative URIs under `%SRCROOT%`, regions in code points, and the runner's fingerprint
  * (stable across unrelated line moves) as a partial fingerprint.
  */
+/**
+ * A SARIF suppression: an inline allow is `inSource`, a waiver or the baseline `external`; all are
+ * accepted, with the reason as the justification and the waiver's or comment's place as location.
+ */
+function suppression(s: Suppression): object {
+  const who = [s.owner && `owner ${s.owner}`, s.expires && `until ${s.expires}`].filter(Boolean).join(', ');
+  return {
+    kind: s.kind === 'inline' ? 'inSource' : 'external',
+    status: 'accepted',
+    justification: who ? `${s.justification} (${who})` : s.justification,
+    location: {
+      physicalLocation: {
+        artifactLocation: { uri: encodePath(s.file), uriBaseId: SRCROOT },
+        ...(s.line !== undefined ? { region: { startLine: s.line } } : {}),
+      },
+    },
+  };
+}
+
 export const sarif: Reporter = (result, ctx) => {
   const policies = new Map(result.policies.map((p) => [p.id, p]));
   const ids = [...new Set([...policies.keys(), ...result.findings.map((f) => f.policy)])].sort(cmp);
@@ -59,6 +78,7 @@ export const sarif: Reporter = (result, ctx) => {
       },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    ...(f.suppressed ? { suppressions: [suppression(f.suppressed)] } : {}),
   }));
   const run = {
     tool: {

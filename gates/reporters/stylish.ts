@@ -1,4 +1,4 @@
-import type { Severity } from '../core/finding.ts';
+import type { Severity, Suppression } from '../core/finding.ts';
 import { selfSkipped } from '../core/run.ts';
 import type { Reporter } from './types.ts';
 import { groupBy, plural } from './util.ts';
@@ -17,6 +17,10 @@ export const stylish: Reporter = (result, { color }) => {
     const sevW = Math.max(...fs.map((f) => f.severity.length));
     for (const f of fs) {
       const pos = `${f.line}:${f.column}`.padEnd(posW);
+      if (f.suppressed) {
+        lines.push(`  ${paint('dim', pos)}  ${paint('dim', f.severity.padEnd(sevW))}  ${paint('dim', `${f.message}  ${f.policy}`)}  ${paint('green', suppressedBy(f.suppressed))}`);
+        continue;
+      }
       const sev = paint(sevColor[f.severity], f.severity.padEnd(sevW));
       lines.push(`  ${paint('dim', pos)}  ${sev}  ${f.message}  ${paint('dim', f.policy)}`);
     }
@@ -24,10 +28,11 @@ export const stylish: Reporter = (result, { color }) => {
   const { errors, warnings, notices } = result.summary;
   const total = errors + warnings + notices;
   const ran = result.policies.filter((p) => p.status !== 'skipped').length;
+  const suppressed = result.summary.suppressed ? `, ${result.summary.suppressed} suppressed` : '';
   if (total === 0) {
-    lines.push(paint('green', `✔ no problems (${plural(ran, 'policy')} ran)`));
+    lines.push(paint('green', `✔ no problems (${plural(ran, 'policy')} ran${suppressed})`));
   } else {
-    const head = `${errors > 0 ? '✖' : '⚠'} ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notices, 'notice')})`;
+    const head = `${errors > 0 ? '✖' : '⚠'} ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notices, 'notice')}${suppressed})`;
     lines.push('', paint('bold', paint(errors > 0 ? 'red' : 'yellow', head)));
   }
   for (const p of selfSkipped(result)) lines.push(paint('yellow', `○ ${p.id} skipped: ${p.reason}`));
@@ -36,3 +41,11 @@ export const stylish: Reporter = (result, { color }) => {
   }
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 };
+
+/** `suppressed by waiver ssot/waivers.yaml:12 (owner, until …): reason`. */
+export function suppressedBy(s: Suppression): string {
+  const where = s.line !== undefined ? `${s.file}:${s.line}` : s.file;
+  const who = [s.owner, s.expires && `until ${s.expires}`].filter(Boolean).join(', ');
+  return `suppressed by ${s.kind === 'inline' ? 'gates-allow' : s.kind} ${where}${who ? ` (${who})` : ''}: ${s.justification}`;
+}
+

@@ -81,7 +81,7 @@ export interface Named {
 export const SECRET_NAME = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
 /** Keys whose values are secret *names* from the registry: `secrets`, `token_secret`, `SMTP_USER_SECRET` … */
-const SECRET_REF_KEY = /(^|_)secrets?$/i;
+export const SECRET_REF_KEY = /(^|_)secrets?$/i;
 
 /** Every reference to a registry secret in the SSOT (the registry itself excluded). */
 export function secretReferences(ctx: RepoContext): Named[] {

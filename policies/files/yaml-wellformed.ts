@@ -12,6 +12,7 @@ export default definePolicy({
   title: 'YAML files are readable and well-formed',
   severity: 'error',
   appliesTo: YAML_FILES,
+  perFile: { files: YAML_FILES },
   check(ctx) {
     const out: PolicyFinding[] = [];
     for (const file of ctx.glob(YAML_FILES)) {

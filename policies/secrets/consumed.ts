@@ -3,6 +3,7 @@ import { definePolicy } from '../../gates/core/policy.ts';
 import { instead } from '../../gates/core/suggest.ts';
 import { escapeSegment } from '../../gates/core/pointer.ts';
 import { consumerIds, REGISTRY_FILE, registrySecrets } from '../_lib/ssot.ts';
+import { ssotModelUnaffected } from '../ssot/_lib/changes.ts';
 
 /**
  * A registered secret is read by something that exists (an integration slug, a provider id or a
@@ -13,6 +14,7 @@ export default definePolicy({
   title: 'Every registered secret has a real consumer or is marked not yet consumed',
   severity: 'error',
   appliesTo: ['ssot/**'],
+  unaffected: ssotModelUnaffected,
   check(ctx) {
     const registry = registrySecrets(ctx);
     if (!registry) return [];

@@ -23,6 +23,7 @@ export default definePolicy({
   title: 'No secret values in the SSOT, docs or other YAML and Markdown',
   severity: 'error',
   appliesTo: SCANNED,
+  perFile: { files: SCANNED },
   check(ctx) {
     const out: PolicyFinding[] = [];
     for (const file of ctx.glob(SCANNED)) {

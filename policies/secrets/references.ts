@@ -1,6 +1,7 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import { instead } from '../../gates/core/suggest.ts';
+import { referencingSecrets, SSOT_YAML } from '../ssot/_lib/changes.ts';
 import { humanPath } from '../../gates/core/schema-messages.ts';
 import { REGISTRY_FILE, registrySecrets, SECRET_NAME, secretReferences } from '../_lib/ssot.ts';
 
@@ -14,6 +15,7 @@ export default definePolicy({
   title: 'Secrets referenced in the SSOT exist in the registry',
   severity: 'error',
   appliesTo: ['ssot/**'],
+  perFile: { files: SSOT_YAML, dependents: referencingSecrets },
   check(ctx) {
     const refs = secretReferences(ctx);
     if (refs.length === 0) return [];

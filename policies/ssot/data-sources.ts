@@ -1,6 +1,7 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import { instead } from '../../gates/core/suggest.ts';
+import { allSsotWhen, SSOT_YAML } from './_lib/changes.ts';
 import { opsRelations } from './_lib/migrations.ts';
 import { ssotDocs, walk } from '../_lib/ssot.ts';
 
@@ -16,6 +17,7 @@ export default definePolicy({
   title: 'ops tables named in the SSOT exist in the migrations',
   severity: 'error',
   appliesTo: ['ssot/**', 'migrations/**'],
+  perFile: { files: SSOT_YAML, dependents: allSsotWhen(['migrations/**']) },
   check(ctx) {
     const relations = opsRelations(ctx);
     if (!relations) return [];

@@ -4,6 +4,7 @@ import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
 import { instead } from '../../gates/core/suggest.ts';
 import { CATALOG_FILE, catalogEntries, isRecord, JOBS_FILE, placeOf, providers, runners, SECRET_NAME, secretReferences } from '../_lib/ssot.ts';
+import { ssotModelUnaffected } from './_lib/changes.ts';
 
 /**
  * References between SSOT files resolve: catalog ↔ integration config files ↔ provider files,
@@ -15,6 +16,7 @@ export default definePolicy({
   title: 'References between SSOT files resolve',
   severity: 'error',
   appliesTo: ['ssot/**'],
+  unaffected: ssotModelUnaffected,
   check(ctx) {
     return [...catalogLinks(ctx), ...jobRunners(ctx), ...declaredNames(ctx)];
   },

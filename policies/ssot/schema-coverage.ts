@@ -8,6 +8,7 @@ export default definePolicy({
   title: 'Every SSOT file is governed by a schema',
   severity: 'error',
   appliesTo: ['ssot/**', SCHEMA_MAP_FILE],
+  perFile: { files: ['ssot/**'], dependents: (ctx, changed) => (changed.some((f) => f === SCHEMA_MAP_FILE || f.startsWith('schemas/')) ? ctx.glob('ssot/**') : []) },
   check(ctx) {
     const schemas = SchemaSet.of(ctx);
     const out: PolicyFinding[] = [];

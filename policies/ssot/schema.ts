@@ -2,6 +2,7 @@ import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import { SchemaSet } from '../../gates/core/schema.ts';
 import { schemaFindings } from '../../gates/core/schema-messages.ts';
+import { governedBy, SSOT_YAML } from './_lib/changes.ts';
 
 /** Every SSOT file passes the JSON Schema that governs it; every error of the file is reported. */
 export default definePolicy({
@@ -9,6 +10,7 @@ export default definePolicy({
   title: 'SSOT files pass their JSON Schema',
   severity: 'error',
   appliesTo: ['ssot/**', 'schemas/**'],
+  perFile: { files: SSOT_YAML, dependents: governedBy },
   check(ctx) {
     const schemas = SchemaSet.of(ctx);
     const out: PolicyFinding[] = [];

@@ -3,6 +3,7 @@ import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
 import { escapeSegment } from '../../gates/core/pointer.ts';
 import { CAPABILITIES_FILE, CATALOG_FILE, isRecord, JOBS_FILE, NAV_FILE, OBSERVABILITY_FILE, placeOf, runners, WAVES_FILE, type Named } from '../_lib/ssot.ts';
+import { ssotModelUnaffected } from './_lib/changes.ts';
 
 /** A collection whose members must be unique: where it is, what a member is called, how to fix a clash. */
 interface Collection {
@@ -70,6 +71,7 @@ export default definePolicy({
   title: 'Ids and slugs of the SSOT are unique',
   severity: 'error',
   appliesTo: ['ssot/**'],
+  unaffected: ssotModelUnaffected,
   check(ctx) {
     const out: PolicyFinding[] = [];
     for (const c of COLLECTIONS) {
