@@ -15,7 +15,6 @@ const NOT_RUNNABLE_YET = new Set<string>([
   'docs/links',
   'docs/runbooks',
   'files/yaml-wellformed',
-  'mail/catcher-nonprod',
   'mail/mailgun-agreement',
   'migrations/catalog',
   'migrations/db-contract',

@@ -62,12 +62,9 @@ describe('parity and mail gates on malformed SSOT files', () => {
     }
   });
 
-  it('still reports what it can read', async () => {
+  it('leaves wrong shapes to the schema: a mail that is no mapping is not reported twice', async () => {
     const r = await runPolicyOn(byId('mail/catcher-nonprod'), broken);
-    expect(r.lines).toEqual([
-      'ssot/environments/stage.yaml:3:1 error SMTP_HOST is not set in stage; non-production mail must go to the Mailgun catcher — set SMTP_HOST: smtp.mailgun.org (Mailgun region us in ssot/integrations/mailgun.yaml) [mail/catcher-nonprod]',
-      'ssot/environments/stage.yaml:3:1 error the mail catcher is not configured in stage; every mail of a non-production build must be caught — set mail.catcher.enabled: true [mail/catcher-nonprod]',
-    ]);
+    expect(r.lines).toEqual([]);
   });
 
   it('treats jobs entries that are not mappings as nothing to check', async () => {
