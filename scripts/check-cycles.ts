@@ -8,29 +8,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { walkFiles } from '../gates/core/tree.ts';
 
 const SOURCE_DIRS = ['gates', 'policies', 'scripts', 'bench', 'test', 'ingest'];
 const EXTENSIONS = ['.ts', '.mts', '.mjs', '.js'];
 
 /** Every module file below the source folders (fixtures and dependencies excluded). */
 export function moduleFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== 'node_modules' && e.name !== '__fixtures__') walk(p);
-      } else if (EXTENSIONS.some((x) => e.name.endsWith(x)) && !e.name.endsWith('.d.ts')) out.push(p);
-    }
-  };
-  for (const d of SOURCE_DIRS) walk(path.join(root, d));
-  return out.sort();
+  const skipDirs = new Set(['node_modules', '__fixtures__']);
+  return SOURCE_DIRS.flatMap((d) =>
+    walkFiles(root, d, { skipDirs })
+      .files.filter((f) => EXTENSIONS.some((x) => f.endsWith(x)) && !f.endsWith('.d.ts'))
+      .map((f) => path.join(root, d, f)),
+  ).sort();
 }
 
 /** The project modules `file` loads at run time, statically or through `import()`. */

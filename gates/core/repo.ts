@@ -53,6 +53,18 @@ function listRepoFiles(root: string, artifactsDir: string): string[] {
   return listed.map(toPosix).filter((f) => !ignored(f)).sort(cmp);
 }
 
+/** The files matching any of the picomatch globs; matchers are compiled once per glob set and kept in `cache`. */
+export function globFiles(files: readonly string[], patterns: string | readonly string[], cache: Map<string, (p: string) => boolean>): string[] {
+  const key = typeof patterns === 'string' ? patterns : patterns.join('\0');
+  let match = cache.get(key);
+  if (!match) {
+    match = picomatch(typeof patterns === 'string' ? patterns : [...patterns], { dot: true });
+    cache.set(key, match);
+  }
+  const m = match;
+  return files.filter((f) => m(f));
+}
+
 /** What a policy sees of the repository. Everything is read lazily and cached. */
 export interface RepoContext {
   readonly root: string;
@@ -113,14 +125,7 @@ export class Repo implements RepoContext {
   }
 
   glob(patterns: string | readonly string[]): string[] {
-    const key = typeof patterns === 'string' ? patterns : patterns.join('\0');
-    let m = this.matchers.get(key);
-    if (!m) {
-      m = picomatch(typeof patterns === 'string' ? patterns : [...patterns], { dot: true });
-      this.matchers.set(key, m);
-    }
-    const match = m;
-    return this.files.filter((f) => match(f));
+    return globFiles(this.files, patterns, this.matchers);
   }
 
   exists(file: string): boolean {

@@ -4,7 +4,7 @@ import { cmp } from './finding.ts';
 import type { GitView } from './git.ts';
 import type { YamlFile } from './yaml.ts';
 import type { Opened } from './tree.ts';
-import type { FileText, GateOptions, RepoContext } from './repo.ts';
+import { globFiles, type FileText, type GateOptions, type RepoContext } from './repo.ts';
 
 /** `K/N` → `{ index: K, count: N }`; undefined when malformed (1 ≤ K ≤ N ≤ 256). */
 export function parseShard(spec: string): { index: number; count: number } | undefined {
@@ -59,14 +59,7 @@ export class ScopedRepo implements RepoContext {
   }
 
   glob(patterns: string | readonly string[]): string[] {
-    const key = typeof patterns === 'string' ? patterns : patterns.join('\0');
-    let m = this.matchers.get(key);
-    if (!m) {
-      m = picomatch(typeof patterns === 'string' ? patterns : [...patterns], { dot: true });
-      this.matchers.set(key, m);
-    }
-    const match = m;
-    return this.files.filter((f) => match(f));
+    return globFiles(this.files, patterns, this.matchers);
   }
 
   exists(file: string): boolean {

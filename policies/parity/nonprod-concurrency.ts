@@ -22,9 +22,9 @@ export default definePolicy({
   messages: {
     'missing-file': MISSING_FILE,
     'too-many-workers':
-      'odoo.workers is {{workers}} in {{env}}; Odoo.sh runs staging and development builds with a single worker — set at most {{max}} (limits.workers_max_nonprod)',
+      'odoo.workers is {{value}} in {{env}}; Odoo.sh runs staging and development builds with a single worker — set at most {{max}} (limits.workers_max_nonprod)',
     'too-many-cron-threads':
-      'odoo.max_cron_threads is {{threads}} in {{env}}; non-production builds run bounded cron threads — set at most {{max}} (limits.cron_threads_max_nonprod)',
+      'odoo.max_cron_threads is {{value}} in {{env}}; non-production builds run bounded cron threads — set at most {{max}} (limits.cron_threads_max_nonprod)',
     'runbook-missing': '{{runbook}} is missing; it must document single-worker semantics in a "## {{section}}" section',
     'section-missing': 'no "## {{section}}" section; document that stage and dev run one worker and bounded cron threads (workers, max_cron_threads)',
     'section-incomplete': 'the "{{heading}}" section does not name {{missing}}; say what stage and dev run with and why',
@@ -36,25 +36,17 @@ export default definePolicy({
     if (!workersMax.ok && workersMax.finding) out.push(workersMax.finding);
     const envs = environments(ctx, NONPROD_ENVS, ID, 'the worker settings');
     out.push(...envs.findings);
+    // Each odoo setting against its limit: the setting, its limit, the message and the fingerprint key.
+    const bounds = [
+      { setting: 'workers', limit: workersMax, messageId: 'too-many-workers', key: 'workers' },
+      { setting: 'max_cron_threads', limit: cronMax, messageId: 'too-many-cron-threads', key: 'cron-threads' },
+    ] as const;
     for (const env of envs.envs) {
       const odoo = asRecord(env.data.odoo);
-      if (workersMax.ok && typeof odoo.workers === 'number' && odoo.workers > workersMax.value) {
-        out.push({
-          file: env.file,
-          pointer: '/odoo/workers',
-          messageId: 'too-many-workers',
-          data: { workers: odoo.workers, env: env.name, max: workersMax.value },
-          key: 'workers',
-        });
-      }
-      if (cronMax.ok && typeof odoo.max_cron_threads === 'number' && odoo.max_cron_threads > cronMax.value) {
-        out.push({
-          file: env.file,
-          pointer: '/odoo/max_cron_threads',
-          messageId: 'too-many-cron-threads',
-          data: { threads: odoo.max_cron_threads, env: env.name, max: cronMax.value },
-          key: 'cron-threads',
-        });
+      for (const b of bounds) {
+        const value = odoo[b.setting];
+        if (!b.limit.ok || typeof value !== 'number' || value <= b.limit.value) continue;
+        out.push({ file: env.file, pointer: `/odoo/${b.setting}`, messageId: b.messageId, data: { value, env: env.name, max: b.limit.value }, key: b.key });
       }
     }
     out.push(...runbookFindings(ctx.text(STAGING_RUNBOOK), ctx.exists(STAGING_RUNBOOK)));
