@@ -3,8 +3,19 @@ import { loadSqlParser, parseSql, type SqlParse } from '../core/sql.ts';
 
 /** Where Supabase-style migrations live. */
 export const MIGRATIONS_DIR = 'migrations';
-/** `<14-digit UTC timestamp>_<snake_case name>.sql`, directly in `migrations/`. */
-export const MIGRATION_NAME = /^(\d{14})_([a-z0-9]+(?:_[a-z0-9]+)*)\.sql$/;
+
+/**
+ * The names the Supabase CLI applies: `<digits>_<anything>.sql`, directly in the migrations folder
+ * (`migrateFilePattern` in supabase/cli pkg/migration/file.go). Anything else there is skipped.
+ */
+export const MIGRATION_NAME = /^([0-9]+)_(.*)\.sql$/;
+
+/**
+ * The CLI also skips a first file `<14 digits>_init.sql` older than 2021-12-09, the schema dump of
+ * its early versions (`shouldSkip` in supabase/cli pkg/migration/list.go).
+ */
+const LEGACY_INIT = /([0-9]{14})_init\.sql/;
+const LEGACY_INIT_BEFORE = 20211209000000;
 
 export interface MigrationFile {
   /** Repo-relative path, `migrations/<version>_<name>.sql`. */
@@ -13,16 +24,54 @@ export interface MigrationFile {
   name: string;
 }
 
-/** The well-named migrations of the tree, in version order (ties by path). */
-export function migrationFiles(ctx: RepoContext): MigrationFile[] {
-  return ctx.memo('db/migration-files', () => {
-    const out: MigrationFile[] = [];
-    for (const file of ctx.glob(`${MIGRATIONS_DIR}/*.sql`)) {
-      const m = MIGRATION_NAME.exec(file.slice(MIGRATIONS_DIR.length + 1));
-      if (m) out.push({ file, version: m[1] as string, name: m[2] as string });
+/** What the CLI does with one entry of the migrations folder. */
+export type FolderEntry =
+  | { file: string; kind: 'migration'; version: string; name: string }
+  | { file: string; kind: 'legacy-init' | 'not-matching' | 'nested' };
+
+/** Byte order of names, as Go's `fs.ReadDir` sorts a directory (the CLI's apply order). */
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Every file under `migrations/` and what the Supabase CLI does with it, in the CLI's order:
+ * `fs.ReadDir` lists the folder sorted by name, and the CLI applies the matching files in that order.
+ */
+export function migrationFolder(ctx: RepoContext): FolderEntry[] {
+  return ctx.memo('db/migration-folder', () => {
+    const all = ctx.glob(`${MIGRATIONS_DIR}/**`).map((file) => ({ file, rel: file.slice(MIGRATIONS_DIR.length + 1) }));
+    // The CLI lists the folder itself: a subfolder is one entry (named after the folder).
+    const entry = (rel: string): string => rel.split('/')[0] as string;
+    const entries = [...new Set(all.map((f) => entry(f.rel)))].sort(byName);
+    const first = entries[0];
+    const out: FolderEntry[] = [];
+    for (const f of [...all].sort((a, b) => byName(a.rel, b.rel))) {
+      if (f.rel.includes('/')) {
+        out.push({ file: f.file, kind: 'nested' });
+        continue;
+      }
+      const init = f.rel === first ? LEGACY_INIT.exec(f.rel) : null;
+      if (init && Number(init[1]) < LEGACY_INIT_BEFORE) {
+        out.push({ file: f.file, kind: 'legacy-init' });
+        continue;
+      }
+      const m = MIGRATION_NAME.exec(f.rel);
+      if (m) out.push({ file: f.file, kind: 'migration', version: m[1] as string, name: m[2] as string });
+      else out.push({ file: f.file, kind: 'not-matching' });
     }
-    return out.sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : a.file < b.file ? -1 : 1));
+    return out;
   });
+}
+
+/** The migrations the Supabase CLI applies, in its order (by file name). */
+export function migrationFiles(ctx: RepoContext): MigrationFile[] {
+  return ctx.memo('db/migration-files', () =>
+    migrationFolder(ctx).flatMap((e) => (e.kind === 'migration' ? [{ file: e.file, version: e.version, name: e.name }] : [])),
+  );
+}
+
+/** Whether the CLI applies a file of this name found directly in the migrations folder. */
+export function isMigrationName(rel: string): boolean {
+  return !rel.includes('/') && MIGRATION_NAME.test(rel);
 }
 
 /** Every migration parsed once per run (the parser is loaded on first use). */

@@ -1,9 +1,10 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { scanSql } from '../../gates/core/sql.ts';
+import { parseSql, scanSql, type SqlStatement } from '../../gates/core/sql.ts';
+import { baselineSql } from '../../gates/db/engine.ts';
 import { commitExists, filesAt } from '../../gates/db/history.ts';
 import { MIGRATIONS_DIR, migrationFiles, parsedMigrations } from '../../gates/db/migrations.ts';
-import { justifications, lintStatement, longIdentifiers, toFindings, type TableState } from './_lib/lint-rules.ts';
+import { addBaseline, justifications, LINT_MESSAGES, LintState, lintStatement, longIdentifiers, toFindings } from './_lib/lint-rules.ts';
 
 /** True when some word or quoted name of the text is over 63 bytes (only then can an identifier be). */
 function hasLongWord(text: string): boolean {
@@ -11,15 +12,32 @@ function hasLongWord(text: string): boolean {
   return false;
 }
 
+let baseline: SqlStatement[] | undefined;
+/** The statements of the platform baseline (parsed once per process; empty if it cannot be read). */
+function baselineStatements(): SqlStatement[] {
+  if (baseline) return baseline;
+  let text = '';
+  try {
+    text = baselineSql();
+  } catch {
+    text = '';
+  }
+  const p = parseSql(text);
+  baseline = p.ok ? p.statements : [];
+  return baseline;
+}
+
 /**
- * Squawk/Atlas-like lint of the migrations this change adds (all of them without `--base`).
- * Tables created earlier in the same change are new, so dropping, renaming or indexing them is fine.
+ * Squawk-like lint of the migrations this change adds (all of them without `--base`). The whole
+ * history is read in order so the lint knows every relation: tables created earlier in the same
+ * change are new (nobody reads or locks them), and an unqualified name is resolved where it lives.
  */
 export default definePolicy({
   id: 'migrations/lint',
   title: 'New migrations avoid destructive, locking and error-prone statements',
   severity: 'error',
   appliesTo: [`${MIGRATIONS_DIR}/*.sql`],
+  messages: LINT_MESSAGES,
   async check(ctx) {
     const out: PolicyFinding[] = [];
     const files = migrationFiles(ctx);
@@ -27,12 +45,16 @@ export default definePolicy({
     const base = ctx.options.base;
     const onBase = new Set(base !== undefined && commitExists(ctx.root, base) ? filesAt(ctx.root, base, MIGRATIONS_DIR) : []);
     const parsed = await parsedMigrations(ctx);
-    const state: TableState = { createdInChange: new Set() };
+    const state = new LintState();
+    addBaseline(state, baselineStatements());
     for (const m of files) {
       const p = parsed.get(m.file);
       const text = ctx.text(m.file);
-      if (!p?.ok || text === undefined || onBase.has(m.file)) continue;
+      if (!p?.ok || text === undefined) continue;
+      const isNew = !onBase.has(m.file);
+      state.startFile(isNew);
       const hits = p.statements.flatMap((s) => lintStatement(s, state));
+      if (!isNew) continue;
       // The lexer pass is only needed for justifications or an identifier long enough to matter.
       const tokens = text.includes('lint-allow') || hasLongWord(text) ? (scanSql(text) ?? []) : [];
       hits.push(...longIdentifiers(tokens));

@@ -1,0 +1,1 @@
+create table public.a (id uuid primary key);

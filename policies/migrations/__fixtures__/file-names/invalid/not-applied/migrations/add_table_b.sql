@@ -1,0 +1,1 @@
+create table public.b (id uuid primary key);

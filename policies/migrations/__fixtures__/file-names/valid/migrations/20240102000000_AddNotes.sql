@@ -1,0 +1,1 @@
+create table public.Notes (id uuid primary key);

@@ -1,0 +1,1 @@
+alter table auth.users alter column phone set not null;

@@ -1,0 +1,3 @@
+begin;
+alter table public.teams add column description text;
+commit;

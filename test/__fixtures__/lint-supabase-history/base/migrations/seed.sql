@@ -1,0 +1,1 @@
+insert into public.teams (name, slug) values ('Demo', 'demo');
