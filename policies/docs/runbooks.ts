@@ -20,12 +20,17 @@ export default definePolicy({
   title: 'Required runbooks exist with their required sections',
   severity: 'error',
   appliesTo: [`${RUNBOOK_DIR}/**`],
+  messages: {
+    'missing-runbook': 'runbook {{file}} is missing; write it with the sections {{sections}}',
+    'missing-section': 'the runbook has no "## {{section}}" section; add it',
+    'empty-section': 'the "## {{heading}}" section is empty; write what an operator needs there',
+  },
   check(ctx) {
     const out: PolicyFinding[] = [];
     for (const [name, sections] of Object.entries(REQUIRED_RUNBOOKS)) {
       const file = `${RUNBOOK_DIR}/${name}`;
       if (!ctx.exists(file)) {
-        out.push({ file, line: 1, message: `runbook ${file} is missing; write it with the sections ${sections.map((s) => `"## ${s}"`).join(', ')}`, key: 'missing' });
+        out.push({ file, line: 1, messageId: 'missing-runbook', data: { file, sections: sections.map((s) => `"## ${s}"`).join(', ') }, key: 'missing' });
         continue;
       }
       const text = ctx.text(file);
@@ -34,9 +39,9 @@ export default definePolicy({
       for (const s of sections) {
         const h = h2.find((x) => x.text.toLowerCase().startsWith(s.toLowerCase()));
         if (!h) {
-          out.push({ file, line: 1, message: `the runbook has no "## ${s}" section; add it`, key: `section:${s}` });
+          out.push({ file, line: 1, messageId: 'missing-section', data: { section: s }, key: `section:${s}` });
         } else if (isEmpty(text, h.line)) {
-          out.push({ file, line: h.line, message: `the "## ${h.text}" section is empty; write what an operator needs there`, key: `empty:${s}` });
+          out.push({ file, line: h.line, messageId: 'empty-section', data: { heading: h.text }, key: `empty:${s}` });
         }
       }
     }
