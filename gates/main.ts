@@ -6,6 +6,7 @@ import { explain } from './commands/explain.ts';
 import { merge } from './commands/merge.ts';
 import { UsageError, type CliIO } from './commands/io.ts';
 import { list } from './commands/list.ts';
+import { routes } from './commands/routes.ts';
 import type { Policy } from './core/policy.ts';
 import { HistoryError } from './github/pr.ts';
 
@@ -17,6 +18,9 @@ Commands:
   check              run the gates (default)
   list               print every policy: id, severity, title, docs
   explain <id>       print a policy's docs page
+  routes smoke       build the console if it has no build (next build), start it (next start on
+                     a free loopback port) and request every route of ssot/console/nav.yaml; a
+                     404 or a 5xx fails at the nav line, a redirect is followed and named
   baseline           write the current findings to the baseline file (default
                      gates-baseline.json under the root; --output FILE)
   merge REPORT…      combine the JSON reports of the N shards of a run into one report
@@ -45,6 +49,11 @@ Options for check:
   --prune            with --baseline on a full run: drop the entries that are gone
   --shard K/N        check only shard K of N of the per-file work (cross-file policies run
                      in shard 1); combine the N JSON reports with \`gates merge\`
+
+Options for routes smoke:
+  --root DIR         repository with ssot/console/nav.yaml (default: the current directory)
+  --app-dir PATH     the console's Next.js app, relative to the root (default: app_dir in nav.yaml)
+  --rebuild          run next build even when the app has a build
 
 When GITHUB_STEP_SUMMARY is set, the markdown summary is appended to it.
 Exit codes: 0 clean, 1 error-level findings, 2 usage, history or internal error. No GitHub
@@ -90,6 +99,7 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
         annotate: { type: 'string' },
         'github-check': { type: 'boolean' },
         timing: { type: 'boolean' },
+        rebuild: { type: 'boolean' },
         baseline: { type: 'string' },
         prune: { type: 'boolean' },
         shard: { type: 'string' },
@@ -111,6 +121,8 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
       return list(io, policies);
     case 'explain':
       return explain(io, policies, rest[0]);
+    case 'routes':
+      return routes(values, rest, io);
     case 'check':
       if (rest[0] !== undefined) throw new UsageError(`unexpected argument \`${rest[0]}\``);
       if (values.output !== undefined) throw new UsageError('--output is an option of `gates baseline`');

@@ -1,12 +1,15 @@
 /**
  * The ingest runners' command line.
  *   npm run ingest -- do|starters [--database-url URL] [--dry-run]
- *   npm run serve -- mailgun [--port N] [--host H] [--database-url URL]
+ *   npm run ingest -- secrets [--database-url URL] [--github-repository OWNER/NAME] [--vercel-project ID]
+ *   npm run serve -- mailgun [--port N] [--host H] [--database-url URL] [--pool N] [--workers N]
  * Logs are one JSON object per line on stdout, every secret redacted. Exit codes: 0 succeeded (or
  * a dry run), 1 the run failed, 2 usage or configuration error, 3 another run of the runner holds
  * the lock (this one did nothing).
  */
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import cluster from 'node:cluster';
 import pg from 'pg';
 import { systemClock } from './lib/clock.ts';
 import { ConfigError, SsotReader } from './lib/config.ts';
@@ -21,12 +24,15 @@ import { loadMailgunConfig, MAX_BODY_BYTES } from './mailgun/config.ts';
 import { mailgunHandler } from './mailgun/handler.ts';
 import { loadStartersConfig, STARTERS_RUNNER } from './starters/config.ts';
 import { runStartersIngest } from './starters/run.ts';
+import { secretsAudit } from './secrets/command.ts';
 
 const USAGE = `usage:
   npm run ingest -- do|starters [--database-url URL] [--dry-run]
-  npm run serve -- mailgun [--port N] [--host H] [--database-url URL] [--pool N]
+  npm run serve -- mailgun [--port N] [--host H] [--database-url URL] [--pool N] [--workers N]
 environment: DATABASE_URL, DIGITALOCEAN_API_URL, GITHUB_API_URL, and the secrets by their
-registry names in upper case (DIGITALOCEAN_TOKEN, GITHUB_TOKEN, MAILGUN_SIGNING_KEY).`;
+registry names in upper case (DIGITALOCEAN_TOKEN, GITHUB_TOKEN, MAILGUN_SIGNING_KEY); the secrets
+audit also reads VERCEL_TOKEN, VERCEL_API_URL, VERCEL_PROJECT_ID, VERCEL_TEAM_ID and
+SECRETS_AUDIT_GITHUB_REPOSITORY (default GITHUB_REPOSITORY).`;
 
 function pool(url: string, max: number, log: Logger, redactor: Redactor): pg.Pool {
   const p = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, application_name: 'odooops-ingest' });
@@ -49,6 +55,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         port: { type: 'string' },
         host: { type: 'string' },
         pool: { type: 'string' },
+        'github-repository': { type: 'string' },
+        'vercel-project': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -79,13 +88,32 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       const config = loadMailgunConfig(reader, secrets);
       const port = Number(args.values.port ?? env.PORT ?? 8787);
       const host = args.values.host ?? '127.0.0.1';
+      const workers = Number(args.values.workers ?? 1);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 16) throw new SecretError('--workers takes 1 to 16');
+      if (workers > 1 && cluster.isPrimary) {
+        // node:cluster: the workers share the listening socket; each has its own pool.
+        for (let i = 0; i < workers; i++) cluster.fork();
+        let exited = 0;
+        await new Promise<void>((resolve) => {
+          cluster.on('exit', (w, code) => {
+            log.info('worker exited', { worker: w.id, code });
+            if (++exited === workers) resolve();
+          });
+          const stop = (): void => {
+            for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        return 0;
+      }
       const p = pool(databaseUrl, Number(args.values.pool ?? 10), log, redactor);
       const handler = mailgunHandler(config, { pool: p, clock: systemClock, log: log.child({ runner: 'ops-mailgun-ingest' }), redactor });
       const server = serveHandler(handler, log, { bodyLimit: MAX_BODY_BYTES });
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve) => server.listen(port, host, resolve));
       const addr = server.address();
-      log.info('ops-mailgun-ingest listening', { host, port: typeof addr === 'object' && addr ? addr.port : port, paths: config.paths });
+      log.info('ops-mailgun-ingest listening', { worker: cluster.worker?.id ?? 0, host, port: typeof addr === 'object' && addr ? addr.port : port, paths: config.paths });
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           log.info('stopping');
@@ -97,6 +125,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       });
       await p.end();
       return 0;
+    }
+
+    if (command === 'ingest' && target === 'secrets') {
+      return await secretsAudit({
+        secrets,
+        redactor,
+        env,
+        databaseUrl,
+        githubRepository: args.values['github-repository'],
+        vercelProject: args.values['vercel-project'],
+        fetch,
+        clock: systemClock,
+        write: (s) => process.stdout.write(s),
+      });
     }
 
     if (command !== 'ingest' || (target !== 'do' && target !== 'starters')) {
@@ -130,6 +172,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.exitCode = await main(process.argv.slice(2));
+  // A cluster worker keeps its channel to the primary open; let it go so the process ends.
+  if (cluster.isWorker) cluster.worker?.disconnect();
 }

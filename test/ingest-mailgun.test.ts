@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needsServer } from './helpers/pg.ts';
 import { loadMailgunConfig, type MailgunConfig } from '../ingest/mailgun/config.ts';
 import { mailgunHandler, mailgunSignature } from '../ingest/mailgun/handler.ts';
+import { MailStore, type Delivery } from '../ingest/mailgun/store.ts';
 import { FakeClock } from '../ingest/lib/clock.ts';
 import { SsotReader } from '../ingest/lib/config.ts';
 import { memoryLogger } from '../ingest/lib/log.ts';
@@ -151,6 +152,54 @@ describe('Mailgun webhook', () => {
       expect(JSON.parse(text)).toMatchObject({ ok: false });
     }
     expect((await post(signed(event()), {}, '/ops-mailgun-ingest')).status).toBe(200);
+  });
+
+  it('stores concurrent deliveries in batches, each once, and refuses only the one Postgres cannot take', async () => {
+    const before = await count();
+    const evs = Array.from({ length: 40 }, () => event());
+    const poisoned = event({ 'delivery-status': { message: 'nul \u0000 byte' } });
+    const bodies = [...evs.map((e) => signed(e)), ...evs.slice(0, 10).map((e) => signed(e)), signed(poisoned)];
+    const replay = bodies[3] as string;
+    const answers = await Promise.all([...bodies, replay].map((b) => post(b)));
+    const tally = (k: string) => answers.filter((a) => `${a.status} ${String(a.json.result ?? a.json.reason)}` === k).length;
+    expect(tally('200 stored')).toBe(40);
+    expect(tally('200 duplicate')).toBe(10);
+    expect(tally('406 replayed')).toBe(1);
+    expect(answers.find((a) => a.status === 406 && a.json.reason === 'malformed')?.json.message).toMatch(/^the event cannot be stored: /);
+    expect(await count()).toBe(before + 40);
+    const twice = await db.pool.query("select raw -> 'event-data' ->> 'id' from ops.mail_events group by 1 having count(*) > 1");
+    expect(twice.rows).toEqual([]);
+  });
+
+  it('group-commits: deliveries that wait for a busy connection go in one statement, each answered for itself', async () => {
+    const store = new MailStore(db.pool, { concurrency: 1, maxBatch: 64 });
+    const ev = event();
+    const d = (e: Record<string, unknown>, token = randomBytes(8).toString('hex')): Delivery => ({
+      token,
+      signedAt: clock.now() / 1000,
+      eventId: e.id as string,
+      env: 'dev',
+      message_id: `${String(e.id)}@x`,
+      subject: null,
+      sender: null,
+      recipient: 'a@example.com',
+      transport: null,
+      stamp: clock.now() / 1000,
+      raw: JSON.stringify({ 'event-data': e }),
+    });
+    const same = d(event(), 'same-token-twice');
+    const out = await Promise.all([
+      store.record(d(event())),
+      store.record(d(ev)),
+      store.record(d(ev)),
+      store.record(same),
+      store.record({ ...same, eventId: 'other', raw: JSON.stringify({ 'event-data': { id: 'other' } }) }),
+      ...Array.from({ length: 20 }, () => store.record(d(event()))),
+    ]);
+    expect(out.slice(0, 5).map((o) => o.kind)).toEqual(['stored', 'stored', 'duplicate', 'stored', 'replayed']);
+    expect(out.slice(5).every((o) => o.kind === 'stored')).toBe(true);
+    expect(store.stats.statements).toBe(2);
+    expect(store.stats.largestBatch).toBe(24);
   });
 
   it('answers 503 while the database is down, then stores the retried event once', async (ctx) => {

@@ -120,7 +120,7 @@ const INVALID: ReadonlyArray<{ target: string; source: string; expected: string[
     "ssot/database/contract.yaml:11:20 error `tables[\"ops.mail_events\"].columns.received_at` must be a string, got the integer 42 [ssot/schema]",
   ] },
   { target: 'ssot/observability.yaml', source: 'observability.yaml', expected: [
-    "ssot/observability.yaml:6:5 error unknown key `url` in `metrics.grafana_dashboard_url` — allowed keys: `env`, `present` [ssot/schema]",
+    "ssot/observability.yaml:6:5 error unknown key `url` in `metrics.grafana_dashboard_url` — allowed keys: `env`, `secret` [ssot/schema]",
     "ssot/observability.yaml:8:89 error `metrics.panels[0].unit` must be one of `count`, `seconds`, `percent`, `bytes`, got the string \"nodes\" [ssot/schema]",
   ] },
   { target: 'ssot/waivers.yaml', source: 'waivers.yaml', expected: [

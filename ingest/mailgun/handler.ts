@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Redactor } from '../lib/redact.ts';
+import { MailStore } from './store.ts';
 import { ENVIRONMENTS, type EnvName, type MailgunConfig } from './config.ts';
 
 export interface MailgunDeps {
@@ -10,6 +11,8 @@ export interface MailgunDeps {
   clock: Clock;
   log: Logger;
   redactor: Redactor;
+  /** Statements in flight and deliveries per statement (group commit). */
+  store?: { concurrency: number; maxBatch: number };
 }
 
 type Reason = 'forged' | 'stale' | 'replayed' | 'malformed';
@@ -99,16 +102,7 @@ export function normalizeEvent(ev: Record<string, unknown>, rule: MailgunConfig[
   };
 }
 
-// One statement: the token is recorded and the event stored together, or neither is.
-const STORE = `
-with t as (
-  insert into ops.mail_webhook_tokens (token, signed_at) values ($1, to_timestamp($2)) on conflict do nothing returning 1
-), e as (
-  insert into ops.mail_events (env, provider, message_id, subject, sender, recipient, transport, stamp, raw)
-  select $3, 'mailgun', $4, $5, $6, $7, $8, to_timestamp($9), $10::jsonb where exists (select 1 from t)
-  on conflict do nothing returning 1
-)
-select exists (select 1 from t) as fresh, exists (select 1 from e) as stored`;
+
 
 /**
  * The `ops-mailgun-ingest` webhook as a Web-standard handler: the same function an Edge Function
@@ -117,6 +111,7 @@ select exists (select 1 from t) as fresh, exists (select 1 from e) as stored`;
  */
 export function mailgunHandler(config: MailgunConfig, deps: MailgunDeps): (req: Request) => Promise<Response> {
   const { pool, clock, log, redactor } = deps;
+  const store = new MailStore(pool, deps.store ?? { concurrency: 4, maxBatch: 64 });
   let lastPrune = 0;
   const prune = (): void => {
     const now = clock.now();
@@ -164,32 +159,22 @@ export function mailgunHandler(config: MailgunConfig, deps: MailgunDeps): (req: 
     const row = normalizeEvent(body['event-data'], config.envRule);
     if (typeof row === 'string') return reject('malformed', row);
 
-    let r: { fresh: boolean; stored: boolean } | undefined;
-    try {
-      const q = await pool.query<{ fresh: boolean; stored: boolean }>({ name: 'ops-mailgun-ingest-store', text: STORE, values: [
-        token,
-        Number(timestamp),
-        row.env,
-        row.message_id,
-        row.subject,
-        row.sender,
-        row.recipient,
-        row.transport,
-        row.stamp,
-        JSON.stringify(body),
-      ] });
-      r = q.rows[0];
-    } catch (e) {
-      log.error('database unavailable; answering 503 so that Mailgun retries', { error: redactor.error(e) });
+    const eventId = (body['event-data'] as { id: string }).id;
+    const outcome = await store.record({ token, signedAt: Number(timestamp), eventId, ...row, raw: JSON.stringify(body) });
+    if (outcome.kind === 'unavailable') {
+      log.error('database unavailable; answering 503 so that Mailgun retries', { event_id: eventId, error: redactor.error(outcome.error) });
       return json(503, { ok: false, reason: 'unavailable', message: 'the database is unavailable; retry later' }, { 'retry-after': '60' });
     }
-    if (!r?.fresh) {
+    if (outcome.kind === 'unstorable') {
+      log.error('event refused by the database', { event_id: eventId, error: redactor.error(outcome.error) });
+      return reject('malformed', `the event cannot be stored: ${redactor.error(outcome.error)}`);
+    }
+    if (outcome.kind === 'replayed') {
       log.warn('replayed webhook rejected', { token });
       return reject('replayed', 'this signature token was already used');
     }
     prune();
-    const eventId = (body['event-data'] as { id: string }).id;
-    if (!r.stored) {
+    if (outcome.kind === 'duplicate') {
       log.info('duplicate event', { event_id: eventId });
       return json(200, { ok: true, result: 'duplicate' });
     }

@@ -50,6 +50,8 @@ export async function migratedDb(): Promise<TestDb> {
   }
   await c.end();
   const pool = new pg.Pool({ connectionString: db.url, max: 10 });
+  // A connection cut while the database is dropped must not end the process.
+  pool.on('error', () => undefined);
   return {
     url: db.url,
     pool,

@@ -38,7 +38,7 @@ export interface Console {
   truncated: string[];
 }
 
-export type ConsoleState = { ready: true; console: Console } | { ready: false; skipped: PolicyFinding };
+export type ConsoleState = { ready: true; console: Console } | { ready: false; skipped: PolicyFinding; because: string };
 
 export function loadConsole(ctx: RepoContext): ConsoleState {
   return ctx.memo('routes/console', () => load(ctx));
@@ -47,6 +47,7 @@ export function loadConsole(ctx: RepoContext): ConsoleState {
 function skipped(because: string, at: Partial<PolicyFinding> = { line: 1 }): ConsoleState {
   return {
     ready: false,
+    because,
     skipped: {
       file: NAV_FILE,
       ...at,

@@ -1,0 +1,5 @@
+import { redirect } from 'next/navigation';
+
+export async function POST() {
+  redirect('/settings/secrets');
+}

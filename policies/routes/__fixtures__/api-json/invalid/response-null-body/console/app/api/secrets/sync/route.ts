@@ -1,0 +1,4 @@
+export async function POST() {
+  await Promise.resolve();
+  return new Response(null, { status: 202 });
+}

@@ -1,0 +1,3 @@
+export async function syncSecret(name: string): Promise<{ ok: boolean }> {
+  return (await fetch('/api/secrets/sync', { method: 'POST', body: JSON.stringify({ name }) })).json();
+}
