@@ -40,6 +40,9 @@ const NOT_RUNNABLE_YET = new Set<string>([
   'ssot/schema-coverage',
   'ssot/unique-ids',
   'workflows/actionlint',
+  'routes/api-json',
+  'routes/page-data',
+  'routes/safe-json',
   'waivers/expired',
   'waivers/unused',
 ]);
