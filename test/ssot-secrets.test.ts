@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import references from '../policies/secrets/references.ts';
 import dataSources from '../policies/ssot/data-sources.ts';
-import { instead } from '../policies/ssot/_lib/hint.ts';
+import { instead } from '../gates/core/suggest.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-secrets-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
