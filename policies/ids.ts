@@ -18,6 +18,7 @@ export type PolicyId =
   | 'migrations/replay'
   | 'migrations/seeds'
   | 'migrations/syntax'
+  | 'modules/outside-waves'
   | 'parity/job-timeouts'
   | 'parity/nonprod-concurrency'
   | 'parity/smtp-port'
