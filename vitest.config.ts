@@ -3,7 +3,7 @@ import SkippedReporter from './test/helpers/skipped-reporter.ts';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'policies/**/*.test.ts', 'gates/**/*.test.ts'],
+    include: ['test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/__fixtures__/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
     reporters: ['default', new SkippedReporter()],

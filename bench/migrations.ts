@@ -79,7 +79,7 @@ try {
     const g = timeProcess(tsx, [cli, 'check', ...staticOnly], root);
     const l = timeProcess(process.execPath, [launcher, 'check', ...staticOnly], root);
     const s = timeProcess(squawk, sqlFiles, root);
-    if (r === 0) console.log(`exit codes: gates ${g.status}, launcher ${l.status}, squawk ${s.status}`);
+    if (r === 0) console.log(`exit codes: gates ${g.status ?? 'none'}, launcher ${l.status ?? 'none'}, squawk ${s.status ?? 'none'}`);
     gatesMs.push(g.ms);
     launcherMs.push(l.ms);
     floorMs.push(timeProcess(tsx, [cli, 'check', '--root', empty, '--only', 'migrations/lint'], empty).ms);

@@ -103,7 +103,7 @@ describe('docs gates on an empty repository', () => {
 
 describe('the repository itself', () => {
   it('passes docs/contracts, docs/links and docs/runbooks', async () => {
-    for (const id of ['docs/contracts', 'docs/links', 'docs/runbooks']) {
+    for (const id of ['docs/contracts', 'docs/links', 'docs/runbooks'] as const) {
       const r = await runPolicyOn(byId(id), root);
       expect(r.lines, id).toEqual([]);
     }

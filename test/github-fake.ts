@@ -101,7 +101,7 @@ export class FakeGitHub {
         id: this.nextId++,
         name: String(body?.name),
         head_sha: String(body?.head_sha),
-        status: String(body?.status ?? 'queued'),
+        status: typeof body?.status === 'string' ? body.status : 'queued',
         conclusion: null,
         output: {},
         annotations: [],

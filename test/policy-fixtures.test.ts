@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { PolicyId } from '../policies/ids.ts';
 import { policies } from '../policies/index.ts';
+import { IDS_FILE, idsFileText, policyModuleIds } from '../scripts/policy-ids.ts';
 import { expectedLines, fixtureDir, fixtureOptions, invalidCases, isLegacy, runPolicyOn } from '../gates/testing/fixtures.ts';
 
 // Each policy's cases are static trees on disk (valid/, and invalid/<case>/ with <case>.expected); this only runs them.
@@ -23,13 +25,14 @@ describe('policy registry', () => {
   const root = path.resolve(import.meta.dirname, '..');
 
   it('registers every policy module, each id equal to its path', () => {
-    const modules = fs
-      .readdirSync(path.join(root, 'policies'), { recursive: true, encoding: 'utf8' })
-      .map((f) => f.split(path.sep).join('/'))
-      .filter((f) => f.endsWith('.ts') && !f.includes('__fixtures__') && !f.includes('_lib/') && path.posix.basename(f) !== 'index.ts')
-      .map((f) => f.replace(/\.ts$/, ''))
-      .sort();
-    expect(policies.map((p) => p.id).sort()).toEqual(modules);
+    expect(policies.map((p) => p.id).sort()).toEqual(policyModuleIds(root));
+  });
+
+  it('keeps the PolicyId union (policies/ids.ts) equal to the registry', () => {
+    expect(fs.readFileSync(path.join(root, IDS_FILE), 'utf8')).toBe(idsFileText(policies.map((p) => p.id).sort()));
+    // A misspelt id is a type error (checked by npm run typecheck, which covers this file).
+    expectTypeOf<'parity/smtp-port'>().toExtend<PolicyId>();
+    expectTypeOf<'parity/smtp-ports'>().not.toExtend<PolicyId>();
   });
 
   it('gives every policy a docs page with why, examples and a fix', () => {

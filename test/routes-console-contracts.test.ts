@@ -2,12 +2,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGates } from '../gates/core/run.ts';
+import type { PolicyId } from '../policies/ids.ts';
 import { policyById } from './helpers/policy.ts';
 import { useTrees } from './helpers/tree.ts';
 
 const tree = useTrees();
 
-async function outcome(id: string, files: Record<string, string>, appDir?: string) {
+async function outcome(id: PolicyId, files: Record<string, string>, appDir?: string) {
   const root = tree(files);
   const result = await runGates({ root, artifactsDir: path.join(root, 'artifacts'), policies: [policyById(id)], ...(appDir ? { appDir } : {}) });
   const run = result.policies.find((p) => p.id === id);
@@ -46,7 +47,7 @@ describe('routes/page-data without a replay', () => {
 });
 
 describe('routes/api-json and routes/safe-json without an app dir', () => {
-  for (const id of ['routes/api-json', 'routes/safe-json']) {
+  for (const id of ['routes/api-json', 'routes/safe-json'] as const) {
     it(`${id} skips with the reason`, async () => {
       const r = await outcome(id, { 'ssot/console/nav.yaml': 'version: 1\nroutes:\n  - {path: /, label: Overview}\n' });
       expect(r.status).toBe('skipped');

@@ -175,6 +175,7 @@ describe('inline gates-allow', () => {
   });
 
   it('Markdown reads only its HTML-comment form', async () => {
+    // gates-allow secrets/no-values: a made-up token the inline-allow tests need in a Markdown file
     const token = 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A';
     const r = await run({
       'docs/a.md': `# A\n\n<!-- gates-allow secrets/no-values: a revoked token kept as the incident's evidence -->\nThe token was ${token}.\n`,

@@ -54,7 +54,7 @@ export interface CheckOptions {
 /** `gates check`: runs the policies, writes the report artifact and every requested output. */
 export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[], opts: CheckOptions = {}): Promise<number> {
   const root = path.resolve(io.cwd, v.root ?? '.');
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${v.root}: no such directory`);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${v.root ?? '.'}: no such directory`);
   const outputs = (v.format?.length ? v.format : ['stylish']).map(parseFormat);
   const selected = select(policies, v.only, v.skip);
   const artifactsDir = path.resolve(root, v.artifacts ?? 'artifacts');
@@ -245,13 +245,23 @@ export async function checkRun(result: GateResult, ctx: ReporterContext, actions
   if (!actions.token || !owner || !repo || !actions.headSha) return fallback(`--github-check needs ${missing.join(', ')}`);
   const { publishCheckRun } = await import('../github/checks.ts');
   const outcome = await publishCheckRun(
-    { apiUrl: actions.apiUrl, token: actions.token, owner, repo, headSha: actions.headSha, name: 'OdooOps Gates', ...(actions.runUrl ? { detailsUrl: actions.runUrl } : {}) },
+    {
+      apiUrl: actions.apiUrl,
+      token: actions.token,
+      owner,
+      repo,
+      headSha: actions.headSha,
+      name: 'OdooOps Gates',
+      ...(actions.runUrl ? { detailsUrl: actions.runUrl } : {}),
+    },
     checkRunReport(result, ctx),
     tuning,
     (line) => io.stderr(`${line}\n`),
   );
   if (outcome.ok) {
-    io.stderr(`gates: check run ${outcome.id} ${outcome.reused ? 'updated' : 'created'} on ${actions.headSha.slice(0, 12)} with ${outcome.annotations} annotations\n`);
+    io.stderr(
+      `gates: check run ${outcome.id} ${outcome.reused ? 'updated' : 'created'} on ${actions.headSha.slice(0, 12)} with ${outcome.annotations} annotations\n`,
+    );
   } else if (outcome.forbidden) {
     fallback(`the token cannot write check runs (403: ${outcome.message}; a pull request from a fork gets a read-only token)`);
   } else {

@@ -1,4 +1,4 @@
-import { closest } from '../core/schema.ts';
+import { suggest } from '../core/suggest.ts';
 
 /** What a command may touch of the process: its streams, environment and working directory. */
 export interface CliIO {
@@ -14,6 +14,5 @@ export class UsageError extends Error {}
 
 /** A usage error for a name that is not a policy, with the closest id as a suggestion. */
 export function unknownPolicy(what: string, name: string, ids: readonly string[]): UsageError {
-  const guess = closest(name, ids);
-  return new UsageError(`no ${what} \`${name}\`${guess ? ` — did you mean \`${guess}\`?` : ''}; see \`gates list\``);
+  return new UsageError(`no ${what} \`${name}\`${suggest(name, ids)}; see \`gates list\``);
 }

@@ -98,7 +98,8 @@ export function summarize(findings: readonly Finding[]): Summary {
   return s;
 }
 
-const severityRank: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
+/** Most severe first: error 0, warning 1, notice 2. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, notice: 2 };
 
 /** Total order: file, position, policy, message. Findings without a file sort first. */
 export function compareFindings(a: Finding, b: Finding): number {
@@ -109,7 +110,7 @@ export function compareFindings(a: Finding, b: Finding): number {
     a.endLine - b.endLine ||
     a.endColumn - b.endColumn ||
     cmp(a.policy, b.policy) ||
-    severityRank[a.severity] - severityRank[b.severity] ||
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     cmp(a.message, b.message)
   );
 }

@@ -30,7 +30,7 @@ export function gitFiles(dir: string): string[] | undefined {
 }
 
 /** Content of `path` (relative to `dir`) at `ref`, or undefined when it does not exist there. */
-export function showFile(dir: string, ref: string, path: string): string | undefined {
+function showFile(dir: string, ref: string, path: string): string | undefined {
   return git(dir, ['show', `${ref}:./${path}`]);
 }
 

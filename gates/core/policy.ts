@@ -93,7 +93,7 @@ export function renderMessage(template: string, data: Readonly<Record<string, un
   });
 }
 
-export function docsPath(id: string): string {
+function docsPath(id: string): string {
   return `docs/policies/${id}.md`;
 }
 

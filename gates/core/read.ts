@@ -14,13 +14,15 @@ export type FileText =
       message: string;
       /** Where the fault is, when it has a place (1-based). */
       line?: number;
+      /** The file's size, for `TOO_LARGE`. */
+      bytes?: number;
       column?: number;
     };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a repository file as UTF-8 text (BOM stripped), or says precisely why it cannot. */
-export function readText(root: string, file: string): FileText {
+/** Reads a file of `root` as UTF-8 text (BOM stripped), or says precisely why it cannot. */
+export function readText(root: string, file: string, maxBytes = MAX_FILE_BYTES): FileText {
   const abs = path.resolve(root, file);
   if (!isInside(root, abs)) return { ok: false, code: 'ESCAPES_ROOT', message: `${file} is outside the repository root` };
   let buf: Buffer;
@@ -32,11 +34,12 @@ export function readText(root: string, file: string): FileText {
     }
     const st = fs.fstatSync(fd);
     if (!st.isFile()) return { ok: false, code: 'MISSING', message: `${file} is not a file` };
-    if (st.size > MAX_FILE_BYTES) {
+    if (st.size > maxBytes) {
       return {
         ok: false,
         code: 'TOO_LARGE',
-        message: `file is ${st.size.toLocaleString('en-US')} bytes, over the ${MAX_FILE_BYTES / 1024 / 1024} MiB cap; it is not read — split it or move the data out of the repository`,
+        bytes: st.size,
+        message: `file is ${st.size.toLocaleString('en-US')} bytes, over the ${maxBytes / 1024 / 1024} MiB cap; it is not read — split it or move the data out of the repository`,
       };
     }
     buf = Buffer.allocUnsafe(st.size);
@@ -95,7 +98,7 @@ function bytePlace(buf: Buffer, offset: number): { line: number; column: number 
 }
 
 /** Byte offset of the first malformed UTF-8 sequence. */
-export function firstBadUtf8(buf: Uint8Array): number {
+function firstBadUtf8(buf: Uint8Array): number {
   let i = 0;
   while (i < buf.length) {
     const b = buf[i] as number;

@@ -5,13 +5,17 @@ import { cmp } from './finding.ts';
 import { gitFiles, gitView, isWorkTree, type GitView } from './git.ts';
 import { isInside, toPosix } from './paths.ts';
 import { readText, type FileText } from './read.ts';
+import { FileTree, walkFiles, type Opened } from './tree.ts';
 import { parseYaml, type YamlFile } from './yaml.ts';
 
 export { MAX_FILE_BYTES, type FileText } from './read.ts';
 
 
+/** Folders a walk (outside a git work tree) never enters. */
+const WALK_SKIPPED = new Set(['node_modules', '.git']);
+
 /** Paths no policy sees: dependencies, VCS data, and the policy fixtures (tiny repos of their own). */
-export const DEFAULT_IGNORES = ['node_modules/**', '**/node_modules/**', '.git/**', '**/__fixtures__/**'];
+const DEFAULT_IGNORES = ['node_modules/**', '**/node_modules/**', '.git/**', '**/__fixtures__/**'];
 
 export interface GateOptions {
   /** Absolute path of the repository checked. */
@@ -48,12 +52,24 @@ export interface GateOptions {
  * from a walk; never dependencies, VCS data, fixtures or the artifacts folder. Root-relative
  * POSIX paths, sorted.
  */
-export function listRepoFiles(root: string, artifactsDir: string): string[] {
+function listRepoFiles(root: string, artifactsDir: string): string[] {
   const rel = toPosix(path.relative(root, artifactsDir));
   const artifacts = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? [`${rel}/**`] : [];
   const ignored = picomatch([...DEFAULT_IGNORES, ...artifacts], { dot: true });
-  const listed = (isWorkTree(root) ? gitFiles(root) : undefined) ?? walk(root);
+  const listed = (isWorkTree(root) ? gitFiles(root) : undefined) ?? walkFiles(root, '', { skipDirs: WALK_SKIPPED }).files;
   return listed.map(toPosix).filter((f) => !ignored(f)).sort(cmp);
+}
+
+/** The files matching any of the picomatch globs; matchers are compiled once per glob set and kept in `cache`. */
+export function globFiles(files: readonly string[], patterns: string | readonly string[], cache: Map<string, (p: string) => boolean>): string[] {
+  const key = typeof patterns === 'string' ? patterns : patterns.join('\0');
+  let match = cache.get(key);
+  if (!match) {
+    match = picomatch(typeof patterns === 'string' ? patterns : [...patterns], { dot: true });
+    cache.set(key, match);
+  }
+  const m = match;
+  return files.filter((f) => m(f));
 }
 
 /** What a policy sees of the repository. Everything is read lazily and cached. */
@@ -79,6 +95,11 @@ export interface RepoContext {
   readonly policyIds: readonly string[];
   /** @deprecated use `ctx.git.show(ref, file)`. */
   gitShow(ref: string, file: string): string | undefined;
+  /**
+   * Opens another folder (absolute, or relative to the root), e.g. the console's app checked out
+   * next to the repository, to list and read it with the repository's rules.
+   */
+  openTree(dir: string): Opened;
   /** Computes once per run and shares the result between policies (e.g. a database replay). */
   memo<T>(key: string, compute: () => T): T;
 }
@@ -111,14 +132,7 @@ export class Repo implements RepoContext {
   }
 
   glob(patterns: string | readonly string[]): string[] {
-    const key = typeof patterns === 'string' ? patterns : patterns.join('\0');
-    let m = this.matchers.get(key);
-    if (!m) {
-      m = picomatch(typeof patterns === 'string' ? patterns : [...patterns], { dot: true });
-      this.matchers.set(key, m);
-    }
-    const match = m;
-    return this.files.filter((f) => match(f));
+    return globFiles(this.files, patterns, this.matchers);
   }
 
   exists(file: string): boolean {
@@ -158,29 +172,12 @@ export class Repo implements RepoContext {
     return this.git.show(ref, file);
   }
 
+  openTree(dir: string): Opened {
+    return FileTree.open(this.root, dir);
+  }
+
   memo<T>(key: string, compute: () => T): T {
     if (!this.memos.has(key)) this.memos.set(key, compute());
     return this.memos.get(key) as T;
   }
-}
-
-function walk(root: string): string[] {
-  const out: string[] = [];
-  const stack = [''];
-  while (stack.length) {
-    const rel = stack.pop() as string;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (e.name !== 'node_modules' && e.name !== '.git') stack.push(p);
-      } else if (e.isFile() || e.isSymbolicLink()) out.push(p);
-    }
-  }
-  return out;
 }

@@ -27,8 +27,8 @@ export interface PolicyRun {
 export const NOT_AFFECTED = 'no changed file matches its globs';
 
 /** Policies that should have run but could not (skipped for a reason other than the change not touching them). */
-export function couldNotRun(result: Pick<GateResult, 'policies'>): PolicyRun[] {
-  return result.policies.filter((p) => p.status === 'skipped' && p.reason !== undefined && p.reason !== NOT_AFFECTED);
+export function couldNotRun(result: Pick<GateResult, 'policies'>): Array<PolicyRun & { reason: string }> {
+  return result.policies.filter((p): p is PolicyRun & { reason: string } => p.status === 'skipped' && p.reason !== undefined && p.reason !== NOT_AFFECTED);
 }
 
 export interface GateResult {
@@ -209,7 +209,7 @@ function internalError(policyId: string, e: unknown): PolicyFinding {
     line: 1,
     column: 1,
     severity: 'error',
-    message: `internal error: policy ${policyId} threw: ${msg.split('\n')[0]} — this is a bug in the gate, not in your change; please report it`,
+    message: `internal error: policy ${policyId} threw: ${msg.split('\n')[0] ?? msg} — this is a bug in the gate, not in your change; please report it`,
     key: 'internal-error',
   };
 }

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { PolicyFinding } from './finding.ts';
-import { closest } from './schema.ts';
-import { decodePointer } from './yaml.ts';
+import { decodePointer, escapeSegment } from './pointer.ts';
+import { suggest } from './suggest.ts';
 
 /** Human path of a JSON pointer: `smtp.ports[0]`; the document root is `(root)`. */
 export function humanPath(pointer: string): string {
@@ -18,7 +18,7 @@ export function humanPath(pointer: string): string {
 }
 
 /** How a value reads in a message: `the string "x"`, `the number 3`, `a list`, `null` … */
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'null (an empty value)';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v)}`;
   if (typeof v === 'number') return Number.isInteger(v) ? `the integer ${v}` : `the number ${v}`;
@@ -75,7 +75,7 @@ function describe(e: ErrorObject): { pointer: string; at?: 'key'; message: strin
     const name = e.propertyName;
     const rule = e.keyword === 'pattern' ? `must match ${String(params.pattern)}` : (e.message ?? 'is not allowed');
     return {
-      pointer: `${p}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      pointer: `${p}/${escapeSegment(name)}`,
       at: 'key',
       key: `${key}:${name}`,
       message: `key \`${name}\` in ${where} ${rule}`,
@@ -100,23 +100,18 @@ function describe(e: ErrorObject): { pointer: string; at?: 'key'; message: strin
     }
     case 'additionalProperties': {
       const extra = String(params.additionalProperty);
-      const allowed = Object.keys(((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
-      const guess = closest(extra, allowed);
-      const hint = guess
-        ? ` — did you mean \`${guess}\`?`
-        : allowed.length > 0
-          ? ` — allowed keys: ${list(allowed)}`
-          : '';
-      const child = `${p}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const hint = suggest(extra, allowed) || (allowed.length > 0 ? ` — allowed keys: ${list(allowed)}` : '');
+      const child = `${p}/${escapeSegment(extra)}`;
       return { pointer: child, at: 'key', key: `${key}:${extra}`, message: `unknown key \`${extra}\`${p === '' ? '' : ` in ${where}`}${hint}` };
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]) ?? [];
-      const guess = typeof e.data === 'string' ? closest(e.data, allowed.filter((a): a is string => typeof a === 'string')) : undefined;
+      const hint = typeof e.data === 'string' ? suggest(e.data, allowed.filter((a): a is string => typeof a === 'string')) : '';
       return {
         pointer: p,
         key,
-        message: `${where} must be one of ${list(allowed)}, got ${describeValue(e.data)}${guess ? ` — did you mean \`${guess}\`?` : ''}`,
+        message: `${where} must be one of ${list(allowed)}, got ${describeValue(e.data)}${hint}`,
       };
     }
     case 'const':

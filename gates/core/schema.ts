@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import picomatch from 'picomatch';
 import type { PolicyFinding } from './finding.ts';
 import { resolveInRepo } from './paths.ts';
+import { suggest } from './suggest.ts';
 import type { RepoContext } from './repo.ts';
 
 // ajv-formats is CommonJS; under ESM its default export may arrive wrapped.
@@ -12,7 +13,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 /** The one place that says which schema governs which SSOT files. */
 export const SCHEMA_MAP_FILE = 'schemas/map.yaml';
-export const SCHEMA_GLOB = 'schemas/**/*.schema.json';
+const SCHEMA_GLOB = 'schemas/**/*.schema.json';
 const MODELINE = /^#\s*yaml-language-server:\s*\$schema=(\S+)/;
 
 export interface SchemaMapEntry {
@@ -84,7 +85,7 @@ export class SchemaSet {
       return;
     }
     if (this.byId.has(id)) {
-      this.problems.push({ file, line: 1, message: `schema \`$id\` ${id} is also used by ${this.byId.get(id)}` });
+      this.problems.push({ file, line: 1, message: `schema \`$id\` ${id} is also used by ${this.byId.get(id) ?? 'another schema'}` });
       return;
     }
     try {
@@ -184,39 +185,3 @@ function describeRead(repo: RepoContext, file: string): string {
   const t = repo.read(file);
   return t.ok ? 'unknown' : t.message;
 }
-
-/** ` — did you mean X?` for the closest candidate, or ''. */
-export function suggest(value: string, candidates: readonly string[]): string {
-  const best = closest(value, candidates);
-  return best ? ` — did you mean \`${best}\`?` : '';
-}
-
-/** The candidate closest to `value` by edit distance, if it is close enough to be a likely typo. */
-export function closest(value: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(value.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  if (best === undefined) return undefined;
-  return bestD <= Math.max(2, Math.floor(Math.max(value.length, best.length) / 3)) ? best : undefined;
-}
-
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0] as number;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j] as number;
-      prev[j] = Math.min(tmp + 1, (prev[j - 1] as number) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length] as number;
-}
-

@@ -3,7 +3,8 @@ import picomatch from 'picomatch';
 import { cmp } from './finding.ts';
 import type { GitView } from './git.ts';
 import type { YamlFile } from './yaml.ts';
-import type { FileText, GateOptions, RepoContext } from './repo.ts';
+import type { Opened } from './tree.ts';
+import { globFiles, type FileText, type GateOptions, type RepoContext } from './repo.ts';
 
 /** `K/N` → `{ index: K, count: N }`; undefined when malformed (1 ≤ K ≤ N ≤ 256). */
 export function parseShard(spec: string): { index: number; count: number } | undefined {
@@ -58,14 +59,7 @@ export class ScopedRepo implements RepoContext {
   }
 
   glob(patterns: string | readonly string[]): string[] {
-    const key = typeof patterns === 'string' ? patterns : patterns.join('\0');
-    let m = this.matchers.get(key);
-    if (!m) {
-      m = picomatch(typeof patterns === 'string' ? patterns : [...patterns], { dot: true });
-      this.matchers.set(key, m);
-    }
-    const match = m;
-    return this.files.filter((f) => match(f));
+    return globFiles(this.files, patterns, this.matchers);
   }
 
   exists(file: string): boolean {
@@ -98,6 +92,10 @@ export class ScopedRepo implements RepoContext {
 
   gitShow(ref: string, file: string): string | undefined {
     return this.base.git.show(ref, file);
+  }
+
+  openTree(dir: string): Opened {
+    return this.base.openTree(dir);
   }
 
   memo<T>(key: string, compute: () => T): T {

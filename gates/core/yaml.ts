@@ -1,5 +1,5 @@
 import {
-  Alias,
+  type Alias,
   isAlias,
   isMap,
   isPair,
@@ -14,11 +14,14 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { Range } from './finding.ts';
+import { decodePointer } from './pointer.ts';
 import { LineIndex } from './text.ts';
 
 /** A problem with a YAML file as a whole: syntax, duplicate key, alias bomb … */
 export interface YamlProblem {
   code: string;
+  /** A warning (the file still reads, e.g. a tag the parser did not resolve) or an error (the file is broken). */
+  level: 'error' | 'warning';
   message: string;
   range: Range;
   doc: number;
@@ -31,6 +34,12 @@ export interface YamlProblem {
  */
 export class YamlFile {
   readonly problems: YamlProblem[] = [];
+
+  /** True when any problem is an error: some document cannot be read as data. */
+  get broken(): boolean {
+    return this.problems.some((p) => p.level === 'error');
+  }
+
   /** The documents as plain data; undefined where the document is broken. */
   readonly values: unknown[] = [];
   docCount = 0;
@@ -65,7 +74,7 @@ const KEPT_DOCUMENTS = 8;
 const recent = new Set<YamlFile>();
 
 /** Aliases a file may expand before it is taken for a resource-exhaustion attack. */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 function parseDocs(text: string): { docs: Document.Parsed[]; lineCounter: LineCounter } {
   const lineCounter = new LineCounter();
@@ -82,6 +91,7 @@ export function parseYaml(path: string, text: string): YamlFile {
     if (text.replace(/#.*$/gm, '').trim() === '') {
       file.problems.push({
         code: 'EMPTY',
+        level: 'error',
         message: text.length === 0 ? 'file is empty' : 'file holds no YAML content (only comments or blank lines)',
         range: { line: 1, column: 1, endLine: 1, endColumn: 1 },
         doc: 0,
@@ -96,7 +106,7 @@ export function parseYaml(path: string, text: string): YamlFile {
       file.problems.push(errorProblem(file, doc, i, err.code, err.message, err.pos));
     }
     for (const w of doc.warnings) {
-      file.problems.push({ ...errorProblem(file, doc, i, w.code, w.message, w.pos), code: `WARN_${w.code}` });
+      file.problems.push({ ...errorProblem(file, doc, i, w.code, w.message, w.pos), code: `WARN_${w.code}`, level: 'warning' });
     }
     let value: unknown;
     if (!broken) {
@@ -127,6 +137,7 @@ function errorProblem(
       const firstLine = file.lines.position(dup.first[0]).line;
       return {
         code,
+        level: 'error',
         message: `duplicate key \`${dup.key}\`; it is first defined at line ${firstLine} — remove or rename one of them`,
         range: file.lines.range(dup.second[0], dup.second[1]),
         doc: index,
@@ -143,6 +154,7 @@ function errorProblem(
   const end = pos[1] > start ? Math.min(pos[1], file.text.length) : start + 1;
   return {
     code,
+    level: 'error',
     message: `YAML syntax error: ${first.replace(/ at line \d+, column \d+.*$/, '')}`,
     range: file.lines.range(start, Math.min(end, file.text.length)),
     doc: index,
@@ -192,20 +204,13 @@ function aliasProblem(file: YamlFile, doc: Document.Parsed, index: number, e: un
   const bomb = /alias/i.test(msg);
   return {
     code: bomb ? 'ALIAS_BOMB' : 'YAML_VALUE',
+    level: 'error',
     message: bomb
       ? `aliases expand past ${MAX_ALIAS_COUNT} nodes (a "billion laughs" alias bomb); the file is not read — flatten the repeated content`
       : `YAML value cannot be read: ${msg}`,
     range: first ? file.lines.range(first[0], first[1]) : { line: 1, column: 1, endLine: 1, endColumn: 1 },
     doc: index,
   };
-}
-
-export function decodePointer(pointer: string): string[] {
-  if (pointer === '' || pointer === '/') return [];
-  return pointer
-    .replace(/^\//, '')
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 export interface PointerLocation {

@@ -3,7 +3,7 @@ import { couldNotRun, type GateResult } from '../core/run.ts';
 import { redact } from './context.ts';
 
 /** GitHub takes at most 50 annotations per check-run request. */
-export const ANNOTATIONS_PER_REQUEST = 50;
+const ANNOTATIONS_PER_REQUEST = 50;
 /** `output.summary` and `output.text` are capped at 65,535 characters. */
 export const CHECK_SUMMARY_MAX = 65_535;
 const TITLE_MAX = 255;
@@ -201,12 +201,12 @@ async function client(target: CheckRunTarget, tuning: CheckRunTuning, say: (s: s
   });
 }
 
-export function truncateChars(s: string, max: number): string {
+function truncateChars(s: string, max: number): string {
   const cps = [...s];
   return cps.length <= max ? s : `${cps.slice(0, max - 1).join('')}…`;
 }
 
-export function truncateBytes(s: string, max: number): string {
+function truncateBytes(s: string, max: number): string {
   if (Buffer.byteLength(s, 'utf8') <= max) return s;
   let out = '';
   let used = 3; // the ellipsis

@@ -36,7 +36,8 @@ export function readActionsContext(env: NodeJS.ProcessEnv): ActionsContext {
   if (headSha) ctx.headSha = headSha;
   if (base) ctx.base = base;
   if (token) ctx.token = token;
-  if (serverUrl && repository && str(env.GITHUB_RUN_ID)) ctx.runUrl = `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`;
+  const runId = str(env.GITHUB_RUN_ID);
+  if (serverUrl && repository && runId) ctx.runUrl = `${serverUrl}/${repository}/actions/runs/${runId}`;
   return ctx;
 }
 
@@ -44,7 +45,7 @@ function readEvent(file: string | undefined): EventPayload | undefined {
   if (!file) return undefined;
   try {
     const data: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return data && typeof data === 'object' ? (data as EventPayload) : undefined;
+    return data && typeof data === 'object' ? data : undefined;
   } catch {
     return undefined;
   }

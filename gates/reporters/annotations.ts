@@ -1,8 +1,6 @@
-import type { Finding, Severity } from '../core/finding.ts';
+import { SEVERITY_RANK as rank, type Finding } from '../core/finding.ts';
 import { annotatable, onAddedLines } from '../github/diff.ts';
 import type { ReporterContext } from './types.ts';
-
-const rank: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
 
 export interface AnnotationPlan {
   /** Findings that pass the `--annotate` filter: errors first, then findings on changed lines, then report order. */

@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../core/finding.ts';
+import { SEVERITIES, type Finding, type Severity } from '../core/finding.ts';
 import { couldNotRun, type GateResult } from '../core/run.ts';
 import { CHECK_SUMMARY_MAX, conclusionOf, type CheckRunReport } from '../github/checks.ts';
 import { planAnnotations } from './annotations.ts';
@@ -7,7 +7,7 @@ import { markdown } from './markdown.ts';
 import type { Reporter, ReporterContext } from './types.ts';
 
 /** GitHub shows at most this many annotations per level and step. */
-export const WORKFLOW_COMMAND_LIMIT = 10;
+const WORKFLOW_COMMAND_LIMIT = 10;
 
 /** Escapes a workflow command's message (`%`, CR, LF), as @actions/core does. */
 export function escapeData(s: string): string {
@@ -22,7 +22,7 @@ export function escapeProperty(s: string): string {
 const command: Record<Severity, string> = { error: 'error', warning: 'warning', notice: 'notice' };
 
 /** One `::error file=…,line=…::message` line; columns only on single-line ranges (end column inclusive). */
-export function workflowCommand(f: Finding): string {
+function workflowCommand(f: Finding): string {
   const props: Array<[string, string | number]> = [
     ['file', f.file],
     ['line', f.line],
@@ -48,14 +48,12 @@ export const github: Reporter = (result, ctx) => {
   const noticeLimit = overflow ? WORKFLOW_COMMAND_LIMIT - 1 : WORKFLOW_COMMAND_LIMIT;
   const limits: Record<Severity, number> = { error: WORKFLOW_COMMAND_LIMIT, warning: WORKFLOW_COMMAND_LIMIT, notice: noticeLimit };
   const lines: string[] = [];
-  for (const s of ['error', 'warning', 'notice'] as const) for (const f of by[s].slice(0, limits[s])) lines.push(workflowCommand(f));
+  for (const s of SEVERITIES) for (const f of by[s].slice(0, limits[s])) lines.push(workflowCommand(f));
   if (overflow) {
-    const parts = (['error', 'warning', 'notice'] as const)
-      .filter((s) => hidden(s, limits[s]) > 0)
-      .map((s) => `${hidden(s, limits[s])} more ${s}${hidden(s, limits[s]) === 1 ? '' : 's'}`);
+    const parts = SEVERITIES.filter((s) => hidden(s, limits[s]) > 0).map((s) => plural(hidden(s, limits[s]), `more ${s}`));
     const what = [
       parts.length ? `${parts.join(', ')} not shown as annotations (GitHub shows ${WORKFLOW_COMMAND_LIMIT} per level and step)` : '',
-      filteredOut ? `${filteredOut} ${filteredOut === 1 ? 'finding' : 'findings'} outside the annotated lines (--annotate ${ctx.annotate ?? 'all'})` : '',
+      filteredOut ? `${plural(filteredOut, 'finding')} outside the annotated lines (--annotate ${ctx.annotate ?? 'all'})` : '',
     ].filter(Boolean);
     const where = ctx.fullReport ?? 'the gate report (artifacts/gate-report.json)';
     lines.push(`::notice title=${escapeProperty('OdooOps Gates')}::${escapeData(`${what.join('; ')}; read every finding in ${where}`)}`);

@@ -1,6 +1,7 @@
 import type { Finding } from '../core/finding.ts';
 import { suppressedBy } from './stylish.ts';
 import type { Reporter } from './types.ts';
+import { groupBy, plural } from './util.ts';
 
 /** Escapes XML text and attribute values; characters XML 1.0 cannot carry become U+FFFD. */
 export function xmlEscape(s: string): string {
@@ -16,7 +17,6 @@ export function xmlEscape(s: string): string {
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 const line = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}${f.suppressed ? ` (${suppressedBy(f.suppressed)})` : ''}`;
-const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * JUnit XML: one test case per policy. A policy with error-level findings fails and its failure
@@ -24,12 +24,7 @@ const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * is skipped with its reason (not affected by the change, or it could not run); warnings and notices alone pass and are listed in `system-out`.
  */
 export const junit: Reporter = (result) => {
-  const byPolicy = new Map<string, Finding[]>();
-  for (const f of result.findings) {
-    const list = byPolicy.get(f.policy);
-    if (list) list.push(f);
-    else byPolicy.set(f.policy, [f]);
-  }
+  const byPolicy = groupBy(result.findings, (f) => f.policy);
   let failures = 0;
   let errors = 0;
   let skipped = 0;
@@ -43,7 +38,7 @@ export const junit: Reporter = (result) => {
     const e = fs.filter((f) => f.severity === 'error' && !f.suppressed).length;
     const w = fs.filter((f) => f.severity === 'warning').length;
     const n = fs.length - e - w;
-    const tally = `${count(e, 'error')}, ${count(w, 'warning')}, ${count(n, 'notice')}`;
+    const tally = `${plural(e, 'error')}, ${plural(w, 'warning')}, ${plural(n, 'notice')}`;
     if (p.status === 'skipped') {
       skipped++;
       cases.push(`${open}>\n      <skipped message="${xmlEscape(p.reason ?? 'not affected by the change')}"/>\n    </testcase>`);

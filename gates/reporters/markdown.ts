@@ -1,6 +1,7 @@
 import type { Finding } from '../core/finding.ts';
 import { blobUrl, lineUrl } from './links.ts';
 import { couldNotRun } from '../core/run.ts';
+import { groupBy, plural } from './util.ts';
 import { suppressedBy } from './stylish.ts';
 import type { Reporter } from './types.ts';
 
@@ -18,7 +19,6 @@ export function cell(s: string): string {
 }
 
 const linkText = (s: string) => cell(s).replace(/[[\]]/g, '\\$&');
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /**
@@ -32,10 +32,10 @@ export const markdown: Reporter = (result, ctx) => {
   const total = errors + warnings + notices;
   const ran = result.policies.filter((p) => p.status !== 'skipped').length;
   const notRun = couldNotRun(result);
-  const skipped = result.policies.filter((p) => p.status === 'skipped').length - notRun.length;
+  const skipped = result.policies.length - ran - notRun.length;
   const verdict =
     result.internalErrors > 0
-      ? `✖ ${result.internalErrors} ${result.internalErrors === 1 ? 'policy' : 'policies'} crashed`
+      ? `✖ ${plural(result.internalErrors, 'policy')} crashed`
       : errors > 0
         ? '✖ failed'
         : total > 0
@@ -51,15 +51,10 @@ export const markdown: Reporter = (result, ctx) => {
   ];
   if (notRun.length) {
     head.push('| skipped policy | why it did not run |', '| --- | --- |');
-    for (const p of notRun) head.push(`| \`${p.id}\` | ${cell(p.reason ?? '')} |`);
+    for (const p of notRun) head.push(`| \`${p.id}\` | ${cell(p.reason)} |`);
     head.push('');
   }
-  const byPolicy = new Map<string, Finding[]>();
-  for (const f of result.findings) {
-    const list = byPolicy.get(f.policy);
-    if (list) list.push(f);
-    else byPolicy.set(f.policy, [f]);
-  }
+  const byPolicy = groupBy(result.findings, (f) => f.policy);
   const withFindings = result.policies.filter((p) => (byPolicy.get(p.id) ?? []).length > 0);
   if (withFindings.length) {
     head.push('| policy | errors | warnings | notices |', '| --- | ---: | ---: | ---: |');

@@ -1,6 +1,7 @@
-import type { Finding, Severity, Suppression } from '../core/finding.ts';
+import type { Severity, Suppression } from '../core/finding.ts';
 import { couldNotRun } from '../core/run.ts';
 import type { Reporter } from './types.ts';
+import { groupBy, plural } from './util.ts';
 
 const codes = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, underline: 4, green: 32 } as const;
 
@@ -8,12 +9,7 @@ const codes = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, underline: 4, gr
 export const stylish: Reporter = (result, { color }) => {
   const paint = (c: keyof typeof codes, s: string) => (color ? `\x1b[${codes[c]}m${s}\x1b[0m` : s);
   const sevColor: Record<Severity, keyof typeof codes> = { error: 'red', warning: 'yellow', notice: 'blue' };
-  const byFile = new Map<string, Finding[]>();
-  for (const f of result.findings) {
-    const list = byFile.get(f.file) ?? [];
-    list.push(f);
-    byFile.set(f.file, list);
-  }
+  const byFile = groupBy(result.findings, (f) => f.file);
   const lines: string[] = [];
   for (const [file, fs] of byFile) {
     lines.push('', paint('underline', file));
@@ -36,18 +32,18 @@ export const stylish: Reporter = (result, { color }) => {
   // What could not run is said before the verdict, so a clean run never hides it.
   const notRun = couldNotRun(result);
   if (notRun.length > 0) {
-    lines.push('', paint('yellow', `⊘ ${notRun.length} ${plural(notRun.length, 'policy')} skipped: ${notRun.length === 1 ? 'it' : 'they'} could not run, so ${notRun.length === 1 ? 'it has' : 'they have'} not passed`));
-    for (const p of notRun) lines.push(`  ${paint('dim', p.id)}  ${p.reason ?? ''}`);
+    lines.push('', paint('yellow', `⊘ ${plural(notRun.length, 'policy')} skipped: ${notRun.length === 1 ? 'it' : 'they'} could not run, so ${notRun.length === 1 ? 'it has' : 'they have'} not passed`));
+    for (const p of notRun) lines.push(`  ${paint('dim', p.id)}  ${p.reason}`);
   }
-  const tail = `${ran} ${ran === 1 ? 'policy' : 'policies'} ran${notRun.length ? `, ${notRun.length} skipped` : ''}${suppressed}`;
+  const tail = `${plural(ran, 'policy')} ran${notRun.length ? `, ${notRun.length} skipped` : ''}${suppressed}`;
   if (total === 0) {
     lines.push(notRun.length ? paint('yellow', `⊘ no problems found, but not every policy ran (${tail})`) : paint('green', `✔ no problems (${tail})`));
   } else {
-    const head = `${errors > 0 ? '✖' : '⚠'} ${total} ${total === 1 ? 'problem' : 'problems'} (${errors} ${plural(errors, 'error')}, ${warnings} ${plural(warnings, 'warning')}, ${notices} ${plural(notices, 'notice')}${notRun.length ? '' : suppressed})`;
+    const head = `${errors > 0 ? '✖' : '⚠'} ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notices, 'notice')}${notRun.length ? '' : suppressed})`;
     lines.push('', paint('bold', paint(errors > 0 ? 'red' : 'yellow', notRun.length ? `${head} — ${tail}` : head)));
   }
   if (result.internalErrors > 0) {
-    lines.push(paint('red', `${result.internalErrors} ${plural(result.internalErrors, 'policy')} crashed; the run exits 2`));
+    lines.push(paint('red', `${plural(result.internalErrors, 'policy')} crashed; the run exits 2`));
   }
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 };
@@ -59,7 +55,3 @@ export function suppressedBy(s: Suppression): string {
   return `suppressed by ${s.kind === 'inline' ? 'gates-allow' : s.kind} ${where}${who ? ` (${who})` : ''}: ${s.justification}`;
 }
 
-function plural(n: number, word: string): string {
-  if (n === 1) return word;
-  return word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`;
-}

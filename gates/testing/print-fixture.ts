@@ -17,7 +17,7 @@ const targets =
         .filter((c) => which === undefined || c.name === which)
         .map((c) => ({ ...c, legacy: isLegacy(c) }));
 if (targets.length === 0) {
-  process.stderr.write(`${policy.id} has no fixture case ${which}\n`);
+  process.stderr.write(`${policy.id} has no fixture case ${which ?? ''}\n`);
   process.exit(2);
 }
 for (const t of targets) {

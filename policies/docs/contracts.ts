@@ -5,7 +5,7 @@ import { definePolicy } from '../../gates/core/policy.ts';
 import { CONTRACTS_DIR, CONTRACTS_INDEX, CONTRACT_ID, CONTRACT_KEYS, CONTRACT_STATUSES, contracts } from './_lib/contracts.ts';
 
 /** The contracts the platform cannot do without (DigitalOcean API, Odoo.sh parity, mail catcher). */
-export const REQUIRED_CONTRACTS = ['C-DO-01', 'C-MAIL-01', 'C-ODOOS-01'] as const;
+const REQUIRED_CONTRACTS = ['C-DO-01', 'C-MAIL-01', 'C-ODOOS-01'] as const;
 
 /**
  * Each contract carries its id, title, status and owner in front matter, and the index
@@ -45,10 +45,10 @@ export default definePolicy({
       }
       byId.set(c.id, [...(byId.get(c.id) ?? []), c]);
     }
-    for (const same of byId.values()) {
+    for (const [id, same] of byId) {
       for (const c of same.length > 1 ? same : []) {
         const others = same.filter((o) => o !== c).map((o) => o.file);
-        out.push({ file: c.file, line: c.header?.keyLines.id ?? 1, message: `id ${c.id} is also the id of ${others.join(', ')}; ids are unique`, key: 'dup-id' });
+        out.push({ file: c.file, line: c.header?.keyLines.id ?? 1, message: `id ${id} is also the id of ${others.join(', ')}; ids are unique`, key: 'dup-id' });
       }
     }
 

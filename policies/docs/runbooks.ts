@@ -2,13 +2,13 @@ import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { headings } from '../../gates/core/markdown.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 
-export const RUNBOOK_DIR = 'docs/ops/runbooks';
+const RUNBOOK_DIR = 'docs/ops/runbooks';
 
 /**
  * The runbooks an operator needs and the sections each must have (level-2 headings, matched by
  * prefix). The Concurrency section of staging-branches.md is parity/nonprod-concurrency's.
  */
-export const REQUIRED_RUNBOOKS: Readonly<Record<string, readonly string[]>> = {
+const REQUIRED_RUNBOOKS: Readonly<Record<string, readonly string[]>> = {
   'mail-catcher.md': ['When to use', 'How mail reaches the catcher', 'Find a message', 'Troubleshooting'],
   'staging-branches.md': ['Lifecycle', 'Data policy', 'Troubleshooting'],
   'web-shell.md': ['When to use', 'Open a shell', 'Safety rules', 'Troubleshooting'],
@@ -20,12 +20,17 @@ export default definePolicy({
   title: 'Required runbooks exist with their required sections',
   severity: 'error',
   appliesTo: [`${RUNBOOK_DIR}/**`],
+  messages: {
+    'missing-runbook': 'runbook {{file}} is missing; write it with the sections {{sections}}',
+    'missing-section': 'the runbook has no "## {{section}}" section; add it',
+    'empty-section': 'the "## {{heading}}" section is empty; write what an operator needs there',
+  },
   check(ctx) {
     const out: PolicyFinding[] = [];
     for (const [name, sections] of Object.entries(REQUIRED_RUNBOOKS)) {
       const file = `${RUNBOOK_DIR}/${name}`;
       if (!ctx.exists(file)) {
-        out.push({ file, line: 1, message: `runbook ${file} is missing; write it with the sections ${sections.map((s) => `"## ${s}"`).join(', ')}`, key: 'missing' });
+        out.push({ file, line: 1, messageId: 'missing-runbook', data: { file, sections: sections.map((s) => `"## ${s}"`).join(', ') }, key: 'missing' });
         continue;
       }
       const text = ctx.text(file);
@@ -34,9 +39,9 @@ export default definePolicy({
       for (const s of sections) {
         const h = h2.find((x) => x.text.toLowerCase().startsWith(s.toLowerCase()));
         if (!h) {
-          out.push({ file, line: 1, message: `the runbook has no "## ${s}" section; add it`, key: `section:${s}` });
+          out.push({ file, line: 1, messageId: 'missing-section', data: { section: s }, key: `section:${s}` });
         } else if (isEmpty(text, h.line)) {
-          out.push({ file, line: h.line, message: `the "## ${h.text}" section is empty; write what an operator needs there`, key: `empty:${s}` });
+          out.push({ file, line: h.line, messageId: 'empty-section', data: { heading: h.text }, key: `empty:${s}` });
         }
       }
     }

@@ -23,7 +23,7 @@ export default definePolicy({
       }
       const y = ctx.yaml(file);
       for (const p of y?.problems ?? []) {
-        const warning = p.code.startsWith('WARN_');
+        const warning = p.level === 'warning';
         out.push({
           file,
           ...p.range,

@@ -1,16 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import {
-  ENV_DIR,
-  MAILGUN_FILE,
-  MAILGUN_SMTP_HOSTS,
-  NONPROD_ENVS,
-  environments,
-  isObj,
-  isRegion,
-  readMap,
-  show,
-} from '../parity/_lib/ssot.ts';
+import { ENV_DIR, environments, isRecord, isRegion, MAILGUN_FILE, MAILGUN_SMTP_HOSTS, MISSING_FILE, NONPROD_ENVS, readMap } from '../_lib/ssot.ts';
 
 const ID = 'mail/catcher-nonprod';
 
@@ -23,6 +13,12 @@ export default definePolicy({
   id: ID,
   title: 'Stage and dev send mail through Mailgun into the mail catcher',
   severity: 'error',
+  messages: {
+    'missing-file': MISSING_FILE,
+    'wrong-host':
+      'SMTP_HOST is "{{host}}" in {{env}}; non-production mail must go to the Mailgun catcher — set SMTP_HOST: {{want}} (Mailgun region {{region}} in {{mailgun}})',
+    'catcher-disabled': 'the mail catcher is disabled in {{env}}; every mail of a non-production build must be caught — set mail.catcher.enabled: true',
+  },
   appliesTo: [`${ENV_DIR}/**`, MAILGUN_FILE],
   check(ctx) {
     const out: PolicyFinding[] = [];
@@ -33,24 +29,19 @@ export default definePolicy({
     const envs = environments(ctx, NONPROD_ENVS, ID, 'the mail catcher');
     out.push(...envs.findings);
     for (const env of envs.envs) {
+      // That SMTP_HOST and mail.catcher.enabled are set, and of their types, is the environment schema's to say.
       const actual = env.mail.SMTP_HOST;
-      if (actual !== host) {
+      if (typeof actual === 'string' && actual !== host) {
         out.push({
           file: env.file,
           pointer: '/mail/SMTP_HOST',
-          message: `SMTP_HOST is ${actual === undefined ? 'not set' : show(actual)} in ${env.name}; non-production mail must go to the Mailgun catcher — set SMTP_HOST: ${host} (Mailgun region ${region} in ${MAILGUN_FILE})`,
+          messageId: 'wrong-host',
+          data: { env: env.name, host: actual, want: host, region, mailgun: MAILGUN_FILE },
           key: 'host',
         });
       }
-      const catcher = env.mail.catcher;
-      const enabled = isObj(catcher) ? catcher.enabled : undefined;
-      if (enabled !== true) {
-        out.push({
-          file: env.file,
-          pointer: '/mail/catcher/enabled',
-          message: `the mail catcher is ${isObj(catcher) ? enabled === undefined ? 'not enabled (no enabled key)' : `not enabled (enabled: ${show(enabled)})` : 'not configured'} in ${env.name}; every mail of a non-production build must be caught — set mail.catcher.enabled: true`,
-          key: 'catcher',
-        });
+      if (isRecord(env.mail.catcher) && env.mail.catcher.enabled === false) {
+        out.push({ file: env.file, pointer: '/mail/catcher/enabled', messageId: 'catcher-disabled', data: { env: env.name }, key: 'catcher' });
       }
     }
     return out;

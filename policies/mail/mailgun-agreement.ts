@@ -7,14 +7,15 @@ import {
   MAILGUN_SMTP_HOSTS,
   NONPROD_ENVS,
   isMailgunHost,
-  isObj,
+  isRecord,
   isRegion,
   missingFile,
-  obj,
+  asRecord,
   presentEnvironments,
   readMap,
   show,
-} from '../parity/_lib/ssot.ts';
+  MISSING_FILE,
+} from '../_lib/ssot.ts';
 
 const ID = 'mail/mailgun-agreement';
 
@@ -28,13 +29,14 @@ export default definePolicy({
   id: ID,
   title: 'The Mailgun integration file agrees with the environments',
   severity: 'error',
+  messages: { 'missing-file': MISSING_FILE },
   appliesTo: [`${ENV_DIR}/**`, MAILGUN_FILE],
   check(ctx) {
     if (!ctx.exists(MAILGUN_FILE)) return [missingFile(MAILGUN_FILE, ID, 'the Mailgun settings the environments rely on')];
     const mg = readMap(ctx, MAILGUN_FILE);
     if (!mg) return [];
     const out: PolicyFinding[] = [];
-    const smtp = obj(mg.smtp);
+    const smtp = asRecord(mg.smtp);
     const region = isRegion(mg.region) ? mg.region : undefined;
     if (region && smtp.host !== MAILGUN_SMTP_HOSTS[region]) {
       out.push({
@@ -52,11 +54,13 @@ export default definePolicy({
         key: 'api-base',
       });
     }
-    const ports = (Array.isArray(smtp.ports) ? smtp.ports : []).map((p) => (isObj(p) ? p.port : p)).filter((p): p is number => typeof p === 'number');
+    const ports = (Array.isArray(smtp.ports) ? (smtp.ports as unknown[]) : [])
+      .map((p) => (isRecord(p) ? p.port : p))
+      .filter((p): p is number => typeof p === 'number');
     // The region decides the host; smtp.host only when the region is unreadable (the schema reports that).
     const relayHost = region ? MAILGUN_SMTP_HOSTS[region] : typeof smtp.host === 'string' ? smtp.host : undefined;
     const secret = smtp.password_secret;
-    const table = obj(mg.evidence).table;
+    const table = asRecord(mg.evidence).table;
     for (const env of presentEnvironments(ctx)) {
       const m = env.mail;
       const relays = isMailgunHost(m.SMTP_HOST) || (NONPROD_ENVS as readonly string[]).includes(env.name);
@@ -86,7 +90,7 @@ export default definePolicy({
           key: 'env-secret',
         });
       }
-      const catcher = obj(m.catcher);
+      const catcher = asRecord(m.catcher);
       if (typeof table === 'string' && catcher.table !== undefined && catcher.table !== table) {
         out.push({
           file: env.file,

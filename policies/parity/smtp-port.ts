@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { ALL_ENVS, ENV_DIR, envFile, missingFile, presentEnvironments, show } from './_lib/ssot.ts';
+import { ALL_ENVS, ENV_DIR, envFile, MISSING_FILE, missingFile, presentEnvironments, show } from '../_lib/ssot.ts';
 
 const ID = 'parity/smtp-port';
 
@@ -9,7 +9,8 @@ const PORT_SECURITY: Record<number, string> = { 465: 'tls', 587: 'starttls', 252
 
 /**
  * Odoo.sh and DigitalOcean block outbound port 25, and Odoo's smtp_port defaults to 25: every
- * environment sets SMTP_PORT explicitly to a submission port, with the security that port speaks.
+ * environment sets SMTP_PORT to a submission port, with the security that port speaks. That both
+ * keys are set (and of the right type) is the environment schema's to say; this checks the values.
  */
 export default definePolicy({
   id: ID,
@@ -17,9 +18,8 @@ export default definePolicy({
   severity: 'error',
   appliesTo: [`${ENV_DIR}/**`],
   messages: {
-    'port-unset': 'SMTP_PORT is not set in {{env}}; Odoo defaults to port 25, which Odoo.sh and DigitalOcean block — set 587 (STARTTLS) or 465 (TLS)',
     'port-25': 'SMTP_PORT is 25 in {{env}}; Odoo.sh and DigitalOcean block port 25 — use 587 (STARTTLS) or 465 (TLS)',
-    'security-unset': 'SMTP_SECURITY is not set in {{env}}; port {{port}} speaks {{wants}} — set SMTP_SECURITY: {{wants}}',
+    'missing-file': MISSING_FILE,
     'security-mismatch': 'SMTP_SECURITY is {{security}} in {{env}}, but port {{port}} speaks {{wants}}; use {{fix}}',
   },
   check(ctx) {
@@ -28,17 +28,7 @@ export default definePolicy({
     for (const env of presentEnvironments(ctx)) {
       const port = env.mail.SMTP_PORT;
       const security = env.mail.SMTP_SECURITY;
-      if (port === undefined) {
-        out.push({
-          file: env.file,
-          pointer: '/mail/SMTP_PORT',
-          messageId: 'port-unset',
-          data: { env: env.name },
-          key: 'port-unset',
-        });
-        continue;
-      }
-      if (port === 25 || port === '25') {
+      if (port === 25) {
         out.push({
           file: env.file,
           pointer: '/mail/SMTP_PORT',
@@ -50,15 +40,8 @@ export default definePolicy({
       }
       const wants = typeof port === 'number' ? PORT_SECURITY[port] : undefined;
       if (!wants) continue;
-      if (security === undefined) {
-        out.push({
-          file: env.file,
-          pointer: '/mail/SMTP_SECURITY',
-          messageId: 'security-unset',
-          data: { env: env.name, port, wants },
-          key: 'security-unset',
-        });
-      } else if (security !== wants) {
+      // An unset or unknown SMTP_SECURITY is the environment schema's to report.
+      if ((security === 'tls' || security === 'starttls') && security !== wants) {
         out.push({
           file: env.file,
           pointer: '/mail/SMTP_SECURITY',

@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { editDistance } from '../../gates/core/schema.ts';
+import { editDistance } from '../../gates/core/suggest.ts';
 import { atAppDir, atAppFile, loadConsole, NAV_FILE, normalizeNavPath, type Console } from './_lib/console.ts';
 import { matches, resolveRoute, urlSegments, type RouteEntry } from './_lib/next-routes.ts';
 

@@ -1,8 +1,9 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
+import { instead } from '../../gates/core/suggest.ts';
+import { escapeSegment } from '../../gates/core/pointer.ts';
+import { consumerIds, REGISTRY_FILE, registrySecrets } from '../_lib/ssot.ts';
 import { ssotModelUnaffected } from '../ssot/_lib/changes.ts';
-import { instead } from '../ssot/_lib/hint.ts';
-import { consumerIds, REGISTRY_FILE, registrySecrets, seg } from '../ssot/_lib/model.ts';
 
 /**
  * A registered secret is read by something that exists (an integration slug, a provider id or a
@@ -21,7 +22,7 @@ export default definePolicy({
     const known = [...ids].sort();
     const out: PolicyFinding[] = [];
     for (const [name, entry] of registry) {
-      const base = `/secrets/${seg(name)}`;
+      const base = `/secrets/${escapeSegment(name)}`;
       const consumers = Array.isArray(entry.consumers) ? entry.consumers : [];
       const parked = typeof entry.not_yet_consumed === 'string';
       if (consumers.length === 0 && !parked) {

@@ -1,9 +1,9 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
+import { instead } from '../../gates/core/suggest.ts';
 import { referencingSecrets, SSOT_YAML } from '../ssot/_lib/changes.ts';
-import { instead } from '../ssot/_lib/hint.ts';
 import { humanPath } from '../../gates/core/schema-messages.ts';
-import { REGISTRY_FILE, registrySecrets, SECRET_NAME, secretReferences } from '../ssot/_lib/model.ts';
+import { REGISTRY_FILE, registrySecrets, SECRET_NAME, secretReferences } from '../_lib/ssot.ts';
 
 /**
  * Every secret the SSOT names (`secrets`, `*_secret`, `SMTP_USER_SECRET` …) is registered by that
@@ -16,6 +16,12 @@ export default definePolicy({
   severity: 'error',
   appliesTo: ['ssot/**'],
   perFile: { files: SSOT_YAML, dependents: referencingSecrets },
+  messages: {
+    'not-a-name':
+      '`{{path}}` must hold the snake_case name of a secret of {{registry}}; what it holds is not a name and is not shown here — if it is a secret value, remove it and rotate the secret',
+    unregistered: 'secret `{{secret}}` is not in {{registry}}{{hint}} — fix the name or register the secret there',
+    'no-registry': 'secret `{{secret}}` is referenced but there is no {{registry}}; register every secret there by name',
+  },
   check(ctx) {
     const refs = secretReferences(ctx);
     if (refs.length === 0) return [];
@@ -31,7 +37,8 @@ export default definePolicy({
           file: r.file,
           pointer: r.pointer,
           key: `not-a-name:${r.pointer}`,
-          message: `\`${humanPath(r.pointer)}\` must hold the snake_case name of a secret of ${REGISTRY_FILE}; what it holds is not a name and is not shown here — if it is a secret value, remove it and rotate the secret`,
+          messageId: 'not-a-name',
+          data: { path: humanPath(r.pointer), registry: REGISTRY_FILE },
         });
         continue;
       }
@@ -39,9 +46,9 @@ export default definePolicy({
         file: r.file,
         pointer: r.pointer,
         key: r.name,
-        message: registry
-          ? `secret \`${r.name}\` is not in ${REGISTRY_FILE}${instead(r.name, names, 'secrets')} — fix the name or register the secret there`
-          : `secret \`${r.name}\` is referenced but there is no ${REGISTRY_FILE}; register every secret there by name`,
+        ...(registry
+          ? { messageId: 'unregistered', data: { secret: r.name, registry: REGISTRY_FILE, hint: instead(r.name, names, 'secrets') } }
+          : { messageId: 'no-registry', data: { secret: r.name, registry: REGISTRY_FILE } }),
       });
     }
     return out;

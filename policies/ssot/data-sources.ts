@@ -1,9 +1,9 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
+import { instead } from '../../gates/core/suggest.ts';
 import { allSsotWhen, SSOT_YAML } from './_lib/changes.ts';
-import { instead } from './_lib/hint.ts';
 import { opsRelations } from './_lib/migrations.ts';
-import { ssotDocs, walk } from './_lib/walk.ts';
+import { ssotDocs, walk } from '../_lib/ssot.ts';
 
 const OPS_TABLE = /^ops\.[a-z_][a-z0-9_]*$/;
 

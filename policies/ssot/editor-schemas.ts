@@ -1,3 +1,4 @@
+import { pointerOf } from '../../gates/core/pointer.ts';
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import { SCHEMA_MAP_FILE, SchemaSet } from '../../gates/core/schema.ts';
@@ -35,11 +36,10 @@ export default definePolicy({
       for (const g of e.files) set.add(g);
       wanted.set(e.schema, set);
     }
-    const esc = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
     for (const [key, globsRaw] of Object.entries(editor)) {
       const schema = key.replace(/^\.\//, '');
       const globs = new Set((Array.isArray(globsRaw) ? globsRaw : [globsRaw]).map((g) => String(g).replace(/^\.\//, '')));
-      const pointer = `/yaml.schemas/${esc(key)}`;
+      const pointer = pointerOf('yaml.schemas', key);
       const want = wanted.get(schema);
       if (!want) {
         out.push({ file: SETTINGS, pointer, at: 'key', message: `${schema} is mapped for editors but not in ${SCHEMA_MAP_FILE}; add it there or remove it here` });

@@ -2,10 +2,9 @@ import path from 'node:path';
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
+import { instead } from '../../gates/core/suggest.ts';
+import { CATALOG_FILE, catalogEntries, isRecord, JOBS_FILE, placeOf, providers, runners, SECRET_NAME, secretReferences } from '../_lib/ssot.ts';
 import { ssotModelUnaffected } from './_lib/changes.ts';
-import { instead } from './_lib/hint.ts';
-import { CATALOG_FILE, catalogEntries, JOBS_FILE, providers, runners, SECRET_NAME, secretReferences } from './_lib/model.ts';
-import { isRecord, placeOf } from './_lib/walk.ts';
 
 /**
  * References between SSOT files resolve: catalog ↔ integration config files ↔ provider files,

@@ -9,20 +9,20 @@ export default definePolicy({
   severity: 'error',
   appliesTo: ['ssot/**', SCHEMA_MAP_FILE],
   perFile: { files: ['ssot/**'], dependents: (ctx, changed) => (changed.some((f) => f === SCHEMA_MAP_FILE || f.startsWith('schemas/')) ? ctx.glob('ssot/**') : []) },
+  messages: {
+    'not-yaml': 'only YAML files belong under ssot/; move this file to docs/ or give it a .yaml form and a schema',
+    'ungoverned': 'no schema governs this SSOT file; add an entry to {{map}} (and .vscode/settings.json) or a `# yaml-language-server: $schema=...` modeline',
+  },
   check(ctx) {
     const schemas = SchemaSet.of(ctx);
     const out: PolicyFinding[] = [];
     for (const file of ctx.glob('ssot/**')) {
       if (!/\.ya?ml$/.test(file)) {
-        out.push({ file, line: 1, message: 'only YAML files belong under ssot/; move this file to docs/ or give it a .yaml form and a schema' });
+        out.push({ file, line: 1, messageId: 'not-yaml' });
         continue;
       }
       if (!schemas.choose(file).choice) {
-        out.push({
-          file,
-          line: 1,
-          message: `no schema governs this SSOT file; add an entry to ${SCHEMA_MAP_FILE} (and .vscode/settings.json) or a \`# yaml-language-server: $schema=...\` modeline`,
-        });
+        out.push({ file, line: 1, messageId: 'ungoverned', data: { map: SCHEMA_MAP_FILE } });
       }
     }
     return out;

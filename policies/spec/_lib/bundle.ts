@@ -3,7 +3,7 @@
 import type { RepoContext } from '../../../gates/core/repo.ts';
 
 /** The bundles this repository must hold, whatever else is under spec/. */
-export const REQUIRED_BUNDLES = ['odooops-console'];
+const REQUIRED_BUNDLES = ['odooops-console'];
 export const REQUIRED_FILES = ['spec.md', 'plan.md', 'tasks.md'];
 
 /** Bundle folders: every folder directly under spec/ that holds a file, plus the required ones. */

@@ -2,8 +2,19 @@ import picomatch from 'picomatch';
 import type { RepoContext } from '../../../gates/core/repo.ts';
 import { SCHEMA_MAP_FILE, SchemaSet } from '../../../gates/core/schema.ts';
 import { parseYaml } from '../../../gates/core/yaml.ts';
-import { CATALOG_FILE, catalogEntries, JOBS_FILE, REGISTRY_FILE, SECRET_REF_KEY } from './model.ts';
-import { isRecord, walk } from './walk.ts';
+import {
+  CAPABILITIES_FILE,
+  CATALOG_FILE,
+  catalogEntries,
+  isRecord,
+  JOBS_FILE,
+  NAV_FILE,
+  OBSERVABILITY_FILE,
+  REGISTRY_FILE,
+  SECRET_REF_KEY,
+  walk,
+  WAVES_FILE,
+} from '../../_lib/ssot.ts';
 
 /** The SSOT YAML files, as the per-file SSOT policies check them. */
 export const SSOT_YAML = ['ssot/**/*.yaml', 'ssot/**/*.yml'];
@@ -11,7 +22,7 @@ const isSsotYaml = picomatch(SSOT_YAML, { dot: true });
 
 /** Files the cross-file SSOT policies read in full: a change to one always re-runs them. */
 const READ_WHOLE = picomatch(
-  [CATALOG_FILE, JOBS_FILE, REGISTRY_FILE, 'ssot/capabilities.yaml', 'ssot/console/nav.yaml', 'ssot/observability.yaml', 'ssot/modules/waves.yaml', 'ssot/providers/**', 'ssot/environments/**', 'ssot/integrations/**'],
+  [CATALOG_FILE, JOBS_FILE, REGISTRY_FILE, CAPABILITIES_FILE, NAV_FILE, OBSERVABILITY_FILE, WAVES_FILE, 'ssot/providers/**', 'ssot/environments/**', 'ssot/integrations/**'],
   { dot: true },
 );
 
@@ -23,7 +34,7 @@ const READ_WHOLE = picomatch(
 function modelFacts(text: string | undefined): string | undefined {
   if (text === undefined) return '';
   const y = parseYaml('facts.yaml', text);
-  if (y.problems.some((p) => !p.code.startsWith('WARN_'))) return undefined;
+  if (y.broken) return undefined;
   const data = y.values[0];
   const refs: string[] = [];
   walk(data, ({ pointer, key, value }) => {
