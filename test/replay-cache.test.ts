@@ -17,11 +17,9 @@ const tree = useTrees();
 const ROOT = path.resolve(import.meta.dirname, '..');
 const M = (n: number, name = 'm'): string => `migrations/202603010000${String(n).padStart(2, '0')}_${name}.sql`;
 const PLATFORM = 'version: 1\nlimits:\n  db_objects_max: 10000\n  db_objects_warn_ratio: 0.8\ndatabase:\n  postgres_major: 17\n';
-const GOOD = {
-  'ssot/platform.yaml': PLATFORM,
-  [M(1, 'items')]: 'create table public.items (id bigint primary key, name text not null);\nalter table public.items enable row level security;\n',
-  [M(2, 'tags')]: 'create table public.tags (id bigint primary key, item_id bigint references public.items (id));\n',
-};
+const ITEMS = 'create table public.items (id bigint primary key, name text not null);\nalter table public.items enable row level security;\n';
+const TAGS = 'create table public.tags (id bigint primary key, item_id bigint references public.items (id));\n';
+const GOOD = { 'ssot/platform.yaml': PLATFORM, [M(1, 'items')]: ITEMS, [M(2, 'tags')]: TAGS };
 const FAILING = { ...GOOD, [M(3, 'broken')]: 'insert into public.nothing_here values (1);\n' };
 
 const cacheDirs: string[] = [];
@@ -53,14 +51,14 @@ describe('replay cache', () => {
     const root = tree(GOOD);
     const dir = cacheDir();
     const first = await run(root, { replayCache: dir });
-    const key = await keyOf(root);
+    const key = (await keyOf(root)) ?? '';
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect(entries(dir)).toEqual([`${key}.bin`]);
-    const stored = readReplayCache(dir, key as string);
+    const stored = readReplayCache(dir, key);
     expect(stored?.applied).toEqual([M(1, 'items'), M(2, 'tags')]);
     expect(stored?.database).toBeUndefined();
     // A stored result that no database would give: the run reports it, so it read no database.
-    writeReplayCache(dir, key as string, {
+    writeReplayCache(dir, key, {
       ...(stored as NonNullable<typeof stored>),
       failure: { file: M(2, 'tags'), offset: 0, message: 'stored by the replay-cache test', code: 'XX000', timedOut: false },
     });
@@ -97,9 +95,9 @@ describe('replay cache', () => {
   it('misses when a migration is edited, added or renamed, or the target platform changes', async () => {
     const key = await keyOf(tree(GOOD));
     const variants: Record<string, Record<string, string>> = {
-      edited: { ...GOOD, [M(2, 'tags')]: `${GOOD[M(2, 'tags')]}-- a comment\n` },
+      edited: { ...GOOD, [M(2, 'tags')]: `${TAGS}-- a comment\n` },
       added: { ...GOOD, [M(3, 'more')]: 'select 1;\n' },
-      renamed: { 'ssot/platform.yaml': PLATFORM, [M(1, 'items')]: GOOD[M(1, 'items')] as string, [M(2, 'labels')]: GOOD[M(2, 'tags')] as string },
+      renamed: { 'ssot/platform.yaml': PLATFORM, [M(1, 'items')]: ITEMS, [M(2, 'labels')]: TAGS },
       platform: { ...GOOD, 'ssot/platform.yaml': PLATFORM.replace('postgres_major: 17', 'postgres_major: 15') },
       exposed: { ...GOOD, 'ssot/platform.yaml': `${PLATFORM}  exposed_schemas: [public, api]\n` },
     };
@@ -192,7 +190,10 @@ describe('replay cache', () => {
     expect(entries(dir)).toHaveLength(1);
     const key = (await keyOf(root)) as string;
     const stored = readReplayCache(dir, key) as NonNullable<ReturnType<typeof readReplayCache>>;
-    writeReplayCache(dir, key, { ...stored, failure: { file: M(2, 'tags'), offset: 0, message: 'stored by the replay-cache test', code: 'XX000', timedOut: false } });
+    writeReplayCache(dir, key, {
+      ...stored,
+      failure: { file: M(2, 'tags'), offset: 0, message: 'stored by the replay-cache test', code: 'XX000', timedOut: false },
+    });
     const a3 = tree({});
     await main(['check', '--only', 'migrations', '--artifacts', a3, '--no-cache'], io(env), undefined, { replayCacheDir: dir });
     expect(JSON.stringify(reportOf(a3))).not.toContain('stored by the replay-cache test');

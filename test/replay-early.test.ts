@@ -20,7 +20,7 @@ const probe = definePolicy({
   messages: { state: 'replay {{state}}' },
   check(ctx: RepoContext) {
     let started = true;
-    ctx.memo('db/replay', () => {
+    void ctx.memo('db/replay', () => {
       started = false;
       return Promise.resolve(undefined);
     });
@@ -45,12 +45,16 @@ describe('the replay starts with the run', () => {
   });
 
   it('reports the same with and without the early start', async () => {
-    const root = tree({ [M]: 'create table public.items (id bigint primary key);\n', 'migrations/20260301000002_bad.sql': 'select 1;\ninsert into public.nothing values (1);\n' });
+    const root = tree({
+      [M]: 'create table public.items (id bigint primary key);\n',
+      'migrations/20260301000002_bad.sql': 'select 1;\ninsert into public.nothing values (1);\n',
+    });
     const run = async (p: typeof replayPolicy) =>
-      (await runGates({ root, artifactsDir: path.join(root, 'artifacts'), policies: [p], ...(DATABASE_URL ? { databaseUrl: DATABASE_URL } : {}) })).findings.map(
-        (f) => `${f.policy} ${f.file}:${f.line}:${f.column} ${f.message}`,
-      );
-    const { warmUp: _warmUp, ...late } = replayPolicy;
+      (
+        await runGates({ root, artifactsDir: path.join(root, 'artifacts'), policies: [p], ...(DATABASE_URL ? { databaseUrl: DATABASE_URL } : {}) })
+      ).findings.map((f) => `${f.policy} ${f.file}:${f.line}:${f.column} ${f.message}`);
+    const late: typeof replayPolicy = { ...replayPolicy };
+    delete late.warmUp;
     const early = await run(replayPolicy);
     const notEarly = await run(late);
     expect(early).toEqual(notEarly);
