@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'artifacts/**', '**/__fixtures__/**', 'gates/db/pglite-worker.mjs', 'gates/launcher.mjs'] },
+  { ignores: ['node_modules/**', 'artifacts/**', '**/.next/**', '**/__fixtures__/**', 'gates/db/pglite-worker.mjs', 'gates/launcher.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -324,3 +324,17 @@ describe('the repository itself', () => {
     expect(res.summary).toEqual(expect.objectContaining({ errors: 0, warnings: 0, notices: 0 }));
   });
 });
+
+describe('fingerprints of secret findings', () => {
+  it('never hash the secret itself: a different value at the same place keeps the fingerprint', async () => {
+    const text = (password: string) => `# Database\n\n\`\`\`sh\nexport DATABASE_URL='postgres://app:${password}@db.internal:5432/app'\n\`\`\`\n`;
+    const one = await run(tree({ 'docs/db.md': text('hunter2-Weak') }));
+    const two = await run(tree({ 'docs/db.md': text('Zq8-Other-Pass') }));
+    expect(one.findings).toHaveLength(1);
+    expect(two.findings).toHaveLength(1);
+    expect(one.findings[0]?.fingerprint).toBe(two.findings[0]?.fingerprint);
+    // Moving the line keeps it too; the identity is the kind and its occurrence in the file.
+    const moved = await run(tree({ 'docs/db.md': `# Intro\n\nMore text.\n\n${text('hunter2-Weak')}` }));
+    expect(moved.findings[0]?.fingerprint).toBe(one.findings[0]?.fingerprint);
+  });
+});

@@ -15,6 +15,12 @@ export interface Policy {
   /** picomatch globs: a change to a matching file makes the policy run in `--changed` mode. */
   appliesTo: readonly string[];
   /**
+   * Its findings point at secret values: the text they point at is never hashed into their
+   * fingerprint (a published fingerprint of a weak password could be confirmed by guessing), so
+   * their identity is the finding's `key` alone.
+   */
+  sensitive?: boolean;
+  /**
    * The policy's messages by id (kebab-case), with `{{name}}` placeholders filled from a
    * finding's `data`, as ESLint's `meta.messages`. Findings name one by `messageId`.
    */

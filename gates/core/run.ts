@@ -254,7 +254,7 @@ export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFind
     file: pf.file,
     ...range,
     docs: policy.docs,
-    fingerprint: fingerprint(policy.id, pf, subject),
+    fingerprint: fingerprint(policy.id, pf, policy.sensitive ? undefined : subject),
   };
   if (pf.messageId !== undefined) f.messageId = pf.messageId;
   if (pf.pointer !== undefined) f.pointer = pf.pointer;

@@ -18,6 +18,7 @@ export default definePolicy({
   id: 'secrets/no-values',
   title: 'No secret values in any tracked file',
   severity: 'error',
+  sensitive: true,
   appliesTo: ['**'],
   // Per file: a pull request searches only its changed files, a shard only its own.
   perFile: { files: ['**'] },
