@@ -9,6 +9,7 @@ import type { Policy } from '../core/policy.ts';
 import { BaselineError, pruneBaseline, readBaseline, writeBaseline, type Baseline } from '../core/baseline.ts';
 import { exitCode, runGates, type GateResult } from '../core/run.ts';
 import { parseShard } from '../core/scope.ts';
+import { REPLAY_CACHE_DIR } from '../db/replay-cache.ts';
 import type { CheckRunTuning } from '../github/checks.ts';
 import { readActionsContext, type ActionsContext } from '../github/context.ts';
 import { ANNOTATE_MODES, type AnnotateMode } from '../github/diff.ts';
@@ -40,11 +41,14 @@ export interface CheckArgs {
   baseline?: string;
   prune?: boolean;
   shard?: string;
+  'no-cache'?: boolean;
 }
 
 /** Knobs for tests: shorter waits for the check-run client. */
 export interface CheckOptions {
   checkTuning?: CheckRunTuning;
+  /** Folder of the replay cache (default `REPLAY_CACHE_DIR`). */
+  replayCacheDir?: string;
 }
 
 /** `gates check`: runs the policies, writes the report artifact and every requested output. */
@@ -87,6 +91,7 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
     ...(baseline ? { baseline } : {}),
     ...(v['app-dir'] !== undefined ? { appDir: v['app-dir'] } : {}),
     ...(io.env.DATABASE_URL ? { databaseUrl: io.env.DATABASE_URL } : {}),
+    ...(v['no-cache'] ? {} : { replayCache: opts.replayCacheDir ?? REPLAY_CACHE_DIR }),
     ...(moduleStatusDir !== undefined ? { moduleStatusDir } : {}),
   });
   const ctx = reporterContext(io, actions, pr, annotate, artifactsDir);

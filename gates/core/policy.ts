@@ -51,6 +51,12 @@ export interface Policy {
    * policy, on their findings; its outcome is added to the check's.
    */
   afterRun?(ctx: RepoContext, run: RunSoFar): PolicyOutcome;
+  /**
+   * Called at the start of a run in which the policy will check, before any policy runs: starts
+   * slow shared work (e.g. the embedded Postgres and the replay) so that it overlaps the other
+   * policies. Must not throw or report; what it starts is awaited by the checks that need it.
+   */
+  warmUp?(ctx: RepoContext): void;
 }
 
 /** What an `afterRun` policy sees of the run. */

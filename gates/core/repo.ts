@@ -30,6 +30,11 @@ export interface GateOptions {
   appDir?: string;
   /** Postgres connection string; undefined means the embedded PGlite. */
   databaseUrl?: string;
+  /**
+   * Folder of the replay cache (results stored by a hash of the baseline, the migrations, the
+   * target platform and the engine); undefined: every run replays.
+   */
+  replayCache?: string;
   /** Folder of `module_status_<env>.txt` files (`--module-status`), inside the root; relative to it or absolute. */
   moduleStatusDir?: string;
   /** The merge base `changedFiles` were measured from; dependency rules compare files there. */

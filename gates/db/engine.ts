@@ -262,9 +262,37 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
 }
 
 async function pgliteCacheFile(baseline: string): Promise<string> {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ENGINE_DIR, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as {
-    version: string;
-  };
   const hash = createHash('sha256').update(baseline).digest('hex').slice(0, 16);
-  return path.join(PGLITE_CACHE_DIR, `pglite-${pkg.version}-${hash}.tar`);
+  return path.join(PGLITE_CACHE_DIR, `pglite-${pgliteVersion()}-${hash}.tar`);
+}
+
+/** The installed PGlite's version (from its package.json). */
+export function pgliteVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ENGINE_DIR, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * What a replay's result depends on in the engine, without opening a replay database:
+ * `pglite@<version>`, or the server's `server_version_num`, the extensions it offers and whether
+ * pg_cron is bound to a database (one short connection to `databaseUrl`). Throws when the server
+ * cannot be reached.
+ */
+export async function engineIdentity(databaseUrl: string | undefined): Promise<string> {
+  if (!databaseUrl) return `pglite@${pgliteVersion()}`;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const [r] = (
+      await client.query<{ v: string; ext: string | null; cron: string | null }>(
+        `select current_setting('server_version_num') as v,
+                (select string_agg(name, ',' order by name) from pg_available_extensions) as ext,
+                current_setting('cron.database_name', true) as cron`,
+      )
+    ).rows;
+    return `postgres@${r?.v ?? '?'};extensions=${r?.ext ?? ''};cron=${r?.cron ? 'bound' : 'none'}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -1,8 +1,9 @@
 import type { RepoContext } from '../core/repo.ts';
 import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, type PgMajor, type SqlStatement } from '../core/sql.ts';
-import { BASELINE_FILE, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
-import { migrationFiles, parsedMigrations } from './migrations.ts';
+import { BASELINE_FILE, engineIdentity, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
+import { migrationFiles, parsedMigrations, type MigrationFile } from './migrations.ts';
 import { targetPlatform } from './platform.ts';
+import { cacheable, readReplayCache, replayCacheKey, writeReplayCache } from './replay-cache.ts';
 import { newPrepareState, prepareStatements, type PrepareState, type PreparedStatement } from './prepare.ts';
 
 /** Default bound on one statement; a statement that runs longer is stopped and reported. */
@@ -93,6 +94,8 @@ export interface ReplayResult {
   engine: Db['engine'];
   /** The throwaway database the replay ran in, on a server (dropped since). */
   database?: string;
+  /** Taken from the replay cache: no database was opened. */
+  fromCache?: boolean;
   /** Postgres major of the engine and of the target platform. */
   engineMajor: number;
   targetMajor: number;
@@ -132,31 +135,61 @@ export function replay(ctx: RepoContext): Promise<ReplayResult | undefined> {
   return ctx.memo('db/replay', async () => {
     const files = migrationFiles(ctx);
     if (files.length === 0) return undefined;
-    const parsed = await parsedMigrations(ctx);
-    const target = targetPlatform(ctx).postgresMajor;
-    const empty = (failure: ReplayFailure): ReplayResult => ({ ...emptyResult(ctx.options.databaseUrl ? 'postgres' : 'pglite'), targetMajor: target, failure });
-    for (const m of files) {
-      const p = parsed.get(m.file);
-      if (p && !p.ok) return empty({ file: m.file, offset: p.offset, message: `it does not parse: ${p.message}`, code: '42601', timedOut: false, syntax: true });
+    const dir = ctx.options.replayCache;
+    const key = dir ? await replayKey(ctx, files) : undefined;
+    if (dir && key) {
+      const hit = readReplayCache(dir, key);
+      if (hit) return { ...hit, fromCache: true };
     }
-    await loadSqlParser(target);
-    const inputs: ReplayInput[] = [];
-    for (const m of files) {
-      const p = target === NEWEST_PG_MAJOR ? parsed.get(m.file) : parseSql(ctx.text(m.file) ?? '', target as PgMajor);
-      if (!p) continue;
-      if (!p.ok) {
-        return empty({
-          file: m.file,
-          offset: p.offset,
-          message: `${p.message} with the grammar of Postgres ${target}, the target platform (ssot/platform.yaml database.postgres_major); the statement needs a newer Postgres`,
-          code: '42601',
-          timedOut: false,
-        });
-      }
-      inputs.push({ file: m.file, statements: p.statements });
-    }
-    return replayMigrations(inputs, { databaseUrl: ctx.options.databaseUrl, readRows: SEEDED_TABLES, targetMajor: target });
+    const r = await replayUncached(ctx, files);
+    if (dir && key && cacheable(r)) writeReplayCache(dir, key, r);
+    return r;
   });
+}
+
+/** The replay cache key of this tree (its migrations as the replay reads them), or undefined when the engine cannot be identified (its server is unreachable: the replay reports that). */
+export async function replayKey(ctx: RepoContext, files: readonly MigrationFile[] = migrationFiles(ctx)): Promise<string | undefined> {
+  let engine: string;
+  try {
+    engine = await engineIdentity(ctx.options.databaseUrl);
+  } catch {
+    return undefined;
+  }
+  return replayCacheKey({
+    baseline: rawBaselineSql(),
+    files: files.map((m) => ({ file: m.file, text: ctx.text(m.file) ?? '' })),
+    platform: targetPlatform(ctx),
+    engine,
+    readRows: SEEDED_TABLES,
+  });
+}
+
+/** Parses the migrations with the target platform's grammar and replays them. */
+async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[]): Promise<ReplayResult> {
+  const parsed = await parsedMigrations(ctx);
+  const target = targetPlatform(ctx).postgresMajor;
+  const empty = (failure: ReplayFailure): ReplayResult => ({ ...emptyResult(ctx.options.databaseUrl ? 'postgres' : 'pglite'), targetMajor: target, failure });
+  for (const m of files) {
+    const p = parsed.get(m.file);
+    if (p && !p.ok) return empty({ file: m.file, offset: p.offset, message: `it does not parse: ${p.message}`, code: '42601', timedOut: false, syntax: true });
+  }
+  await loadSqlParser(target);
+  const inputs: ReplayInput[] = [];
+  for (const m of files) {
+    const p = target === NEWEST_PG_MAJOR ? parsed.get(m.file) : parseSql(ctx.text(m.file) ?? '', target as PgMajor);
+    if (!p) continue;
+    if (!p.ok) {
+      return empty({
+        file: m.file,
+        offset: p.offset,
+        message: `${p.message} with the grammar of Postgres ${target}, the target platform (ssot/platform.yaml database.postgres_major); the statement needs a newer Postgres`,
+        code: '42601',
+        timedOut: false,
+      });
+    }
+    inputs.push({ file: m.file, statements: p.statements });
+  }
+  return replayMigrations(inputs, { databaseUrl: ctx.options.databaseUrl, readRows: SEEDED_TABLES, targetMajor: target });
 }
 
 /** The baseline, each statement as the engine will run it (stubs for extensions it lacks). */

@@ -21,6 +21,11 @@ export default definePolicy({
       'the replay ran on Postgres {{engine}} ({{name}}) but the platform runs Postgres {{target}}: built-in functions, catalog behaviour and error checks added after {{target}} that the gates do not know can pass here and fail on the platform — replay on a Postgres {{target}} server (DATABASE_URL, e.g. the supabase/postgres image) to rule that out',
     stub: '{{message}} — what the migration does with it is not verified by this replay',
   },
+  // The replay (a cache lookup, else the embedded Postgres's start in its worker thread) begins
+  // with the run, in parallel with the policies before this one; the check awaits the same result.
+  warmUp(ctx) {
+    replay(ctx).catch(() => undefined);
+  },
   async check(ctx) {
     const r = await replay(ctx);
     if (!r) return [];
