@@ -1,5 +1,5 @@
 import type { RepoContext } from '../core/repo.ts';
-import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, type PgMajor, type SqlStatement } from '../core/sql.ts';
+import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, type SqlStatement } from '../core/sql.ts';
 import { BASELINE_FILE, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
 import { migrationFiles, parsedMigrations } from './migrations.ts';
 import { targetPlatform } from './platform.ts';
@@ -142,7 +142,7 @@ export function replay(ctx: RepoContext): Promise<ReplayResult | undefined> {
     await loadSqlParser(target);
     const inputs: ReplayInput[] = [];
     for (const m of files) {
-      const p = target === NEWEST_PG_MAJOR ? parsed.get(m.file) : parseSql(ctx.text(m.file) ?? '', target as PgMajor);
+      const p = target === NEWEST_PG_MAJOR ? parsed.get(m.file) : parseSql(ctx.text(m.file) ?? '', target);
       if (!p) continue;
       if (!p.ok) {
         return empty({
@@ -164,8 +164,7 @@ export function preparedBaseline(st: PrepareState): string {
   const p = parseSql(rawBaselineSql());
   if (!p.ok) throw new Error(`${BASELINE_FILE} does not parse: ${p.message}`);
   return prepareStatements(p.statements, st)
-    .filter((x) => x.sql !== undefined)
-    .map((x) => `${x.sql};`)
+    .flatMap((x) => (x.sql === undefined ? [] : [`${x.sql};`]))
     .join('\n');
 }
 
@@ -178,7 +177,7 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
   const texts: string[] = [];
   for (const input of inputs) {
     for (const s of input.statements) {
-      if (s.kind === 'CreateExtensionStmt') extensions.add(String(s.node.extname ?? ''));
+      if (s.kind === 'CreateExtensionStmt') extensions.add(typeof s.node.extname === 'string' ? s.node.extname : '');
       if (s.kind === 'CreateRoleStmt' || (s.kind === 'DoStmt' && /\bcreate\s+(role|user|group)\b/i.test(s.text))) createsRoles = true;
       texts.push(s.text.toLowerCase());
     }
@@ -470,7 +469,7 @@ async function readColumns(db: Db): Promise<Map<string, Map<string, ColumnInfo>>
   const out = new Map<string, Map<string, ColumnInfo>>();
   for (const r of rows) {
     let t = out.get(r.tbl);
-    if (!t) out.set(r.tbl, (t = new Map()));
+    if (!t) out.set(r.tbl, (t = new Map<string, ColumnInfo>()));
     t.set(r.col, { type: r.type, nullable: r.nullable });
   }
   return out;
