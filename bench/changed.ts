@@ -74,8 +74,8 @@ try {
   const onlyChanged = prFindings.length === 2 && prFindings.every((x) => x.file === changed && x.policy === 'ssot/schema');
   const fullErrors = full[0]?.findings.filter((x) => x.policy === 'ssot/schema').length ?? 0;
   console.log(`load average        ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
-  console.log(`full run            wall ${f.toFixed(2)} s (median of ${full.map((r) => r.seconds.toFixed(2)).join(', ')}), cpu ${fc.toFixed(2)} s; ${fullErrors} schema findings, ${full[0]?.ran} policies ran`);
-  console.log(`pull-request run    wall ${p.toFixed(2)} s (median of ${pr.map((r) => r.seconds.toFixed(2)).join(', ')}), cpu ${pc.toFixed(2)} s; ${prFindings.length} findings, ${pr[0]?.ran} policies ran`);
+  console.log(`full run            wall ${f.toFixed(2)} s (median of ${full.map((r) => r.seconds.toFixed(2)).join(', ')}), cpu ${fc.toFixed(2)} s; ${fullErrors} schema findings, ${full[0]?.ran ?? 0} policies ran`);
+  console.log(`pull-request run    wall ${p.toFixed(2)} s (median of ${pr.map((r) => r.seconds.toFixed(2)).join(', ')}), cpu ${pc.toFixed(2)} s; ${prFindings.length} findings, ${pr[0]?.ran ?? 0} policies ran`);
   console.log(`ratio               wall ${((p / f) * 100).toFixed(1)} %, cpu ${((pc / fc) * 100).toFixed(1)} % of the full run (target ≤ ${TARGET * 100} % wall): ${p / f <= TARGET ? 'met' : 'NOT MET'}`);
   console.log(`findings            ${onlyChanged ? 'the pull-request run reports exactly the 2 planted errors of the changed file' : `MISMATCH: ${JSON.stringify(prFindings.slice(0, 5))}`}`);
   if (p / f > TARGET || !onlyChanged) process.exitCode = 1;

@@ -56,16 +56,16 @@ try {
   const changed = fs.readdirSync(path.join(CORPUS, 'head', 'migrations')).map((f) => `migrations/${f}`);
 
   const ours = (await runPolicyOn(lint, root, { base: 'base' })).findings.map((f) => ({
-    key: `${f.file}:${f.line}:${RULE_OF[f.messageId ?? ''] ?? f.messageId}`,
-    text: `${f.file}:${f.line} ${f.messageId}`,
+    key: `${f.file}:${f.line}:${RULE_OF[f.messageId ?? ''] ?? f.messageId ?? '-'}`,
+    text: `${f.file}:${f.line} ${f.messageId ?? '-'}`,
   }));
   const squawk = path.join(ENGINE_DIR, 'node_modules', '.bin', 'squawk');
   const version = spawnSync(squawk, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const out = spawnSync(squawk, ['--assume-in-transaction', '--pg-version=17', '--reporter', 'gcc', ...changed], { cwd: root, encoding: 'utf8' }).stdout;
   // gcc lines: `file:line:column: warning: rule message`, lines and columns from 0.
-  const theirs = [...out.matchAll(/^(.+?):(\d+):(\d+): \w+: ([a-z0-9-]+) /gm)].map((m) => ({
-    key: `${m[1]}:${Number(m[2]) + 1}:${SAME[m[4] as string] ?? `squawk:${m[4]}`}`,
-    text: `${m[1]}:${Number(m[2]) + 1} ${m[4]}`,
+  const theirs = [...out.matchAll(/^(.+?):(\d+):(\d+): \w+: ([a-z0-9-]+) /gm)].map(([, file = '', line = '', , rule = '']) => ({
+    key: `${file}:${Number(line) + 1}:${SAME[rule] ?? `squawk:${rule}`}`,
+    text: `${file}:${Number(line) + 1} ${rule}`,
   }));
   const ourKeys = new Set(ours.map((o) => o.key));
   const theirKeys = new Set(theirs.map((t) => t.key));

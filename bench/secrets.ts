@@ -67,7 +67,7 @@ function filler(r: () => number, ext: string, i: number): string[] {
         ][choice] as string,
       );
     } else if (ext === 'json') {
-      lines.push(`  "${name}_${k}": ${['"' + uuid + '"', '"' + sha + '"', String(k), '"' + w() + '-' + w() + '"', `"${name}_secret"`, '"${' + name.toUpperCase() + '}"', 'true', '"https://api.example.com/v2/' + w() + '"'][choice]},`);
+      lines.push(`  "${name}_${k}": ${['"' + uuid + '"', '"' + sha + '"', String(k), '"' + w() + '-' + w() + '"', `"${name}_secret"`, '"${' + name.toUpperCase() + '}"', 'true', '"https://api.example.com/v2/' + w() + '"'][choice] ?? 'null'},`);
     } else if (ext === 'sh' || ext === 'env') {
       const pre = ext === 'sh' ? 'export ' : '';
       lines.push(

@@ -18,7 +18,7 @@ function once(args: string[], env: NodeJS.ProcessEnv, exits: number[]): number {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { cwd: ENGINE, env: { ...process.env, ...env }, encoding: 'utf8' });
   const s = (performance.now() - t0) / 1000;
-  if (!exits.includes(r.status ?? -1)) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 400)}`);
+  if (!exits.includes(r.status ?? -1)) throw new Error(`${args.join(' ')} exited ${r.status ?? r.signal ?? 'without a status'}: ${r.stderr.slice(0, 400)}`);
   return s;
 }
 

@@ -212,7 +212,7 @@ describe('module status, from an Odoo database to the diff and the policy', () =
 
     const r = await gates(root, ['check', '--only', 'modules', '--module-status', 'status', '--format', 'json']);
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { findings: Array<Record<string, unknown>> };
+    const report = JSON.parse(r.stdout) as { findings: Array<{ file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; message: string }> };
     expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.severity} ${f.message}`)).toEqual([
       'status/module_status_prod.txt:5:1-5:11 error `sale_stock` is installed on prod (installed, version 18.0.1.0) but is in no wave of ssot/modules/waves.yaml and not in its core_modules — add it to a wave with its OCA repository, or uninstall it from prod',
       'status/module_status_stage.txt:5:1-5:11 warning `sale_stock` is installed on stage (installed, version 18.0.1.0) but is in no wave of ssot/modules/waves.yaml and not in its core_modules — add it to a wave with its OCA repository, or uninstall it from stage',
@@ -238,7 +238,7 @@ describe('module status, from an Odoo database to the diff and the policy', () =
     const root = repoCopy('malformed', { 'module_status_prod.txt': 'base installed 18.0.1.3\nweb installed\n' });
     const r = await gates(root, ['check', '--only', 'modules', '--module-status', 'status', '--format', 'json']);
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { findings: Array<Record<string, unknown>>; missingArtifacts: unknown[] };
+    const report = JSON.parse(r.stdout) as { findings: Array<{ file: string; line: number; column: number; message: string }>; missingArtifacts: unknown[] };
     expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`)).toEqual([
       'status/module_status_prod.txt:2:1 this line of the prod module status is not `name state version`: it has 2 fields, not three — regenerate the file with `gates modules status --env prod --odoo-url URL`',
     ]);

@@ -48,7 +48,7 @@ describe('gates baseline and check --baseline', () => {
     const pass = await gates(root, 'check', ...only, '--baseline', 'gates-baseline.json', '--format', 'json');
     expect(pass.code).toBe(0);
     const report = JSON.parse(pass.stdout) as { findings: Array<{ file: string; line: number; suppressed?: { kind: string; file: string } }>; summary: Record<string, number> };
-    expect(report.findings.map((f) => `${f.file}:${f.line} ${f.suppressed?.kind} ${f.suppressed?.file}`)).toEqual([
+    expect(report.findings.map((f) => `${f.file}:${f.line} ${f.suppressed?.kind ?? 'unsuppressed'} ${f.suppressed?.file ?? '-'}`)).toEqual([
       'ssot/a.yaml:4 baseline gates-baseline.json',
       'ssot/b.yaml:2 baseline gates-baseline.json',
       'ssot/b.yaml:3 baseline gates-baseline.json',

@@ -52,7 +52,8 @@ class FakeDo {
   server!: TestServer;
 
   async start(): Promise<void> {
-    this.server = await listen(async (req, res) => {
+    // node:http ignores what a listener returns: answer in a promise of our own.
+    this.server = await listen((req, res) => void (async () => {
       const url = new URL(req.url ?? '/', this.server.url);
       this.hits.push(`${url.pathname}?${url.searchParams.toString()}`);
       if (req.headers.authorization !== `Bearer ${TOKEN}`) return sendJson(res, 401, { id: 'unauthorized', message: 'Unable to authenticate you' });
@@ -72,7 +73,7 @@ class FakeDo {
         links.pages = { next: next.toString(), last: `${url.origin}${url.pathname}?page=${last}&per_page=${per}` };
       }
       sendJson(res, 200, { [kind]: items, links, meta: { total: list.length } });
-    });
+    })());
   }
 }
 

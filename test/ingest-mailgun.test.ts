@@ -142,7 +142,7 @@ describe('Mailgun webhook', () => {
         c.close();
       },
     });
-    expect((await post(chunks as unknown as Uint8Array, { duplex: 'half' } as RequestInit)).status).toBe(413);
+    expect((await post(chunks as unknown as Uint8Array, { duplex: 'half' })).status).toBe(413);
     expect(await post(signed(event()), {}, '/elsewhere')).toMatchObject({ status: 404, json: { ok: false } });
     for (const method of ['GET', 'PUT', 'DELETE']) {
       const res = await fetch(`${base}/functions/v1/ops-mailgun-ingest`, { method });

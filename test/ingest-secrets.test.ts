@@ -42,7 +42,7 @@ interface Fake {
 }
 
 async function fakeServer(answer: (url: URL) => unknown): Promise<Fake> {
-  const fake: Fake = { url: '', requests: [], status: 200, close: async () => undefined };
+  const fake: Fake = { url: '', requests: [], status: 200, close: () => Promise.resolve() };
   const server = await listen((req, res) => {
     fake.requests.push({ url: req.url ?? '', auth: req.headers.authorization });
     res.setHeader('content-type', 'application/json');
@@ -54,7 +54,7 @@ async function fakeServer(answer: (url: URL) => unknown): Promise<Fake> {
     res.end(JSON.stringify(answer(new URL(req.url ?? '/', 'http://x'))));
   });
   fake.url = server.url;
-  fake.close = server.close;
+  fake.close = () => server.close();
   return fake;
 }
 

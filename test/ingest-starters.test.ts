@@ -145,7 +145,7 @@ const ODD = ['starter/my app 7', 'solutions/café crème 8', 'edge-middleware/�
 describe('vercel/examples starters', () => {
   it('reads 300 examples with one recursive tree request, odd names and one without package.json', async () => {
     const cats = ['starter', 'solutions', 'framework-boilerplates', 'storage', 'edge-middleware'];
-    gh.examples = Array.from({ length: 300 }, (_, i) => ({ path: `${cats[i % 5]}/example-${i}`, name: `Example ${i}` }));
+    gh.examples = Array.from({ length: 300 }, (_, i) => ({ path: `${cats[i % 5] ?? 'starter'}/example-${i}`, name: `Example ${i}` }));
     ODD.forEach((p, k) => (gh.examples[7 + k * 1] = { path: p, name: `Odd ${k}` }));
     gh.examples[20] = { path: 'starter/python-flask', noPackageJson: true };
     gh.examples[21] = { path: 'solutions/sveltekit-app', name: 'SvelteKit app', deps: { '@sveltejs/kit': '2', svelte: '5', vite: '6' } };

@@ -12,7 +12,7 @@ async function outcome(id: PolicyId, files: Record<string, string>, appDir?: str
   const root = tree(files);
   const result = await runGates({ root, artifactsDir: path.join(root, 'artifacts'), policies: [policyById(id)], ...(appDir ? { appDir } : {}) });
   const run = result.policies.find((p) => p.id === id);
-  return { status: run?.status, reason: run?.reason, findings: result.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.messageId}`) };
+  return { status: run?.status, reason: run?.reason, findings: result.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.messageId ?? f.message}`) };
 }
 
 const NAV = 'version: 1\nroutes:\n  - {path: /advisor, label: Advisor, reads: [ops.advisor_runs]}\n';

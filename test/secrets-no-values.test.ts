@@ -306,7 +306,7 @@ describe('pull-request mode', () => {
     git(root, 'commit', '-qm', 'change');
 
     const pr = await run(root, { base: 'main', changedFiles: ['docs/logo.png', 'docs/new.md', 'docs/runbook.md'] });
-    expect(pr.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.data?.kind ?? f.messageId}`)).toEqual([
+    expect(pr.findings.map((f) => `${f.file}:${f.line}:${f.column} ${typeof f.data?.kind === 'string' ? f.data.kind : (f.messageId ?? f.message)}`)).toEqual([
       'docs/logo.png:1:1 not-scanned',
       'docs/new.md:1:8 GitHub token',
       'docs/runbook.md:5:6 DigitalOcean token',

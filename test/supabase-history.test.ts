@@ -29,7 +29,7 @@ function lines(r: ReplayResult): string[] {
   return catalogFindings(r, DEFAULT_PLATFORM.exposedSchemas).map((f) => {
     const text = fs.readFileSync(path.join(DIR, f.file), 'utf8');
     const at = new LineIndex(text).bytePosition(f.offset ?? 0);
-    return `${f.file}:${at.line} ${f.severity} ${f.messageId} ${JSON.stringify(f.data)}`;
+    return `${f.file}:${at.line} ${f.severity ?? 'default'} ${f.messageId ?? '-'} ${JSON.stringify(f.data)}`;
   });
 }
 

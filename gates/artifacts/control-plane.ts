@@ -36,7 +36,7 @@ export async function buildControlPlane(ctx: RepoContext): Promise<ControlPlane 
   const r = await replay(ctx);
   let reason: string | null = null;
   if (!r) reason = 'the migrations were not replayed (there are none, or one does not parse: see migrations/syntax)';
-  else if (r.failure) reason = `the replay stopped at ${r.failure.file}: ${r.failure.message.split('\n')[0]}`;
+  else if (r.failure) reason = `the replay stopped at ${r.failure.file}: ${r.failure.message.split('\n')[0] ?? r.failure.message}`;
   const tables = r && !r.failure ? r.columns : undefined;
   const capabilities: ControlPlane['capabilities'] = [];
   data.capabilities.forEach((c, i) => {

@@ -38,7 +38,9 @@ function json(v: unknown): Json {
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(json);
   if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, json(x)]));
-  return String(v);
+  // What is left is a bigint, a symbol, a function or undefined: every object is handled above.
+  if (typeof v === 'bigint' || typeof v === 'symbol' || typeof v === 'function') return v.toString();
+  return 'undefined';
 }
 
 /** A whole-file entry: its data without `version`, and where it is. */

@@ -25,7 +25,7 @@ export interface BaselineArgs {
  */
 export async function baseline(v: BaselineArgs, io: CliIO, policies: readonly Policy[]): Promise<number> {
   const root = path.resolve(io.cwd, v.root ?? '.');
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${v.root}: no such directory`);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${v.root ?? '.'}: no such directory`);
   const file = v.output !== undefined ? path.resolve(io.cwd, v.output) : path.join(root, DEFAULT_BASELINE);
   const result = await runGates({
     root,

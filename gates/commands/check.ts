@@ -77,7 +77,7 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
   if (v['run-id'] !== undefined && !RUN_ID.test(v['run-id'])) throw new UsageError(`--run-id ${v['run-id']}: expected a lowercase UUID`);
   const moduleStatusDir = v['module-status'] === undefined ? undefined : path.resolve(root, v['module-status']);
   if (moduleStatusDir !== undefined && (!isInside(root, moduleStatusDir) || !fs.existsSync(moduleStatusDir))) {
-    throw new UsageError(`--module-status ${v['module-status']}: no such folder inside the root (findings point at its lines, so it must be in the repository)`);
+    throw new UsageError(`--module-status ${v['module-status'] ?? moduleStatusDir}: no such folder inside the root (findings point at its lines, so it must be in the repository)`);
   }
   const startedAt = new Date();
   const result = await runGates({

@@ -29,7 +29,7 @@ export interface MergeArgs {
 export async function merge(files: readonly string[], v: MergeArgs, io: CliIO, policies: readonly Policy[], opts: CheckOptions = {}): Promise<number> {
   if (files.length === 0) throw new UsageError('merge needs the JSON reports to combine: gates merge shard-1.json shard-2.json …');
   const root = path.resolve(io.cwd, v.root ?? '.');
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${v.root}: no such directory`);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${v.root ?? '.'}: no such directory`);
   if (v.prune && v.baseline === undefined) throw new UsageError('--prune needs --baseline FILE');
   const outputs = (v.format?.length ? v.format : ['stylish']).map(parseFormat);
   const reports = files.map((f) => readReport(path.resolve(io.cwd, f)));

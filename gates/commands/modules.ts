@@ -11,7 +11,8 @@ export interface ModulesArgs {
 export async function modules(v: ModulesArgs, io: CliIO, rest: string[]): Promise<number> {
   const [sub, ...extra] = rest;
   if (sub !== 'status') throw new UsageError(sub ? `unknown modules command \`${sub}\`; expected \`modules status\`` : 'modules needs a command: `modules status`');
-  if (extra.length) throw new UsageError(`unexpected argument \`${extra[0]}\``);
+  const [unexpected] = extra;
+  if (unexpected !== undefined) throw new UsageError(`unexpected argument \`${unexpected}\``);
   const { modulesStatus, ModulesUsageError } = await import('../modules/command.ts');
   try {
     io.stdout(await modulesStatus({ env: v.env, odooUrl: v['odoo-url'], out: v.out, cwd: io.cwd }));

@@ -12,9 +12,10 @@ export interface RoutesValues {
 export async function routes(values: RoutesValues, rest: readonly string[], io: CliIO): Promise<number> {
   const [sub, ...extra] = rest;
   if (sub !== 'smoke') throw new UsageError(sub === undefined ? 'routes needs a subcommand: smoke' : `unknown routes subcommand \`${sub}\`; expected smoke`);
-  if (extra.length) throw new UsageError(`unexpected argument \`${extra[0]}\``);
+  const [unexpected] = extra;
+  if (unexpected !== undefined) throw new UsageError(`unexpected argument \`${unexpected}\``);
   const root = path.resolve(io.cwd, values.root ?? '.');
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${values.root}: no such directory`);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`--root ${values.root ?? '.'}: no such directory`);
   const { smokeRoutes } = await import('../smoke/routes.ts');
   const { renderSmoke } = await import('../smoke/report.ts');
   const outcome = await smokeRoutes({

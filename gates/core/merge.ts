@@ -29,7 +29,20 @@ const SHARD_SKIP = /^a cross-file policy; it runs in shard 1\//;
  * waivers and allows that matched nothing (`afterRun` policies) and, with a baseline, what is gone
  * from it. Reports of a whole run (no `shard`) may be combined too, as a plain union.
  */
-export async function mergeReports(reports: readonly JsonReport[], opts: { root: string; artifactsDir: string; policies: readonly Policy[]; baseline?: Baseline; today?: string }): Promise<GateResult> {
+export function mergeReports(reports: readonly JsonReport[], opts: MergeOptions): Promise<GateResult> {
+  // A promise either way: a report set that cannot be merged rejects it rather than throwing.
+  return new Promise((resolve) => resolve(mergeNow(reports, opts)));
+}
+
+interface MergeOptions {
+  root: string;
+  artifactsDir: string;
+  policies: readonly Policy[];
+  baseline?: Baseline;
+  today?: string;
+}
+
+function mergeNow(reports: readonly JsonReport[], opts: MergeOptions): GateResult {
   const started = performance.now();
   if (reports.length === 0) throw new MergeError('gates merge needs at least one report');
   const sharded = reports.filter((r) => r.shard);
@@ -48,7 +61,7 @@ export async function mergeReports(reports: readonly JsonReport[], opts: { root:
     complete = true;
   }
   const byId = new Map(opts.policies.map((p) => [p.id, p]));
-  const after = new Set(opts.policies.filter((p) => p.afterRun).map((p) => p.id));
+  const after = new Set(opts.policies.filter((p) => p.afterRun !== undefined).map((p) => p.id));
 
   const runs = new Map<string, PolicyRun>();
   for (const r of reports) {
@@ -76,7 +89,7 @@ export async function mergeReports(reports: readonly JsonReport[], opts: { root:
     for (const f of r.findings) {
       // The whole run's afterRun policies are judged below; a shard's say is partial.
       if (complete && after.has(f.policy)) continue;
-      findings.push({ ...f, docs: f.docs ?? byId.get(f.policy)?.docs ?? `docs/policies/${f.policy}.md`, fingerprint: f.fingerprint ?? '' } as Finding);
+      findings.push({ ...f, docs: f.docs ?? byId.get(f.policy)?.docs ?? `docs/policies/${f.policy}.md`, fingerprint: f.fingerprint ?? '' });
     }
   }
   findings = uniqueFindings(findings);

@@ -112,7 +112,7 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
     }
     if (policy.afterRun) later.push([policy, run]);
     const raw = await outcomeOf(run, () => policy.check(plan.ctx));
-    const status = run.status as PolicyRun['status'];
+    const status = run.status;
     if (status === 'crashed') internalErrors++;
     else if (status === 'ran' && plan.full) ranFully.add(policy.id);
     run.durationMs = Math.round((performance.now() - t0) * 10) / 10;
@@ -191,12 +191,13 @@ function planScope(repo: Repo, policy: Policy, changed: readonly string[] | unde
     }
     return { ctx: repo, full: true };
   }
-  const { files, dependents } = policy.perFile;
+  const perFile = policy.perFile;
+  const { files } = perFile;
   if (!changed && !shard) return { ctx: repo, full: true };
   const own = picomatch([...files], { dot: true });
   // From the change itself, so a pull request never walks the whole file list here.
   let targets = changed
-    ? [...new Set([...changed, ...(dependents?.(repo, changed) ?? [])])].filter((f) => own(f) && repo.exists(f))
+    ? [...new Set([...changed, ...(perFile.dependents?.(repo, changed) ?? [])])].filter((f) => own(f) && repo.exists(f))
     : repo.files.filter((f) => own(f));
   if (shard) targets = targets.filter((f) => shardOf(f, shard.count) === shard.index);
   return { ctx: new ScopedRepo(repo, files, new Set(targets)), full: false };

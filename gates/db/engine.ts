@@ -67,6 +67,11 @@ export function toDbError(e: unknown): DbError {
   };
 }
 
+/** A database error as an Error, for a rejected promise (`toDbError` reads the same error back). */
+function dbFailure(e: DbError): Error & DbError {
+  return Object.assign(new Error(e.message), e);
+}
+
 /** The baseline file as written (the replay prepares it statement by statement). */
 export function rawBaselineSql(): string {
   return fs.readFileSync(BASELINE_FILE, 'utf8');
@@ -169,8 +174,8 @@ export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> 
     },
     async batch<T>(sql: string) {
       const r: unknown = await c.query(sql);
-      const last = Array.isArray(r) ? r.at(-1) : r;
-      return ((last as { rows?: T[] } | undefined)?.rows ?? []) as T[];
+      const last: unknown = Array.isArray(r) ? (r as unknown[]).at(-1) : r;
+      return (last as { rows?: T[] } | undefined)?.rows ?? [];
     },
     async close() {
       if (closed) return;
@@ -210,7 +215,7 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
   });
   worker.on('error', (e) => failAll({ message: `PGlite worker failed: ${e.message}`, code: undefined, position: undefined }));
   const call = (msg: Record<string, unknown>, timeoutMs?: number): Promise<unknown[]> => {
-    if (dead) return Promise.reject(dead);
+    if (dead) return Promise.reject(dbFailure(dead));
     const id = next++;
     return new Promise<unknown[]>((resolve, reject) => {
       const timer = timeoutMs
@@ -229,7 +234,7 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
   };
   try {
     const extensions = bundles.map((e) => PGLITE_EXTENSIONS[e]);
-    await call({ op: 'open', cacheFile: await pgliteCacheFile(baseline), baseline, extensions });
+    await call({ op: 'open', cacheFile: pgliteCacheFile(baseline), baseline, extensions });
   } catch (e) {
     await worker.terminate();
     throw new Error(`PGlite did not start: ${toDbError(e).message}`);
@@ -261,7 +266,7 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
   };
 }
 
-async function pgliteCacheFile(baseline: string): Promise<string> {
+function pgliteCacheFile(baseline: string): string {
   const hash = createHash('sha256').update(baseline).digest('hex').slice(0, 16);
   return path.join(PGLITE_CACHE_DIR, `pglite-${pgliteVersion()}-${hash}.tar`);
 }

@@ -8,13 +8,13 @@
  */
 
 /** PGlite's loadable extensions: extension name to the module that exports it (and the export's name). */
-export const PGLITE_EXTENSIONS: Readonly<Record<string, { module: string; name: string }>> = Object.fromEntries([
+export const PGLITE_EXTENSIONS: Readonly<Record<string, { module: string; name: string }>> = Object.fromEntries<{ module: string; name: string }>([
   ...[
     'amcheck', 'auto_explain', 'bloom', 'btree_gin', 'btree_gist', 'citext', 'cube', 'dict_int', 'dict_xsyn', 'earthdistance',
     'file_fdw', 'fuzzystrmatch', 'hstore', 'intarray', 'isn', 'lo', 'ltree', 'moddatetime', 'pageinspect', 'pg_buffercache',
     'pg_freespacemap', 'pg_stat_statements', 'pg_surgery', 'pg_trgm', 'pg_visibility', 'pg_walinspect', 'pgcrypto', 'seg',
     'tablefunc', 'tcn', 'tsm_system_rows', 'tsm_system_time', 'unaccent',
-  ].map((n) => [n, { module: `@electric-sql/pglite/contrib/${n}`, name: n }]),
+  ].map((n): [string, { module: string; name: string }] => [n, { module: `@electric-sql/pglite/contrib/${n}`, name: n }]),
   ['uuid-ossp', { module: '@electric-sql/pglite/contrib/uuid_ossp', name: 'uuid_ossp' }],
   ['vector', { module: '@electric-sql/pglite-pgvector', name: 'vector' }],
 ]);

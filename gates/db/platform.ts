@@ -24,7 +24,7 @@ export function targetPlatform(ctx: RepoContext): TargetPlatform {
   return ctx.memo('db/platform', () => {
     const db = (ctx.exists(PLATFORM_FILE) ? (ctx.data(PLATFORM_FILE) as { database?: Record<string, unknown> } | undefined) : undefined)?.database;
     const major = db?.postgres_major;
-    const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined);
+    const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? v : undefined);
     return {
       postgresMajor: major === 15 || major === 17 || major === 18 ? major : DEFAULT_PLATFORM.postgresMajor,
       exposedSchemas: strings(db?.exposed_schemas) ?? DEFAULT_PLATFORM.exposedSchemas,

@@ -102,7 +102,7 @@ function prepareOne(s: SqlStatement, st: PrepareState): PreparedStatement {
     if (n) st.functions.add(n);
   }
   if (s.kind === 'CreateExtensionStmt') {
-    const ext = String(s.node.extname ?? '');
+    const ext = typeof s.node.extname === 'string' ? s.node.extname : '';
     const stub = EXTENSION_STUBS[ext];
     if (st.available.has(ext) || !stub) return { stmt: s, sql: s.text };
     const schema = stub.fixedSchema ?? defString(s.node.options, 'schema') ?? 'public';
@@ -115,14 +115,14 @@ function prepareOne(s: SqlStatement, st: PrepareState): PreparedStatement {
     const exts = (Array.isArray(s.node.objects) ? s.node.objects : []).map((o) => (o as { String?: { sval?: string } }).String?.sval ?? '');
     if (stubbedOnly(exts)) return { stmt: s, sql: undefined, note: `extension ${exts.join(', ')} ${STUB_NOTICE}` };
   }
-  if ((s.kind === 'AlterExtensionStmt' || s.kind === 'AlterExtensionContentsStmt') && stubbedOnly([String(s.node.extname ?? '')])) {
+  if ((s.kind === 'AlterExtensionStmt' || s.kind === 'AlterExtensionContentsStmt') && stubbedOnly([typeof s.node.extname === 'string' ? s.node.extname : ''])) {
     return { stmt: s, sql: undefined, note: `extension ${String(s.node.extname)} ${STUB_NOTICE}` };
   }
   if ((s.kind === 'CommentStmt' || s.kind === 'AlterObjectSchemaStmt') && s.node.objectType === 'OBJECT_EXTENSION') {
     const ext = (s.node.object as { String?: { sval?: string } } | undefined)?.String?.sval ?? '';
     if (stubbedOnly([ext])) return { stmt: s, sql: undefined, note: `extension ${ext} ${STUB_NOTICE}` };
   }
-  if (s.kind === 'IndexStmt' && st.stubbed.has('vector') && /^(hnsw|ivfflat)$/.test(String(s.node.accessMethod ?? ''))) {
+  if (s.kind === 'IndexStmt' && st.stubbed.has('vector') && /^(hnsw|ivfflat)$/.test(typeof s.node.accessMethod === 'string' ? s.node.accessMethod : '')) {
     // The stub's index methods take no pgvector storage parameters (m, ef_construction, lists).
     return { stmt: s, sql: s.text.replace(/\)\s*with\s*\([^)]*\)/i, ')'), note: `extension vector ${STUB_NOTICE}` };
   }

@@ -1,5 +1,5 @@
 import type { RepoContext } from '../core/repo.ts';
-import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, type PgMajor, type SqlStatement } from '../core/sql.ts';
+import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, type SqlStatement } from '../core/sql.ts';
 import { BASELINE_FILE, engineIdentity, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
 import { migrationFiles, parsedMigrations, type MigrationFile } from './migrations.ts';
 import { targetPlatform } from './platform.ts';
@@ -176,7 +176,7 @@ async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[])
   await loadSqlParser(target);
   const inputs: ReplayInput[] = [];
   for (const m of files) {
-    const p = target === NEWEST_PG_MAJOR ? parsed.get(m.file) : parseSql(ctx.text(m.file) ?? '', target as PgMajor);
+    const p = target === NEWEST_PG_MAJOR ? parsed.get(m.file) : parseSql(ctx.text(m.file) ?? '', target);
     if (!p) continue;
     if (!p.ok) {
       return empty({
@@ -197,8 +197,7 @@ export function preparedBaseline(st: PrepareState): string {
   const p = parseSql(rawBaselineSql());
   if (!p.ok) throw new Error(`${BASELINE_FILE} does not parse: ${p.message}`);
   return prepareStatements(p.statements, st)
-    .filter((x) => x.sql !== undefined)
-    .map((x) => `${x.sql};`)
+    .flatMap((x) => (x.sql === undefined ? [] : [`${x.sql};`]))
     .join('\n');
 }
 
@@ -211,7 +210,7 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
   const texts: string[] = [];
   for (const input of inputs) {
     for (const s of input.statements) {
-      if (s.kind === 'CreateExtensionStmt') extensions.add(String(s.node.extname ?? ''));
+      if (s.kind === 'CreateExtensionStmt') extensions.add(typeof s.node.extname === 'string' ? s.node.extname : '');
       if (s.kind === 'CreateRoleStmt' || (s.kind === 'DoStmt' && /\bcreate\s+(role|user|group)\b/i.test(s.text))) createsRoles = true;
       texts.push(s.text.toLowerCase());
     }
@@ -503,7 +502,7 @@ async function readColumns(db: Db): Promise<Map<string, Map<string, ColumnInfo>>
   const out = new Map<string, Map<string, ColumnInfo>>();
   for (const r of rows) {
     let t = out.get(r.tbl);
-    if (!t) out.set(r.tbl, (t = new Map()));
+    if (!t) out.set(r.tbl, (t = new Map<string, ColumnInfo>()));
     t.set(r.col, { type: r.type, nullable: r.nullable });
   }
   return out;

@@ -44,7 +44,7 @@ export async function runDoIngest(config: DoConfig, deps: RunnerDeps): Promise<R
   if (config.dryRun || !deps.pool) {
     if (!config.dryRun) throw new Error('a database pool is required unless --dry-run is given');
     try {
-      const listings = await listAll(config, http, async (info) => deps.log.warn('retry', { ...info }));
+      const listings = await listAll(config, http, (info) => deps.log.warn('retry', { ...info }));
       const counts = Object.fromEntries(listings.map((l) => [l.name, { listed: l.rows.length, pages: l.pages }]));
       const message = `dry run: listed ${listings.map((l) => `${l.rows.length} ${l.name}`).join(', ')}; nothing written`;
       deps.log.info(message, { counts, attempts: http.attempts });
@@ -76,7 +76,7 @@ export async function runDoIngest(config: DoConfig, deps: RunnerDeps): Promise<R
     let listings: Listing[];
     try {
       listings = await listAll(config, http, (info) =>
-        ledger.event('warn', `retry: ${info.status ? `HTTP ${info.status}` : info.error} on attempt ${info.attempt}; waiting ${info.waitMs} ms (${info.basis})`, {
+        ledger.event('warn', `retry: ${info.status ? `HTTP ${info.status}` : (info.error ?? 'the request failed')} on attempt ${info.attempt}; waiting ${info.waitMs} ms (${info.basis})`, {
           url: info.url,
           attempt: info.attempt,
           status: info.status ?? null,

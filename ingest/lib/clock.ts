@@ -18,9 +18,10 @@ export class FakeClock implements Clock {
   now(): number {
     return this.t;
   }
-  async sleep(ms: number): Promise<void> {
+  sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);
     if (ms > 0) this.t += ms;
+    return Promise.resolve();
   }
   advance(ms: number): void {
     this.t += ms;

@@ -122,12 +122,12 @@ export class HttpClient {
       } catch (e) {
         failure = describeNetworkError(e, this.opts.timeoutMs);
       }
-      if (res && failure === undefined) {
-        if ((status! >= 200 && status! < 300) || status === 304) {
-          return { url, status: status!, headers: res.headers, text, attempts: attempt };
+      if (res && failure === undefined && status !== undefined) {
+        if ((status >= 200 && status < 300) || status === 304) {
+          return { url, status, headers: res.headers, text, attempts: attempt };
         }
-        if (!retry.retryOn.includes(status!)) {
-          const hint = this.opts.hints?.[status!] ?? defaultHint(status!);
+        if (!retry.retryOn.includes(status)) {
+          const hint = this.opts.hints?.[status] ?? defaultHint(status);
           const detail = apiMessage(text);
           throw new HttpError(
             this.redactor.text(`${service} GET ${shown} answered ${status}${detail ? ` (${detail})` : ''}: ${hint}`),
@@ -137,7 +137,7 @@ export class HttpClient {
           );
         }
       }
-      const what = failure ?? `HTTP ${status}`;
+      const what = failure ?? `HTTP ${status ?? 'without a status'}`;
       if (attempt > retry.maxRetries) {
         throw new HttpError(
           this.redactor.text(`${service} GET ${shown} failed after ${attempt} attempts (1 + ${retry.maxRetries} retries); the last: ${what}`),

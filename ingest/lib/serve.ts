@@ -18,7 +18,7 @@ const MAX_DRAIN_BYTES = 8 * 1024 * 1024;
  * runtime would. A handler that throws answers 500 with a JSON body.
  */
 export function serveHandler(handler: (req: Request) => Promise<Response>, log: Logger, opts: ServeOptions = { bodyLimit: 1024 * 1024 }): http.Server {
-  return http.createServer(async (req, res) => {
+  const serve = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     try {
       const url = `http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`;
       const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
@@ -44,7 +44,9 @@ export function serveHandler(handler: (req: Request) => Promise<Response>, log: 
       }
       res.end();
     }
-  });
+  };
+  // Every failure is answered inside `serve`, so nothing is left to reject.
+  return http.createServer((req, res) => void serve(req, res));
 }
 
 /** Up to limit + 1 bytes of the body; `cut` when there was more (the rest is drained). */

@@ -43,7 +43,7 @@ async function readCapped(req: Request, cap: number): Promise<Uint8Array | undef
     return undefined;
   }
   if (!req.body) return new Uint8Array();
-  const reader = req.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -125,7 +125,7 @@ export function mailgunHandler(config: MailgunConfig, deps: MailgunDeps): (req: 
   return async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     if (!config.paths.includes(url.pathname)) {
-      return json(404, { ok: false, reason: 'not_found', message: `no such path ${url.pathname}; Mailgun posts to ${config.paths[0]}` });
+      return json(404, { ok: false, reason: 'not_found', message: `no such path ${url.pathname}; Mailgun posts to ${config.paths[0] ?? 'no configured path'}` });
     }
     if (req.method !== 'POST') {
       return json(405, { ok: false, reason: 'method_not_allowed', message: `${req.method} is not allowed; Mailgun posts events with POST` }, { allow: 'POST' });

@@ -74,7 +74,7 @@ export async function runSecretAudit(config: AuditConfig, deps: AuditDeps): Prom
         checks.push({ secret, store, status: present ? 'present' : 'missing' });
       } else {
         await deps.pool.query(`update ops.secret_sync_runs set status = 'failed', error = $2, finished_at = now() where id = $1`, [id, reason]);
-        checks.push({ secret, store, status: 'failed', reason: reason as string });
+        checks.push({ secret, store, status: 'failed', reason });
       }
     }
   }

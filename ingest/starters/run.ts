@@ -42,6 +42,14 @@ async function octokit(config: StartersConfig, deps: RunnerDeps, event: Event, c
       });
       return again;
     };
+  // plugin-throttling awaits what a limit handler returns (true retries), though its types say `void`.
+  const throttle = {
+    id: `starters-${config.repository}`,
+    retryAfterBaseValue: config.retryAfterUnitMs,
+    fallbackSecondaryRateRetryAfter: 60,
+    onRateLimit: onLimit('rate limit'),
+    onSecondaryRateLimit: onLimit('secondary rate limit'),
+  };
   const Client = Octokit.plugin(retry, throttling);
   return new Client({
     auth: config.token,
@@ -51,13 +59,7 @@ async function octokit(config: StartersConfig, deps: RunnerDeps, event: Event, c
     request: { fetch: ((url: string, init?: RequestInit) => (countAttempt(), deps.fetch(url, init))) as typeof fetch },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => deps.log.warn(`GitHub: ${m}`), error: () => {} },
     retry: { retries: config.retries, retryAfterBaseValue: config.retryAfterUnitMs },
-    throttle: {
-      id: `starters-${config.repository}`,
-      retryAfterBaseValue: config.retryAfterUnitMs,
-      fallbackSecondaryRateRetryAfter: 60,
-      onRateLimit: onLimit('rate limit'),
-      onSecondaryRateLimit: onLimit('secondary rate limit'),
-    },
+    throttle,
   });
 }
 
@@ -73,7 +75,7 @@ export function starterFolders(entries: readonly TreeEntry[], include: readonly 
 
 /** Runs `fn` over items with at most `n` in flight. */
 async function mapLimit<T, R>(items: readonly T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out: R[] = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(n, items.length) }, async () => {
@@ -103,7 +105,10 @@ export async function runStartersIngest(config: StartersConfig, deps: RunnerDeps
 
   if (config.dryRun || !deps.pool) {
     if (!config.dryRun) throw new Error('a database pool is required unless --dry-run is given');
-    const event: Event = async (level, message, data) => deps.log.log(level, message, data);
+    const event: Event = (level, message, data) => {
+      deps.log.log(level, message, data);
+      return Promise.resolve();
+    };
     try {
       const gh = await octokit(config, deps, event, () => attempts++);
       const { starters } = await readTree(gh, config, owner, repo, undefined, new Map(), event);
@@ -149,7 +154,7 @@ export async function runStartersIngest(config: StartersConfig, deps: RunnerDeps
     if (read.unchanged) {
       const counts = { unchanged: true, examples: known.size };
       await ledger.close('succeeded', { counts, attempts, extra: { tree_etag: last?.tree_etag ?? null, tree_sha: last?.tree_sha ?? null } });
-      const message = `tree unchanged (304 for ETag ${last?.tree_etag}); nothing else requested or written`;
+      const message = `tree unchanged (304 for ETag ${last?.tree_etag ?? 'none'}); nothing else requested or written`;
       await event('info', message, counts);
       return { status: 'succeeded', runId: ledger.runId, message, counts, attempts };
     }

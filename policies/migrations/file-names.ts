@@ -5,7 +5,7 @@ import { MIGRATIONS_DIR, migrationFolder } from '../../gates/db/migrations.ts';
 /** True when `v` (YYYYMMDDHHMMSS) is a real UTC date-time. */
 function validTimestamp(v: string): boolean {
   if (!/^\d{14}$/.test(v)) return false;
-  const [y, mo, d, h, mi, s] = [v.slice(0, 4), v.slice(4, 6), v.slice(6, 8), v.slice(8, 10), v.slice(10, 12), v.slice(12, 14)].map(Number) as number[];
+  const [y, mo, d, h, mi, s] = [v.slice(0, 4), v.slice(4, 6), v.slice(6, 8), v.slice(8, 10), v.slice(10, 12), v.slice(12, 14)].map(Number);
   const t = new Date(Date.UTC(y as number, (mo as number) - 1, d, h, mi, s));
   return t.getUTCFullYear() === y && t.getUTCMonth() === (mo as number) - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === s;
 }

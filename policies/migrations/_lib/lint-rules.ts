@@ -285,11 +285,12 @@ export function lintStatement(s: SqlStatement, state: LintState): Hit[] {
       const t = rangeVar(n.relation);
       if (!t) break;
       const key = state.key(t.schema, t.name);
+      const schema = key.split('.')[0] ?? key;
       if (n.concurrent) hits.push(stmtHit('concurrently-in-transaction', { what: 'create index concurrently' }));
-      else if (state.existing(key) && !(n.if_not_exists && state.indexes.has(`${key.split('.')[0]}.${String(n.idxname)}`))) {
+      else if (state.existing(key) && !(n.if_not_exists && state.indexes.has(`${schema}.${String(n.idxname)}`))) {
         hits.push(stmtHit('index-non-concurrent', { table: key }));
       }
-      if (typeof n.idxname === 'string') state.indexes.set(`${key.split('.')[0]}.${n.idxname}`, { table: key, inChange: state.inChange });
+      if (typeof n.idxname === 'string') state.indexes.set(`${schema}.${n.idxname}`, { table: key, inChange: state.inChange });
       break;
     }
     case 'CreateStmt': {

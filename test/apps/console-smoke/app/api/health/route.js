@@ -1,3 +1,3 @@
 export function GET() {
-  return Response.json({ ok: true });
+  return globalThis.Response.json({ ok: true });
 }
