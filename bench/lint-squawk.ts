@@ -72,7 +72,9 @@ try {
   const both = ours.filter((o) => theirKeys.has(o.key));
   const onlyOurs = ours.filter((o) => !theirKeys.has(o.key));
   const onlySquawk = theirs.filter((t) => !ourKeys.has(t.key));
-  console.log(`${changed.length} changed files on a ${fs.readdirSync(path.join(CORPUS, 'base', 'migrations')).length}-file base; ${version} --assume-in-transaction --pg-version=17`);
+  console.log(
+    `${changed.length} changed files on a ${fs.readdirSync(path.join(CORPUS, 'base', 'migrations')).length}-file base; ${version} --assume-in-transaction --pg-version=17`,
+  );
   console.log(`lint ${ours.length} findings, squawk ${theirs.length}; both ${both.length}, only squawk ${onlySquawk.length}, only the lint ${onlyOurs.length}`);
   console.log('\nboth:');
   for (const o of both) console.log(`  ${o.text}`);

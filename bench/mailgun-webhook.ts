@@ -36,7 +36,13 @@ function event(i: number): Record<string, unknown> {
     timestamp: Date.now() / 1000,
     recipient: `user${i}@example.com`,
     envelope: { transport: 'smtp', sender: 'bounce@mg.insightpulseai.com' },
-    message: { headers: { 'message-id': `${i}.${randomBytes(6).toString('hex')}@mg.insightpulseai.com`, subject: `Bench mail ${i}`, from: 'Odoo <odoo@insightpulseai.com>' } },
+    message: {
+      headers: {
+        'message-id': `${i}.${randomBytes(6).toString('hex')}@mg.insightpulseai.com`,
+        subject: `Bench mail ${i}`,
+        from: 'Odoo <odoo@insightpulseai.com>',
+      },
+    },
     'user-variables': { env: ['prod', 'stage', 'dev'][i % 3] },
     'delivery-status': { code: 250, message: 'OK' },
   };
@@ -88,13 +94,35 @@ async function main(): Promise<void> {
     // stall the webhook whenever the senders keep the bench's event loop busy.
     const logFile = path.join(os.tmpdir(), `bench-mailgun-${process.pid}.log`);
     const logFd = fs.openSync(logFile, 'w');
-    const server = spawn(process.execPath, ['--import', 'tsx', path.join(ENGINE_DIR, 'ingest', 'cli.ts'), 'serve', 'mailgun', '--port', '0', '--database-url', db.url, '--pool', String(POOL), '--workers', String(WORKERS)], {
-      env: { ...process.env, MAILGUN_SIGNING_KEY: KEY },
-      stdio: ['ignore', logFd, 'inherit'],
-    });
+    const server = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(ENGINE_DIR, 'ingest', 'cli.ts'),
+        'serve',
+        'mailgun',
+        '--port',
+        '0',
+        '--database-url',
+        db.url,
+        '--pool',
+        String(POOL),
+        '--workers',
+        String(WORKERS),
+      ],
+      {
+        env: { ...process.env, MAILGUN_SIGNING_KEY: KEY },
+        stdio: ['ignore', logFd, 'inherit'],
+      },
+    );
     fs.closeSync(logFd);
     const readLog = (): Array<{ msg: string; port?: number }> =>
-      fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; port?: number });
+      fs
+        .readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg: string; port?: number });
     let port = 0;
     for (let i = 0; i < 600 && !port; i++) {
       if (server.exitCode !== null) throw new Error(`the webhook process exited with ${server.exitCode}`);
@@ -109,7 +137,14 @@ async function main(): Promise<void> {
     const send = (body: string): Promise<{ status: number; text: string }> =>
       new Promise((resolve, reject) => {
         const req = http.request(
-          { host: '127.0.0.1', port, path: '/functions/v1/ops-mailgun-ingest', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/functions/v1/ops-mailgun-ingest',
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
@@ -139,11 +174,13 @@ async function main(): Promise<void> {
     const logged = readLog().filter((r) => /^(event stored|duplicate event)$/.test(r.msg)).length;
     fs.rmSync(logFile, { force: true });
 
-    const rows = (await db.pool.query<{ n: number; ids: number; twice: number }>(
-      `select count(*)::int n, count(distinct raw -> 'event-data' ->> 'id')::int ids,
+    const rows = (
+      await db.pool.query<{ n: number; ids: number; twice: number }>(
+        `select count(*)::int n, count(distinct raw -> 'event-data' ->> 'id')::int ids,
               (select count(*)::int from (select 1 from ops.mail_events group by raw -> 'event-data' ->> 'id' having count(*) > 1) x) twice
          from ops.mail_events`,
-    )).rows[0]!;
+      )
+    ).rows[0]!;
     const wanted = new Set(events.map((e) => e.id as string));
     const stored = new Set((await db.pool.query<{ id: string }>("select raw -> 'event-data' ->> 'id' id from ops.mail_events")).rows.map((r) => r.id));
     const missing = [...wanted].filter((id) => !stored.has(id)).length;
@@ -172,22 +209,40 @@ async function main(): Promise<void> {
     const p99 = pct(web.latencies, 99);
     const peerRate = EVENTS / peer.seconds;
     const f = (n: number, d = 1): string => n.toFixed(d);
-    console.log(`Mailgun webhook bench: ${EVENTS} signed events (${unique} unique, ${EVENTS - unique} re-deliveries), ${SENDERS} concurrent senders, loopback, webhook in its own process (${WORKERS} worker${WORKERS > 1 ? 's' : ''}, a pool of ${POOL} connections each)`);
-    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the end`);
+    console.log(
+      `Mailgun webhook bench: ${EVENTS} signed events (${unique} unique, ${EVENTS - unique} re-deliveries), ${SENDERS} concurrent senders, loopback, webhook in its own process (${WORKERS} worker${WORKERS > 1 ? 's' : ''}, a pool of ${POOL} connections each)`,
+    );
+    console.log(
+      `machine: ${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' / ')} (1 / 5 / 15 min) at the end`,
+    );
     console.log('');
     console.log('| path | events/s | p50 ms | p99 ms | max ms | wall s |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
     console.log(`| webhook (HTTP, HMAC, token, insert) | ${f(rate, 0)} | ${f(p50)} | ${f(p99)} | ${f(web.latencies.at(-1) ?? NaN)} | ${f(web.seconds, 2)} |`);
-    console.log(`| peer: plain pg insert | ${f(peerRate, 0)} | ${f(pct(peer.latencies, 50))} | ${f(pct(peer.latencies, 99))} | ${f(peer.latencies.at(-1) ?? NaN)} | ${f(peer.seconds, 2)} |`);
+    console.log(
+      `| peer: plain pg insert | ${f(peerRate, 0)} | ${f(pct(peer.latencies, 50))} | ${f(pct(peer.latencies, 99))} | ${f(peer.latencies.at(-1) ?? NaN)} | ${f(peer.seconds, 2)} |`,
+    );
     console.log(`| ratio webhook / peer | ${f(rate / peerRate, 2)}× | | | | |`);
     console.log('');
-    console.log(`answers: ${[...answers].sort().map(([k, v]) => `${k}: ${v}`).join(', ')}`);
-    console.log(`stored: ${rows.n} rows, ${rows.ids} distinct event ids, ${rows.twice} stored twice, ${missing} of ${unique} unique events missing; ${logged} log lines`);
+    console.log(
+      `answers: ${[...answers]
+        .sort()
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `stored: ${rows.n} rows, ${rows.ids} distinct event ids, ${rows.twice} stored twice, ${missing} of ${unique} unique events missing; ${logged} log lines`,
+    );
     const exact = rows.n === unique && rows.ids === unique && rows.twice === 0 && missing === 0;
     const rateOk = rate >= TARGET_RATE;
     const p99Ok = p99 <= TARGET_P99_MS;
     console.log(`every unique event stored exactly once: ${exact ? 'yes' : 'NO'}`);
-    console.log(`target ≥ ${TARGET_RATE} events/s: ${rateOk ? 'met' : 'MISSED'} (${f(rate, 0)}); target p99 ≤ ${TARGET_P99_MS} ms: ${p99Ok ? 'met' : 'MISSED'} (${f(p99)})`);
+    console.log(
+      `target ≥ ${TARGET_RATE} events/s: ${rateOk ? 'met' : 'MISSED'} (${f(rate, 0)}); target p99 ≤ ${TARGET_P99_MS} ms: ${p99Ok ? 'met' : 'MISSED'} (${f(p99)})`,
+    );
     process.exitCode = exact && rateOk && p99Ok ? 0 : 1;
   } finally {
     await db.drop();

@@ -90,7 +90,9 @@ try {
   fs.rmSync(empty, { recursive: true, force: true });
   console.log(`gates start-up floor (same command on a tree with no migration): ${median(floorMs).toFixed(0)} ms`);
   const l = median(launcherMs);
-  console.log(`static lint, whole process, median of ${RUNS}: gates ${g.toFixed(0)} ms, squawk ${s.toFixed(0)} ms, ratio ${(g / s).toFixed(2)}x (target <= 1.5x)`);
+  console.log(
+    `static lint, whole process, median of ${RUNS}: gates ${g.toFixed(0)} ms, squawk ${s.toFixed(0)} ms, ratio ${(g / s).toFixed(2)}x (target <= 1.5x)`,
+  );
   console.log(`static lint through the launcher (what \`npm run gates\` runs), median of ${RUNS}: ${l.toFixed(0)} ms, ratio to squawk ${(l / s).toFixed(2)}x`);
 
   if (STATIC_ONLY) {
@@ -106,7 +108,9 @@ try {
   let t0 = performance.now();
   const pg = await replayMigrations(inputs, { databaseUrl: DATABASE_URL });
   const pgMs = performance.now() - t0;
-  console.log(`replay on Postgres: ${pgMs.toFixed(0)} ms for ${pg.applied.length} files, ${pg.catalog.relations.length} relations read from the catalog, failure: ${pg.failure?.message ?? 'none'} (target <= 5000 ms)`);
+  console.log(
+    `replay on Postgres: ${pgMs.toFixed(0)} ms for ${pg.applied.length} files, ${pg.catalog.relations.length} relations read from the catalog, failure: ${pg.failure?.message ?? 'none'} (target <= 5000 ms)`,
+  );
 
   fs.rmSync(PGLITE_CACHE_DIR, { recursive: true, force: true });
   t0 = performance.now();
@@ -118,7 +122,9 @@ try {
   console.log(`PGlite start with baseline: cold ${cold.toFixed(0)} ms (initdb + baseline + cache write), cached data directory ${warm.toFixed(0)} ms`);
   t0 = performance.now();
   const lite = await replayMigrations(inputs, {});
-  console.log(`replay on PGlite (cached start): ${(performance.now() - t0).toFixed(0)} ms for ${lite.applied.length} files, failure: ${lite.failure?.message ?? 'none'}`);
+  console.log(
+    `replay on PGlite (cached start): ${(performance.now() - t0).toFixed(0)} ms for ${lite.applied.length} files, failure: ${lite.failure?.message ?? 'none'}`,
+  );
 } finally {
   fs.rmSync(root, { recursive: true, force: true });
 }

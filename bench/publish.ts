@@ -31,9 +31,24 @@ function report(startedAt: Date, offset: number): PublishedReport {
     };
   });
   return {
-    run: { id: randomUUID(), repository: 'acme/ops', commit: 'a'.repeat(40), base: null, ref: 'refs/heads/main', event: 'schedule', started_at: startedAt.toISOString(), duration_ms: 900, engine: { name: 'odooops-gates', version: '0.1.0' } },
+    run: {
+      id: randomUUID(),
+      repository: 'acme/ops',
+      commit: 'a'.repeat(40),
+      base: null,
+      ref: 'refs/heads/main',
+      event: 'schedule',
+      started_at: startedAt.toISOString(),
+      duration_ms: 900,
+      engine: { name: 'odooops-gates', version: '0.1.0' },
+    },
     findings,
-    summary: { errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length, notices: 0, internalErrors: 0 },
+    summary: {
+      errors: findings.filter((f) => f.severity === 'error').length,
+      warnings: findings.filter((f) => f.severity === 'warning').length,
+      notices: 0,
+      internalErrors: 0,
+    },
   };
 }
 
@@ -43,12 +58,31 @@ async function rowByRow(url: string, r: PublishedReport): Promise<void> {
   await c.connect();
   try {
     await c.query('begin');
-    await c.query(`insert into ops.advisor_runs (id, status, ref, repository, started_at) values ($1, 'succeeded', 'refs/heads/peer', $2, $3)`, [r.run.id, r.run.repository, r.run.started_at]);
+    await c.query(`insert into ops.advisor_runs (id, status, ref, repository, started_at) values ($1, 'succeeded', 'refs/heads/peer', $2, $3)`, [
+      r.run.id,
+      r.run.repository,
+      r.run.started_at,
+    ]);
     for (const f of r.findings) {
       await c.query(
         `insert into ops.advisor_findings (run_id, rule, severity, subject, message, detail, policy, file, start_line, start_column, end_line, end_column, fingerprint, commit_sha, docs_url, ref, first_seen_run_id)
          values ($1, $2, $3, $4, $5, $6, $2, $7, $8, $9, $10, $11, $12, $13, $14, 'refs/heads/peer', $1)`,
-        [r.run.id, f.policy, f.severity, `${f.file}:${f.line}`, f.message, JSON.stringify(f.data), f.file, f.line, f.column, f.endLine, f.endColumn, f.fingerprint, r.run.commit, f.docsUrl],
+        [
+          r.run.id,
+          f.policy,
+          f.severity,
+          `${f.file}:${f.line}`,
+          f.message,
+          JSON.stringify(f.data),
+          f.file,
+          f.line,
+          f.column,
+          f.endLine,
+          f.endColumn,
+          f.fingerprint,
+          r.run.commit,
+          f.docsUrl,
+        ],
       );
     }
     await c.query('commit');
@@ -69,7 +103,11 @@ try {
   await c.connect();
   await c.query(baselineSql());
   const dir = path.resolve(import.meta.dirname, '..', 'migrations');
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.sql')).sort()) await c.query(`begin;\n${fs.readFileSync(path.join(dir, f), 'utf8')}\ncommit;`);
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => x.endsWith('.sql'))
+    .sort())
+    await c.query(`begin;\n${fs.readFileSync(path.join(dir, f), 'utf8')}\ncommit;`);
   await c.end();
 
   const t = Date.parse('2026-11-29T00:00:00Z');
@@ -92,7 +130,8 @@ try {
 
   console.log(`publish ${N.toLocaleString('en')} findings to the ops schema (Postgres at ${u.hostname}:${u.port || 5432})\n`);
   const w = Math.max(...runs.map((r) => r[0].length));
-  for (const [label, ms, note] of runs) console.log(`${label.padEnd(w)}  ${ms.toFixed(0).padStart(6)} ms  ${(peer / ms).toFixed(1).padStart(5)}× faster than the peer  ${note}`);
+  for (const [label, ms, note] of runs)
+    console.log(`${label.padEnd(w)}  ${ms.toFixed(0).padStart(6)} ms  ${(peer / ms).toFixed(1).padStart(5)}× faster than the peer  ${note}`);
   const worst = Math.max(runs[0]?.[1] ?? 0, runs[1]?.[1] ?? 0);
   console.log(`\nworst publish ${worst.toFixed(0)} ms; target ≤ ${TARGET_MS} ms: ${worst <= TARGET_MS ? 'met' : 'MISSED'}`);
   if (worst > TARGET_MS) process.exitCode = 1;

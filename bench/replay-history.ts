@@ -23,7 +23,14 @@ function median(xs: number[]): number {
 const ms = (n: number): string => `${n.toFixed(0)} ms`;
 
 await loadSqlParser(17);
-const files = [...fs.readdirSync(path.join(DIR, 'migrations')).filter((f) => f.endsWith('.sql')).sort().map((f) => `migrations/${f}`), 'seed.sql'];
+const files = [
+  ...fs
+    .readdirSync(path.join(DIR, 'migrations'))
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => `migrations/${f}`),
+  'seed.sql',
+];
 const inputs: ReplayInput[] = files.map((file) => {
   const p = parseSql(fs.readFileSync(path.join(DIR, file), 'utf8'), 17);
   if (!p.ok) throw new Error(`${file}: ${p.message}`);

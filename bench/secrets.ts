@@ -20,7 +20,10 @@ const PLANT_EVERY = 33; // ≈ 3 %
 /** gitleaks's default configuration, read from config/gitleaks.toml of gitleaks/gitleaks at commit 009e025. */
 const GITLEAKS_RULES = 218;
 
-const WORDS = 'odoo ingest runner mailgun domain droplet firewall backup schema policy vault token secret key password rotate deploy preview branch replay catalog'.split(' ');
+const WORDS =
+  'odoo ingest runner mailgun domain droplet firewall backup schema policy vault token secret key password rotate deploy preview branch replay catalog'.split(
+    ' ',
+  );
 const HEX = '0123456789abcdef';
 
 interface Plant {
@@ -67,7 +70,9 @@ function filler(r: () => number, ext: string, i: number): string[] {
         ][choice] as string,
       );
     } else if (ext === 'json') {
-      lines.push(`  "${name}_${k}": ${['"' + uuid + '"', '"' + sha + '"', String(k), '"' + w() + '-' + w() + '"', `"${name}_secret"`, '"${' + name.toUpperCase() + '}"', 'true', '"https://api.example.com/v2/' + w() + '"'][choice] ?? 'null'},`);
+      lines.push(
+        `  "${name}_${k}": ${['"' + uuid + '"', '"' + sha + '"', String(k), '"' + w() + '-' + w() + '"', `"${name}_secret"`, '"${' + name.toUpperCase() + '}"', 'true', '"https://api.example.com/v2/' + w() + '"'][choice] ?? 'null'},`,
+      );
     } else if (ext === 'sh' || ext === 'env') {
       const pre = ext === 'sh' ? 'export ' : '';
       lines.push(
@@ -107,7 +112,10 @@ function plantLine(ext: string, s: FakeSecret): string {
   if (ext === 'json') return `  "${s.name}": "${s.value}",`;
   if (ext === 'sh') return `export ${s.name}='${s.value}'`;
   if (ext === 'env') return `${s.name}=${s.value}`;
-  if (ext === 'sql') return s.id === 'high-entropy' || s.id === 'aws-secret-access-key' ? `update ops.settings set ${snake(s.name)} = '${s.value}';` : `insert into ops.settings (name, value) values ('${s.name}', '${s.value}');`;
+  if (ext === 'sql')
+    return s.id === 'high-entropy' || s.id === 'aws-secret-access-key'
+      ? `update ops.settings set ${snake(s.name)} = '${s.value}';`
+      : `insert into ops.settings (name, value) values ('${s.name}', '${s.value}');`;
   if (ext === 'md') return `    ${s.name}=${s.value}`;
   return `${snake(s.name)}: "${s.value}"`;
 }
@@ -129,7 +137,8 @@ function generate(root: string, n: number): { plants: Plant[]; bytes: number } {
       if (kind % (all.length + 1) === all.length) {
         // The PEM block, reported at its BEGIN line.
         const pem = fakePem(r);
-        const body = ext === 'json' ? [`  "private_key": ${JSON.stringify(pem)},`] : ext === 'sql' ? [`insert into ops.keys (pem) values ('${pem}');`] : pem.split('\n');
+        const body =
+          ext === 'json' ? [`  "private_key": ${JSON.stringify(pem)},`] : ext === 'sql' ? [`insert into ops.keys (pem) values ('${pem}');`] : pem.split('\n');
         lines.splice(at, 0, ...body);
         const line = lines.indexOf(body[0] as string) + 1;
         const column = (body[0] as string).indexOf('-----BEGIN') + 1;
@@ -178,7 +187,23 @@ function measure(root: string): { seconds: number; maxRssMiB: number; findings: 
   const out = path.join(os.tmpdir(), `secrets-bench-${process.pid}.json`);
   const r = spawnSync(
     '/usr/bin/time',
-    ['-f', '%e %M', process.execPath, '--import', 'tsx', path.join(ENGINE, 'gates/cli.ts'), 'check', '--only', 'secrets/no-values', '--root', root, '--artifacts', path.join(os.tmpdir(), `secrets-bench-artifacts-${process.pid}`), '--format', `json:${out}`],
+    [
+      '-f',
+      '%e %M',
+      process.execPath,
+      '--import',
+      'tsx',
+      path.join(ENGINE, 'gates/cli.ts'),
+      'check',
+      '--only',
+      'secrets/no-values',
+      '--root',
+      root,
+      '--artifacts',
+      path.join(os.tmpdir(), `secrets-bench-artifacts-${process.pid}`),
+      '--format',
+      `json:${out}`,
+    ],
     { cwd: ENGINE, encoding: 'utf8' },
   );
   const last = r.stderr.trim().split('\n').pop() ?? '';
@@ -192,7 +217,9 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-secrets-bench-'));
 try {
   const repoFiles = copyRepository(root);
   const { plants, bytes } = generate(root, N);
-  console.log(`secrets/no-values on this repository (${repoFiles} files) + ${N.toLocaleString('en-US')} generated files (${(bytes / 1e6).toFixed(1)} MB, ${plants.length} planted secrets; ${os.cpus().length} cores, node ${process.version})`);
+  console.log(
+    `secrets/no-values on this repository (${repoFiles} files) + ${N.toLocaleString('en-US')} generated files (${(bytes / 1e6).toFixed(1)} MB, ${plants.length} planted secrets; ${os.cpus().length} cores, node ${process.version})`,
+  );
 
   // The detection pass alone, in process: read every generated file and scan it.
   // The files the gate sees (fixtures are tiny repositories of their own, not searched).
@@ -216,12 +243,18 @@ try {
   const missed = [...planted].filter((k) => !reported.has(k));
   const extra = [...reported].filter((k) => !planted.has(k));
 
-  console.log(`  whole process (gates check --only secrets/no-values): ${best.seconds.toFixed(2)} s best of 3 (${runs.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${best.maxRssMiB.toFixed(0)} MiB`);
-  console.log(`  detection pass alone: ${scanMs.toFixed(0)} ms for ${mb.toFixed(1)} MB in ${texts.length} files (${(mb / (scanMs / 1000)).toFixed(0)} MB/s), ${hits} hits`);
+  console.log(
+    `  whole process (gates check --only secrets/no-values): ${best.seconds.toFixed(2)} s best of 3 (${runs.map((r) => r.seconds.toFixed(2)).join(', ')}), peak RSS ${best.maxRssMiB.toFixed(0)} MiB`,
+  );
+  console.log(
+    `  detection pass alone: ${scanMs.toFixed(0)} ms for ${mb.toFixed(1)} MB in ${texts.length} files (${(mb / (scanMs / 1000)).toFixed(0)} MB/s), ${hits} hits`,
+  );
   console.log(`  planted secrets found at their exact line and column: ${planted.size - missed.length}/${planted.size}; other findings: ${extra.length}`);
   for (const m of missed.slice(0, 10)) console.log(`    missed ${m}`);
   for (const x of extra.slice(0, 10)) console.log(`    extra  ${x}`);
-  console.log(`  reference: gitleaks default config has ${GITLEAKS_RULES} rules (config/gitleaks.toml @ 009e025); this gate has ${KIND_IDS.length} kinds for this platform's providers — the docs page (docs/policies/secrets/no-values.md) tables which formats each covers. gitleaks is not installed here, so its time is not measured.`);
+  console.log(
+    `  reference: gitleaks default config has ${GITLEAKS_RULES} rules (config/gitleaks.toml @ 009e025); this gate has ${KIND_IDS.length} kinds for this platform's providers — the docs page (docs/policies/secrets/no-values.md) tables which formats each covers. gitleaks is not installed here, so its time is not measured.`,
+  );
   if (missed.length || extra.length) process.exitCode = 1;
 } finally {
   fs.rmSync(root, { recursive: true, force: true });

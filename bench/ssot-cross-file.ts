@@ -32,7 +32,18 @@ try {
     }
   }
   // Every ops table the real SSOT names, so that ssot/data-sources has migrations to read.
-  const tables = ['run_events', 'secret_sync_runs', 'do_ingest_runs', 'do_droplets', 'do_databases', 'do_firewalls', 'do_actions', 'advisor_findings', 'mail_events', 'starters'];
+  const tables = [
+    'run_events',
+    'secret_sync_runs',
+    'do_ingest_runs',
+    'do_droplets',
+    'do_databases',
+    'do_firewalls',
+    'do_actions',
+    'advisor_findings',
+    'mail_events',
+    'starters',
+  ];
   fs.mkdirSync(path.join(root, 'migrations'));
   fs.writeFileSync(path.join(root, 'migrations', '20260301000010_ops.sql'), tables.map((t) => `create table ops.${t} (id uuid primary key);\n`).join(''));
   const repo = new Repo({ root, artifactsDir: path.join(root, 'artifacts') });
@@ -48,7 +59,11 @@ try {
       findings = Array.isArray(outcome) ? outcome.length : 0;
       times.push(performance.now() - t0);
     }
-    console.log(`${policy.id.padEnd(20)} ${Math.min(...times).toFixed(1).padStart(7)} ms  (findings: ${findings})`);
+    console.log(
+      `${policy.id.padEnd(20)} ${Math.min(...times)
+        .toFixed(1)
+        .padStart(7)} ms  (findings: ${findings})`,
+    );
   }
 } finally {
   fs.rmSync(root, { recursive: true, force: true });

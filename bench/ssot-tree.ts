@@ -10,10 +10,7 @@ const ERROR_EVERY = 25;
 export function generateSsotTree(root: string, n: number): number {
   fs.mkdirSync(path.join(root, 'schemas', 'ssot'), { recursive: true });
   fs.mkdirSync(path.join(root, '.vscode'), { recursive: true });
-  fs.copyFileSync(
-    path.join(ENGINE, 'schemas/ssot/secrets-registry.schema.json'),
-    path.join(root, 'schemas/ssot/secrets-registry.schema.json'),
-  );
+  fs.copyFileSync(path.join(ENGINE, 'schemas/ssot/secrets-registry.schema.json'), path.join(root, 'schemas/ssot/secrets-registry.schema.json'));
   fs.writeFileSync(path.join(root, 'schemas/map.yaml'), '- files: ssot/**/*.yaml\n  schema: schemas/ssot/secrets-registry.schema.json\n');
   fs.writeFileSync(
     path.join(root, '.vscode/settings.json'),
@@ -48,7 +45,6 @@ secrets:
   }
   return planted;
 }
-
 
 if (process.argv[1]?.endsWith('ssot-tree.ts')) {
   const [dir, n] = process.argv.slice(2);

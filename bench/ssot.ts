@@ -8,7 +8,10 @@ import path from 'node:path';
 import { generateSsotTree } from './ssot-tree.ts';
 
 const ENGINE = path.resolve(import.meta.dirname, '..');
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 
 function measure(root: string): { seconds: number; maxRssMiB: number; exit: number | null; errors: number } {
   const out = path.join(root, 'report.json');

@@ -41,9 +41,7 @@ function pair(a: string[], b: string[], env: NodeJS.ProcessEnv, exits: number[])
 }
 
 function line(label: string, t: number, peerLabel: string, peer: number, target: string): void {
-  console.log(
-    `${label.padEnd(44)} ${t.toFixed(3)} s   ${peerLabel.padEnd(30)} ${peer.toFixed(3)} s   ratio ${(t / peer).toFixed(2)}   target ${target}`,
-  );
+  console.log(`${label.padEnd(44)} ${t.toFixed(3)} s   ${peerLabel.padEnd(30)} ${peer.toFixed(3)} s   ratio ${(t / peer).toFixed(2)}   target ${target}`);
 }
 
 const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-bench-empty-'));
@@ -54,7 +52,15 @@ try {
   line('check, empty repo, launcher (npm run gates)', bundle, 'node --import tsx gates/cli.ts', tsx, '<= 0.35 s and <= 0.45x');
 
   const help = spawnSync(process.execPath, [...LAUNCHER, '--help'], { cwd: ENGINE, encoding: 'utf8' }).stdout;
-  const report = (name: string): string[] => ['check', '--root', ENGINE, '--artifacts', path.join(empty, name), '--format', `json:${path.join(empty, `${name}.json`)}`];
+  const report = (name: string): string[] => [
+    'check',
+    '--root',
+    ENGINE,
+    '--artifacts',
+    path.join(empty, name),
+    '--format',
+    `json:${path.join(empty, `${name}.json`)}`,
+  ];
   const repo = report('r');
   if (help.includes('--no-cache')) {
     const [cold, coldTsx] = pair([...LAUNCHER, ...report('cold'), '--no-cache'], [...SOURCES, ...repo, '--no-cache'], noDb, [0, 1]);
@@ -64,7 +70,10 @@ try {
     line('this repo, warm (replay cached)', warm, 'cold (--no-cache)', cold, 'warm <= 1.0 s, cold <= 2.5 s');
     // The cache may make a run faster, never change its verdict.
     const verdict = (name: string): string => {
-      const r = JSON.parse(fs.readFileSync(path.join(empty, `${name}.json`), 'utf8')) as { findings: unknown[]; policies: Array<{ id: string; status: string; reason?: string }> };
+      const r = JSON.parse(fs.readFileSync(path.join(empty, `${name}.json`), 'utf8')) as {
+        findings: unknown[];
+        policies: Array<{ id: string; status: string; reason?: string }>;
+      };
       return JSON.stringify([r.findings, r.policies.map((x) => [x.id, x.status, x.reason])]);
     };
     console.log(`same findings and statuses cold and warm: ${verdict('cold') === verdict('warm') ? 'yes' : 'NO'}`);

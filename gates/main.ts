@@ -148,7 +148,8 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
       return routes(values, rest, io);
     case 'check':
       if (rest[0] !== undefined) throw new UsageError(`unexpected argument \`${rest[0]}\``);
-      for (const o of ['env', 'odoo-url', 'out'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} belongs to \`modules status\`, not to check`);
+      for (const o of ['env', 'odoo-url', 'out'] as const)
+        if (values[o] !== undefined) throw new UsageError(`--${o} belongs to \`modules status\`, not to check`);
       if (values.output !== undefined) throw new UsageError('--output is an option of `gates baseline`');
       return check(values, io, policies, opts);
     case 'baseline':

@@ -113,7 +113,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve) => server.listen(port, host, resolve));
       const addr = server.address();
-      log.info('ops-mailgun-ingest listening', { worker: cluster.worker?.id ?? 0, host, port: typeof addr === 'object' && addr ? addr.port : port, paths: config.paths });
+      log.info('ops-mailgun-ingest listening', {
+        worker: cluster.worker?.id ?? 0,
+        host,
+        port: typeof addr === 'object' && addr ? addr.port : port,
+        paths: config.paths,
+      });
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           log.info('stopping');

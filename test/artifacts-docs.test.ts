@@ -8,7 +8,10 @@ const examples = [...doc.matchAll(/<!-- example: ([a-z-]+) -->\n```json\n([^]*?)
 
 describe('docs/artifacts.md', () => {
   it('shows an example of every artifact kind', () => {
-    const kinds = fs.readdirSync(path.resolve(import.meta.dirname, '..', 'schemas', 'artifacts')).map((f) => f.replace(/\.schema\.json$/, '')).sort();
+    const kinds = fs
+      .readdirSync(path.resolve(import.meta.dirname, '..', 'schemas', 'artifacts'))
+      .map((f) => f.replace(/\.schema\.json$/, ''))
+      .sort();
     expect(examples.map((e) => e.kind).sort()).toEqual(kinds);
   });
 

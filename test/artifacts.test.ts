@@ -38,7 +38,8 @@ async function gates(root: string, args: string[], opts: { env?: NodeJS.ProcessE
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
-const read = (root: string, file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(root, 'artifacts', file), 'utf8')) as Record<string, unknown>;
+const read = (root: string, file: string): Record<string, unknown> =>
+  JSON.parse(fs.readFileSync(path.join(root, 'artifacts', file), 'utf8')) as Record<string, unknown>;
 const ONLY = ['--only', 'ssot,secrets,modules'];
 
 describe('the artifacts of a run on this repository', () => {
@@ -53,7 +54,12 @@ describe('the artifacts of a run on this repository', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(fs.readdirSync(path.join(root, 'artifacts')).sort()).toEqual(['control-plane.json', 'gate-report.json', 'module-diff-prod.json', 'ssot.json']);
-    for (const [file, kind] of [['gate-report.json', 'gate-report'], ['ssot.json', 'ssot'], ['control-plane.json', 'control-plane'], ['module-diff-prod.json', 'module-diff']] as const) {
+    for (const [file, kind] of [
+      ['gate-report.json', 'gate-report'],
+      ['ssot.json', 'ssot'],
+      ['control-plane.json', 'control-plane'],
+      ['module-diff-prod.json', 'module-diff'],
+    ] as const) {
       expect(artifactProblems(kind, read(root, file)), file).toEqual([]);
     }
   });
@@ -73,14 +79,29 @@ describe('the artifacts of a run on this repository', () => {
       engine: { name: 'odooops-gates', version: expect.any(String) },
     });
     expect(Object.keys(report.run.policy_duration_ms as object).sort()).toEqual(report.policies.map((p) => p.id).sort());
-    expect(report.policies.find((p) => p.id === 'modules/outside-waves')).toEqual({ id: 'modules/outside-waves', severity: 'error', status: 'ran', findings: 0 });
+    expect(report.policies.find((p) => p.id === 'modules/outside-waves')).toEqual({
+      id: 'modules/outside-waves',
+      severity: 'error',
+      status: 'ran',
+      findings: 0,
+    });
   });
 
   it('resolves the SSOT with the file:line of every entry and the secrets by name only', () => {
-    const ssot = read(root, 'ssot.json') as Record<string, Array<Record<string, unknown>>> & { module_waves: { waves: Array<{ source: string; modules: Array<Record<string, unknown>> }> } };
-    expect(ssot.environments?.map((e) => [e.name, e.source])).toEqual([['dev', 'ssot/environments/dev.yaml:3'], ['prod', 'ssot/environments/prod.yaml:3'], ['stage', 'ssot/environments/stage.yaml:3']]);
+    const ssot = read(root, 'ssot.json') as Record<string, Array<Record<string, unknown>>> & {
+      module_waves: { waves: Array<{ source: string; modules: Array<Record<string, unknown>> }> };
+    };
+    expect(ssot.environments?.map((e) => [e.name, e.source])).toEqual([
+      ['dev', 'ssot/environments/dev.yaml:3'],
+      ['prod', 'ssot/environments/prod.yaml:3'],
+      ['stage', 'ssot/environments/stage.yaml:3'],
+    ]);
     expect(ssot.capabilities?.find((c) => c.id === 'metrics')?.source).toBe(`ssot/capabilities.yaml:${lineOf('ssot/capabilities.yaml', '  - id: metrics')}`);
-    expect(ssot.module_waves.waves[0]?.modules[0]).toEqual({ name: 'queue_job', repository: 'OCA/queue', source: `ssot/modules/waves.yaml:${lineOf('ssot/modules/waves.yaml', '{name: queue_job')}` });
+    expect(ssot.module_waves.waves[0]?.modules[0]).toEqual({
+      name: 'queue_job',
+      repository: 'OCA/queue',
+      source: `ssot/modules/waves.yaml:${lineOf('ssot/modules/waves.yaml', '{name: queue_job')}`,
+    });
     expect(ssot.secrets?.find((s) => s.name === 'digitalocean_token')).toEqual({
       name: 'digitalocean_token',
       consumers: ['digitalocean', 'ops-do-ingest'],
@@ -97,7 +118,14 @@ describe('the artifacts of a run on this repository', () => {
     expect(cp.schema).toEqual({ replayed: true, engine: DATABASE_URL ? 'postgres' : 'pglite', reason: null });
     const byId = new Map(cp.capabilities.map((c) => [c.id, c]));
     expect(byId.get('rls')).toEqual({
-      id: 'rls', title: 'Row Level Security', maturity: 'ga', data_source: 'ops.advisor_findings', data_source_kind: 'ops-table', baseline_allowed: true, state: 'online', data_source_exists: true,
+      id: 'rls',
+      title: 'Row Level Security',
+      maturity: 'ga',
+      data_source: 'ops.advisor_findings',
+      data_source_kind: 'ops-table',
+      baseline_allowed: true,
+      state: 'online',
+      data_source_exists: true,
       source: `ssot/capabilities.yaml:${lineOf('ssot/capabilities.yaml', '  - id: rls')}`,
     });
     expect(byId.get('metrics')).toMatchObject({ maturity: 'scaffold', state: 'coming-online', data_source_kind: 'supabase-api', data_source_exists: null });
@@ -113,7 +141,12 @@ describe('the artifacts of a run on this repository', () => {
 });
 
 function lineOf(file: string, needle: string): number {
-  return fs.readFileSync(path.join(ENGINE, file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+  return (
+    fs
+      .readFileSync(path.join(ENGINE, file), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1
+  );
 }
 
 describe('ssot.json when the SSOT has an error', () => {
@@ -147,7 +180,7 @@ describe('ssot.json when the SSOT has an error', () => {
 });
 
 describe('the artifacts of a sharded run', () => {
-  it('are not written by a shard (it sees part of the SSOT) but by the merge of all shards, with the shards\' run id', async () => {
+  it("are not written by a shard (it sees part of the SSOT) but by the merge of all shards, with the shards' run id", async () => {
     const root = repoCopy('sharded');
     const id = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
     for (const k of [1, 2]) {
@@ -171,13 +204,23 @@ describe('the artifacts of a sharded run', () => {
 
 describe('an artifact that breaks its schema', () => {
   it('is not written; the run exits 2 naming it, after the reports are out', async () => {
-    const rogue = definePolicy({ id: 'test/rogue', title: 'Rogue', severity: 'warning', appliesTo: ['**'], check: () => [{ file: '../outside.yaml', line: 1, message: 'planted: a path that climbs out of the root' }] });
+    const rogue = definePolicy({
+      id: 'test/rogue',
+      title: 'Rogue',
+      severity: 'warning',
+      appliesTo: ['**'],
+      check: () => [{ file: '../outside.yaml', line: 1, message: 'planted: a path that climbs out of the root' }],
+    });
     const root = repoCopy('rogue');
-    const r = await gates(root, ['check', '--only', 'files,test', '--format', 'json:reports/r.json', '--format', 'stylish'], { policies: [...policies, rogue] });
+    const r = await gates(root, ['check', '--only', 'files,test', '--format', 'json:reports/r.json', '--format', 'stylish'], {
+      policies: [...policies, rogue],
+    });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('planted: a path that climbs out of the root');
     expect(JSON.parse(fs.readFileSync(path.join(root, 'reports/r.json'), 'utf8')).findings).toHaveLength(1);
-    expect(r.stderr).toMatch(/^gates: internal error: artifact gate-report\.json does not match schemas\/artifacts\/gate-report\.schema\.json: \/findings\/0\/file must match pattern .*; gate-report\.json was not written — this is a bug in the gate, please report it\n$/);
+    expect(r.stderr).toMatch(
+      /^gates: internal error: artifact gate-report\.json does not match schemas\/artifacts\/gate-report\.schema\.json: \/findings\/0\/file must match pattern .*; gate-report\.json was not written — this is a bug in the gate, please report it\n$/,
+    );
     expect(fs.existsSync(path.join(root, 'artifacts', 'gate-report.json'))).toBe(false);
   });
 });
@@ -187,9 +230,12 @@ describe('module status, from an Odoo database to the diff and the policy', () =
   beforeAll(async () => {
     odoo = await throwawayDatabase();
     // The shape of Odoo's ir_module_module (the columns the gates read, and some they do not).
-    await query(odoo.url, `create table ir_module_module (
+    await query(
+      odoo.url,
+      `create table ir_module_module (
       id serial primary key, name varchar not null unique, state varchar(16), latest_version varchar,
-      shortdesc jsonb, author varchar, application boolean default false, create_date timestamp default now())`);
+      shortdesc jsonb, author varchar, application boolean default false, create_date timestamp default now())`,
+    );
     await query(
       odoo.url,
       `insert into ir_module_module (name, state, latest_version) values
@@ -207,12 +253,16 @@ describe('module status, from an Odoo database to the diff and the policy', () =
     const s = await gates(root, ['modules', 'status', '--env', 'prod', '--odoo-url', odoo.url, '--out', 'status']);
     expect(s).toEqual({ code: 0, stdout: `${path.join('status', 'module_status_prod.txt')}: 6 modules of prod\n`, stderr: '' });
     const text = fs.readFileSync(path.join(root, 'status/module_status_prod.txt'), 'utf8');
-    expect(text).toBe('auditlog to upgrade 18.0.1.0.0\nbase installed 18.0.1.3\nmail installed -\nqueue_job installed 18.0.1.1.0\nsale_stock installed 18.0.1.0\nweb installed 18.0.1.0\n');
+    expect(text).toBe(
+      'auditlog to upgrade 18.0.1.0.0\nbase installed 18.0.1.3\nmail installed -\nqueue_job installed 18.0.1.1.0\nsale_stock installed 18.0.1.0\nweb installed 18.0.1.0\n',
+    );
     fs.copyFileSync(path.join(root, 'status/module_status_prod.txt'), path.join(root, 'status/module_status_stage.txt'));
 
     const r = await gates(root, ['check', '--only', 'modules', '--module-status', 'status', '--format', 'json']);
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { findings: Array<{ file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; message: string }> };
+    const report = JSON.parse(r.stdout) as {
+      findings: Array<{ file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; message: string }>;
+    };
     expect(report.findings.map((f) => `${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.severity} ${f.message}`)).toEqual([
       'status/module_status_prod.txt:5:1-5:11 error `sale_stock` is installed on prod (installed, version 18.0.1.0) but is in no wave of ssot/modules/waves.yaml and not in its core_modules — add it to a wave with its OCA repository, or uninstall it from prod',
       'status/module_status_stage.txt:5:1-5:11 warning `sale_stock` is installed on stage (installed, version 18.0.1.0) but is in no wave of ssot/modules/waves.yaml and not in its core_modules — add it to a wave with its OCA repository, or uninstall it from stage',
@@ -226,11 +276,34 @@ describe('module status, from an Odoo database to the diff and the policy', () =
     expect(artifactProblems('module-diff', diff)).toEqual([]);
     expect(diff.summary).toEqual({ allowlisted: 28, installed: 2, missing: 26, outside_waves: 1, core: 3 });
     expect(diff.waves[0]?.installed).toEqual([
-      { name: 'queue_job', repository: 'OCA/queue', state: 'installed', version: '18.0.1.1.0', status_line: 4, source: `ssot/modules/waves.yaml:${lineOf('ssot/modules/waves.yaml', '{name: queue_job')}`, evidence: 'https://github.com/OCA/queue/tree/18.0/queue_job' },
-      { name: 'auditlog', repository: 'OCA/server-tools', state: 'to upgrade', version: '18.0.1.0.0', status_line: 1, source: `ssot/modules/waves.yaml:${lineOf('ssot/modules/waves.yaml', '{name: auditlog')}`, evidence: 'https://github.com/OCA/server-tools/tree/18.0/auditlog' },
+      {
+        name: 'queue_job',
+        repository: 'OCA/queue',
+        state: 'installed',
+        version: '18.0.1.1.0',
+        status_line: 4,
+        source: `ssot/modules/waves.yaml:${lineOf('ssot/modules/waves.yaml', '{name: queue_job')}`,
+        evidence: 'https://github.com/OCA/queue/tree/18.0/queue_job',
+      },
+      {
+        name: 'auditlog',
+        repository: 'OCA/server-tools',
+        state: 'to upgrade',
+        version: '18.0.1.0.0',
+        status_line: 1,
+        source: `ssot/modules/waves.yaml:${lineOf('ssot/modules/waves.yaml', '{name: auditlog')}`,
+        evidence: 'https://github.com/OCA/server-tools/tree/18.0/auditlog',
+      },
     ]);
-    expect(diff.waves[1]?.missing[0]).toEqual({ name: 'web_responsive', repository: 'OCA/web', source: `ssot/modules/waves.yaml:${lineOf('ssot/modules/waves.yaml', '{name: web_responsive')}`, evidence: 'https://github.com/OCA/web/tree/18.0/web_responsive' });
-    expect(diff.outside_waves).toEqual([{ name: 'sale_stock', state: 'installed', version: '18.0.1.0', status_line: 5, evidence: 'https://apps.odoo.com/apps/modules/18.0/sale_stock/' }]);
+    expect(diff.waves[1]?.missing[0]).toEqual({
+      name: 'web_responsive',
+      repository: 'OCA/web',
+      source: `ssot/modules/waves.yaml:${lineOf('ssot/modules/waves.yaml', '{name: web_responsive')}`,
+      evidence: 'https://github.com/OCA/web/tree/18.0/web_responsive',
+    });
+    expect(diff.outside_waves).toEqual([
+      { name: 'sale_stock', state: 'installed', version: '18.0.1.0', status_line: 5, evidence: 'https://apps.odoo.com/apps/modules/18.0/sale_stock/' },
+    ]);
     expect(diff.core.map((c) => c.name)).toEqual(['base', 'mail', 'web']);
   }, 120_000);
 
@@ -243,7 +316,10 @@ describe('module status, from an Odoo database to the diff and the policy', () =
       'status/module_status_prod.txt:2:1 this line of the prod module status is not `name state version`: it has 2 fields, not three — regenerate the file with `gates modules status --env prod --odoo-url URL`',
     ]);
     expect(fs.existsSync(path.join(root, 'artifacts', 'module-diff-prod.json'))).toBe(false);
-    expect(report.missingArtifacts).toContainEqual({ artifact: 'module-diff-prod.json', reason: 'status/module_status_prod.txt:2 is malformed (it has 2 fields, not three); see the modules/outside-waves findings' });
+    expect(report.missingArtifacts).toContainEqual({
+      artifact: 'module-diff-prod.json',
+      reason: 'status/module_status_prod.txt:2 is malformed (it has 2 fields, not three); see the modules/outside-waves findings',
+    });
   });
 
   it('refuses a bad command line: no --env, a status folder outside the root, modules options on check', async () => {
@@ -253,7 +329,10 @@ describe('module status, from an Odoo database to the diff and the policy', () =
       [['modules', 'status', '--env', 'Prod!', '--odoo-url', odoo.url], 'gates: --env Prod!: expected a lowercase environment name such as prod, stage or dev'],
       [['modules', 'status', '--env', 'prod'], 'gates: modules status needs --odoo-url URL (a Postgres URL of the Odoo database)'],
       [['modules', 'list'], 'gates: unknown modules command `list`; expected `modules status`'],
-      [['check', '--module-status', '..'], 'gates: --module-status ..: no such folder inside the root (findings point at its lines, so it must be in the repository)'],
+      [
+        ['check', '--module-status', '..'],
+        'gates: --module-status ..: no such folder inside the root (findings point at its lines, so it must be in the repository)',
+      ],
       [['check', '--env', 'prod'], 'gates: --env belongs to `modules status`, not to check'],
       [['check', '--run-id', 'run-1'], 'gates: --run-id run-1: expected a lowercase UUID'],
     ];
@@ -296,8 +375,12 @@ describe('gates check --publish', () => {
     const again = await gates(root, ['check', '--only', 'files', '--publish', '--run-id', RUN], { env: { ...env, DATABASE_URL: ops.url } });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(new RegExp(`^gates: run ${RUN} is already published on .*; it is stored once\\n$`));
-    expect(await query(ops.url, 'select id::text, ref, event, status from ops.advisor_runs')).toEqual([{ id: RUN, ref: 'refs/heads/main', event: 'workflow_dispatch', status: 'succeeded' }]);
-    expect(await query(ops.url, 'select policy, file, start_line, status from ops.advisor_findings')).toEqual([{ policy: 'files/yaml-wellformed', file: 'ssot/bad.yaml', start_line: 2, status: 'open' }]);
+    expect(await query(ops.url, 'select id::text, ref, event, status from ops.advisor_runs')).toEqual([
+      { id: RUN, ref: 'refs/heads/main', event: 'workflow_dispatch', status: 'succeeded' },
+    ]);
+    expect(await query(ops.url, 'select policy, file, start_line, status from ops.advisor_findings')).toEqual([
+      { policy: 'files/yaml-wellformed', file: 'ssot/bad.yaml', start_line: 2, status: 'open' },
+    ]);
     expect(await query(ops.url, 'select count(*)::int as n from ops.run_events where run_id = $1', [RUN])).toEqual([{ n: 1 }]);
   });
 
@@ -307,7 +390,9 @@ describe('gates check --publish', () => {
       const root = repoCopy('publish-missing');
       const r = await gates(root, ['check', '--only', 'files', '--publish-url', empty.url, '--format', 'json:reports/r.json']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^gates: --publish: ops\.advisor_runs, ops\.advisor_findings, ops\.run_events do not exist on .* — apply the migrations of migrations\/ to that database first\n$/);
+      expect(r.stderr).toMatch(
+        /^gates: --publish: ops\.advisor_runs, ops\.advisor_findings, ops\.run_events do not exist on .* — apply the migrations of migrations\/ to that database first\n$/,
+      );
       expect(fs.existsSync(path.join(root, 'reports/r.json'))).toBe(true);
       expect(fs.existsSync(path.join(root, 'artifacts/gate-report.json'))).toBe(true);
     } finally {
@@ -319,7 +404,9 @@ describe('gates check --publish', () => {
     const root = repoCopy('publish-unreachable');
     const r = await gates(root, ['check', '--only', 'files', '--publish-url', 'postgres://ops:hunter22@127.0.0.1:1/ops', '--format', 'json:reports/r.json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^gates: --publish: cannot reach the database at 127\.0\.0\.1:1\/ops: .* — check DATABASE_URL or --publish-url and that the server is up\n$/);
+    expect(r.stderr).toMatch(
+      /^gates: --publish: cannot reach the database at 127\.0\.0\.1:1\/ops: .* — check DATABASE_URL or --publish-url and that the server is up\n$/,
+    );
     expect(r.stderr).not.toContain('hunter22');
     expect(fs.existsSync(path.join(root, 'reports/r.json'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'artifacts/gate-report.json'))).toBe(true);

@@ -37,9 +37,14 @@ describe('gates baseline and check --baseline', () => {
 
     const written = await gates(root, 'baseline', ...only);
     expect(written.code).toBe(0);
-    expect(written.stderr).toBe('gates: wrote 3 findings of 2 files to gates-baseline.json; check it in and run `gates check --baseline gates-baseline.json`\n');
+    expect(written.stderr).toBe(
+      'gates: wrote 3 findings of 2 files to gates-baseline.json; check it in and run `gates check --baseline gates-baseline.json`\n',
+    );
     const file = path.join(root, 'gates-baseline.json');
-    const b = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; entries: Array<{ file: string; policy: string; count: number; fingerprints: Record<string, number> }> };
+    const b = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      version: number;
+      entries: Array<{ file: string; policy: string; count: number; fingerprints: Record<string, number> }>;
+    };
     expect(b.version).toBe(2);
     expect(b.entries.map((e) => `${e.file} ${e.policy} ${e.count}`)).toEqual(['ssot/a.yaml ssot/schema 1', 'ssot/b.yaml ssot/schema 2']);
 
@@ -47,7 +52,10 @@ describe('gates baseline and check --baseline', () => {
     fs.writeFileSync(path.join(root, 'ssot/a.yaml'), '# Service a.\n\nname: a\nport: twenty-five\n');
     const pass = await gates(root, 'check', ...only, '--baseline', 'gates-baseline.json', '--format', 'json');
     expect(pass.code).toBe(0);
-    const report = JSON.parse(pass.stdout) as { findings: Array<{ file: string; line: number; suppressed?: { kind: string; file: string } }>; summary: Record<string, number> };
+    const report = JSON.parse(pass.stdout) as {
+      findings: Array<{ file: string; line: number; suppressed?: { kind: string; file: string } }>;
+      summary: Record<string, number>;
+    };
     expect(report.findings.map((f) => `${f.file}:${f.line} ${f.suppressed?.kind ?? 'unsuppressed'} ${f.suppressed?.file ?? '-'}`)).toEqual([
       'ssot/a.yaml:4 baseline gates-baseline.json',
       'ssot/b.yaml:2 baseline gates-baseline.json',
@@ -68,7 +76,9 @@ describe('gates baseline and check --baseline', () => {
     fs.writeFileSync(path.join(root, 'ssot/b.yaml'), 'name: b\nport: x\n');
     const stale = await gates(root, 'check', ...only, '--baseline', 'gates-baseline.json');
     expect(stale.code).toBe(0);
-    expect(stale.stderr).toMatch(/^gates: 2 findings baselined by .*\ngates: baseline entry gone: ssot\/b\.yaml ssot\/schema [0-9a-f]{32}\ngates: 1 baselined finding is gone; run again with --prune to drop it from gates-baseline\.json\n$/);
+    expect(stale.stderr).toMatch(
+      /^gates: 2 findings baselined by .*\ngates: baseline entry gone: ssot\/b\.yaml ssot\/schema [0-9a-f]{32}\ngates: 1 baselined finding is gone; run again with --prune to drop it from gates-baseline\.json\n$/,
+    );
     const pruned = await gates(root, 'check', ...only, '--baseline', 'gates-baseline.json', '--prune');
     expect(pruned.code).toBe(0);
     expect(pruned.stderr).toContain('gates: pruned 1 finding that is gone from gates-baseline.json');
@@ -89,7 +99,9 @@ describe('gates baseline and check --baseline', () => {
 
   it('refuses a bad baseline file and --prune where what is gone cannot be known', async () => {
     const root = tree({ 'ssot/a.yaml': 'port: 1\n' });
-    expect((await gates(root, 'check', '--baseline', 'nope.json')).stderr).toMatch(/^gates: --baseline nope.json: no such file; write one with `gates baseline`/);
+    expect((await gates(root, 'check', '--baseline', 'nope.json')).stderr).toMatch(
+      /^gates: --baseline nope.json: no such file; write one with `gates baseline`/,
+    );
     fs.writeFileSync(path.join(root, 'old.json'), '{"version":1,"entries":[]}');
     expect((await gates(root, 'check', '--baseline', 'old.json')).code).toBe(2);
     expect((await gates(root, 'check', '--prune')).stderr).toMatch(/^gates: --prune needs --baseline FILE/);

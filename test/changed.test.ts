@@ -52,7 +52,9 @@ describe('--changed re-checks the changed files and what depends on them', () =>
     write(root, 'ssot/svc-a.yaml', 'port: nope\n');
     const r = await changed();
     expect(r.found).toEqual(['ssot/svc-a.yaml:1 ssot/schema']);
-    expect(r.status['ssot/unique-ids']).toMatch(/^skipped: the change alters no runner id, secret reference or shared SSOT file \(1 changed SSOT file compared with [0-9a-f]{12}\)$/);
+    expect(r.status['ssot/unique-ids']).toMatch(
+      /^skipped: the change alters no runner id, secret reference or shared SSOT file \(1 changed SSOT file compared with [0-9a-f]{12}\)$/,
+    );
     expect(r.status['migrations/syntax']).toBe('skipped: no changed file matches its globs');
   });
 

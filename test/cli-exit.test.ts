@@ -21,7 +21,16 @@ function cli(root: string, ...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const formats = (name: string) => ['--format', `sarif:${name}/g.sarif`, '--format', `junit:${name}/j.xml`, '--format', `markdown:${name}/s.md`, '--format', 'github'];
+const formats = (name: string) => [
+  '--format',
+  `sarif:${name}/g.sarif`,
+  '--format',
+  `junit:${name}/j.xml`,
+  '--format',
+  `markdown:${name}/s.md`,
+  '--format',
+  'github',
+];
 
 describe('gates check, end to end', () => {
   it('exits 0 on a clean repository and writes every format', () => {
@@ -41,7 +50,9 @@ describe('gates check, end to end', () => {
     write(root, 'conf/a.yaml', 'a: 1\na: 2\n');
     const r = cli(root, ...formats('dirty'));
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('::error file=conf/a.yaml,line=2,endLine=2,col=1,endColumn=1,title=files/yaml-wellformed::duplicate key `a`; it is first defined at line 1 — remove or rename one of them\n');
+    expect(r.stdout).toBe(
+      '::error file=conf/a.yaml,line=2,endLine=2,col=1,endColumn=1,title=files/yaml-wellformed::duplicate key `a`; it is first defined at line 1 — remove or rename one of them\n',
+    );
     expect(JSON.parse(fs.readFileSync(path.join(tmp, 'dirty/g.sarif'), 'utf8')).runs[0].results).toHaveLength(1);
     expect(fs.readFileSync(path.join(tmp, 'dirty/j.xml'), 'utf8')).toContain('failures="1" errors="0"');
   });

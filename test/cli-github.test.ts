@@ -18,7 +18,8 @@ const bad = definePolicy({
     const out: PolicyFinding[] = [];
     for (const file of ctx.glob(['conf/**', 'other/**'])) {
       (ctx.text(file) ?? '').split('\n').forEach((l, i) => {
-        if (l.includes('BAD')) out.push({ file, line: i + 1, column: 5, endColumn: 8, message: `BAD here: ${l}`, severity: file.startsWith('other/') ? 'warning' : 'error' });
+        if (l.includes('BAD'))
+          out.push({ file, line: i + 1, column: 5, endColumn: 8, message: `BAD here: ${l}`, severity: file.startsWith('other/') ? 'warning' : 'error' });
       });
     }
     return out;
@@ -52,7 +53,8 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code, stdout, stderr };
 }
 
-const report = () => JSON.parse(fs.readFileSync(path.join(tmp, 'artifacts', 'gate-report.json'), 'utf8')) as { policies: Array<{ id: string; status: string }> };
+const report = () =>
+  JSON.parse(fs.readFileSync(path.join(tmp, 'artifacts', 'gate-report.json'), 'utf8')) as { policies: Array<{ id: string; status: string }> };
 
 describe('pull-request mode', () => {
   it('runs the policies the change affects (deletions too) and skips the others', async () => {
@@ -79,7 +81,12 @@ describe('pull-request mode', () => {
 
   it('--annotate file keeps every finding of a changed file; all keeps everything', async () => {
     const file = await run(['--changed', '--base', 'main', '--annotate', 'file', '--format', 'github']);
-    expect(file.stdout.split('\n').filter((l) => l.startsWith('::error')).map((l) => /line=(\d+)/.exec(l)?.[1])).toEqual(['10', '20', '2']);
+    expect(
+      file.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('::error'))
+        .map((l) => /line=(\d+)/.exec(l)?.[1]),
+    ).toEqual(['10', '20', '2']);
     const all = await run(['--base', 'main', '--annotate', 'all', '--format', 'github']);
     expect(all.stdout.split('\n').filter(Boolean)).toHaveLength(4);
     expect(all.stdout).toContain('::warning file=other/b.yaml,line=1');
@@ -90,7 +97,11 @@ describe('pull-request mode', () => {
     try {
       git(shallow, 'clone', '-q', '--depth', '1', '--no-single-branch', `file://${repo.root}`, '.');
       let stderr = '';
-      const code = await main(['check', '--root', shallow, '--artifacts', path.join(tmp, 'a2'), '--changed', '--base', 'origin/main'], { stdout: () => {}, stderr: (s) => (stderr += s), env: {}, cwd: tmp, isTTY: false }, POLICIES);
+      const code = await main(
+        ['check', '--root', shallow, '--artifacts', path.join(tmp, 'a2'), '--changed', '--base', 'origin/main'],
+        { stdout: () => {}, stderr: (s) => (stderr += s), env: {}, cwd: tmp, isTTY: false },
+        POLICIES,
+      );
       expect(code).toBe(2);
       expect(stderr).toBe(
         'gates: the clone is shallow, so the merge base with origin/main cannot be trusted; fetch the full history (`git fetch --unshallow`, or `fetch-depth: 0` on actions/checkout) and run again\n',
@@ -116,9 +127,12 @@ describe('formats', () => {
   it('writes several formats in one run, each to its own file, and appends the step summary', async () => {
     const summary = path.join(tmp, 'step-summary.md');
     fs.writeFileSync(summary, '# earlier step\n');
-    const r = await run(['--format', 'sarif:out/gates.sarif', '--format', 'junit:out/junit.xml', '--format', 'markdown:out/summary.md', '--format', 'github:out/gh.txt'], {
-      GITHUB_STEP_SUMMARY: summary,
-    });
+    const r = await run(
+      ['--format', 'sarif:out/gates.sarif', '--format', 'junit:out/junit.xml', '--format', 'markdown:out/summary.md', '--format', 'github:out/gh.txt'],
+      {
+        GITHUB_STEP_SUMMARY: summary,
+      },
+    );
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     const read = (f: string) => fs.readFileSync(path.join(tmp, f), 'utf8');

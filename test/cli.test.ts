@@ -56,13 +56,9 @@ describe('gates check, end to end', () => {
     const r = gates(['check', '--root', root, '--only', 'files,ssot']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
-      [
-        'ssot/svc.yaml',
-        '  2:1  error  unknown key `prot` — did you mean `port`?  ssot/schema',
-        '',
-        '✖ 1 problem (1 error, 0 warnings, 0 notices)',
-        '',
-      ].join('\n'),
+      ['ssot/svc.yaml', '  2:1  error  unknown key `prot` — did you mean `port`?  ssot/schema', '', '✖ 1 problem (1 error, 0 warnings, 0 notices)', ''].join(
+        '\n',
+      ),
     );
   });
 

@@ -54,7 +54,15 @@ describe('the Markdown reader', () => {
       {
         line: 1,
         headers: ['A', 'B'],
-        rows: [{ line: 3, cells: [{ text: '`x|y`', line: 3, column: 3 }, { text: 'a \\| b', line: 3, column: 11 }] }],
+        rows: [
+          {
+            line: 3,
+            cells: [
+              { text: '`x|y`', line: 3, column: 3 },
+              { text: 'a \\| b', line: 3, column: 11 },
+            ],
+          },
+        ],
       },
     ]);
   });
@@ -116,7 +124,9 @@ describe('the repository itself', () => {
     const pending = ['migrations/object-budget'].filter((id) => !policies.some((p) => p.id === id));
     expect(r.internalErrors).toBe(0);
     expect(r.lines.length).toBe(pending.length);
-    pending.forEach((id, i) => expect(r.lines[i]).toMatch(new RegExp(`^docs/contracts/C-ODOOS-01-parity\\.md:\\d+:\\d+ error the restriction names gate ${id},`)));
+    pending.forEach((id, i) =>
+      expect(r.lines[i]).toMatch(new RegExp(`^docs/contracts/C-ODOOS-01-parity\\.md:\\d+:\\d+ error the restriction names gate ${id},`)),
+    );
   });
 
   it('names in the parity contract every parity gate there is', () => {

@@ -20,7 +20,15 @@ afterEach(() => gh.stop());
 
 function findings(n: number): Finding[] {
   return Array.from({ length: n }, (_, i) =>
-    finding({ policy: 'ssot/schema', file: `ssot/f${String(i).padStart(3, '0')}.yaml`, line: i + 1, column: 3, endColumn: 7, severity: i % 3 === 0 ? 'error' : 'warning', message: `problem ${i}` }),
+    finding({
+      policy: 'ssot/schema',
+      file: `ssot/f${String(i).padStart(3, '0')}.yaml`,
+      line: i + 1,
+      column: 3,
+      endColumn: 7,
+      severity: i % 3 === 0 ? 'error' : 'warning',
+      message: `problem ${i}`,
+    }),
   );
 }
 
@@ -44,7 +52,16 @@ describe('check run', () => {
     expect(gh.received.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
     const run = gh.runs.get(7001);
     expect(run?.annotations).toHaveLength(120);
-    expect(run?.annotations[0]).toEqual({ path: 'ssot/f000.yaml', start_line: 1, end_line: 1, start_column: 3, end_column: 6, annotation_level: 'failure', title: 'ssot/schema', message: 'problem 0' });
+    expect(run?.annotations[0]).toEqual({
+      path: 'ssot/f000.yaml',
+      start_line: 1,
+      end_line: 1,
+      start_column: 3,
+      end_column: 6,
+      annotation_level: 'failure',
+      title: 'ssot/schema',
+      message: 'problem 0',
+    });
     expect(run?.status).toBe('completed');
     expect(logs).toEqual([]);
   });
@@ -65,7 +82,14 @@ describe('check run', () => {
     const extra = finding({ policy: 'ssot/schema', file: 'ssot/new.yaml', line: 4, message: 'new problem' });
     const again = await publishCheckRun(target, report([extra, ...first]), FAST);
     expect(again).toEqual({ ok: true, id: 7001, reused: true, annotations: 1, batches: 1 });
-    expect(gh.calls.slice(6)).toEqual([`GET ${LIST}`, `PATCH ${RUNS}/7001`, `GET ${RUNS}/7001/annotations`, `GET ${RUNS}/7001/annotations`, `PATCH ${RUNS}/7001`, `PATCH ${RUNS}/7001`]);
+    expect(gh.calls.slice(6)).toEqual([
+      `GET ${LIST}`,
+      `PATCH ${RUNS}/7001`,
+      `GET ${RUNS}/7001/annotations`,
+      `GET ${RUNS}/7001/annotations`,
+      `PATCH ${RUNS}/7001`,
+      `PATCH ${RUNS}/7001`,
+    ]);
     expect(gh.received[9]?.query).toEqual({ per_page: '100', page: '2' });
     expect(gh.runs.get(7001)?.annotations).toHaveLength(121);
   });
@@ -117,9 +141,7 @@ describe('check run', () => {
     const [, , limited, retried] = gh.received;
     // retry-after 3 s at 40 ms per second: at least 120 ms between the refused and the retried request.
     expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(115);
-    expect(logs).toEqual([
-      `gates: GitHub secondary rate limit on PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}; retrying after 3 s`,
-    ]);
+    expect(logs).toEqual([`gates: GitHub secondary rate limit on PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}; retrying after 3 s`]);
     expect(gh.runs.get(7001)?.annotations).toHaveLength(1);
   });
 

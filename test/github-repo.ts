@@ -7,7 +7,15 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', HOME: os.tmpdir() },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+      GIT_CONFIG_NOSYSTEM: '1',
+      HOME: os.tmpdir(),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -27,17 +35,41 @@ const lines = (n: number, mark: (i: number) => string) => Array.from({ length: n
 export function prRepo(): { root: string; mainSha: string; headSha: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-pr-'));
   git(root, 'init', '-q', '-b', 'main');
-  write(root, 'conf/a.yaml', lines(30, (i) => (i === 2 ? 'BAD old' : 'ok')));
-  write(root, 'conf/old.yaml', lines(12, () => 'ok'));
-  write(root, 'conf/gone.yaml', lines(3, () => 'ok'));
-  write(root, 'other/b.yaml', lines(3, (i) => (i === 1 ? 'BAD untouched' : 'ok')));
+  write(
+    root,
+    'conf/a.yaml',
+    lines(30, (i) => (i === 2 ? 'BAD old' : 'ok')),
+  );
+  write(
+    root,
+    'conf/old.yaml',
+    lines(12, () => 'ok'),
+  );
+  write(
+    root,
+    'conf/gone.yaml',
+    lines(3, () => 'ok'),
+  );
+  write(
+    root,
+    'other/b.yaml',
+    lines(3, (i) => (i === 1 ? 'BAD untouched' : 'ok')),
+  );
   git(root, 'add', '-A');
   git(root, 'commit', '-q', '-m', 'base');
   const mainSha = git(root, 'rev-parse', 'HEAD').trim();
   git(root, 'checkout', '-q', '-b', 'feature');
-  write(root, 'conf/a.yaml', lines(30, (i) => (i === 2 ? 'BAD old' : i === 10 || i === 20 ? 'BAD new' : 'ok')));
+  write(
+    root,
+    'conf/a.yaml',
+    lines(30, (i) => (i === 2 ? 'BAD old' : i === 10 || i === 20 ? 'BAD new' : 'ok')),
+  );
   git(root, 'mv', 'conf/old.yaml', 'conf/new.yaml');
-  write(root, 'conf/new.yaml', lines(12, (i) => (i === 3 ? 'changed' : 'ok')));
+  write(
+    root,
+    'conf/new.yaml',
+    lines(12, (i) => (i === 3 ? 'changed' : 'ok')),
+  );
   git(root, 'rm', '-q', 'conf/gone.yaml');
   git(root, 'add', '-A');
   git(root, 'commit', '-q', '-m', 'change');

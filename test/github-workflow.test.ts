@@ -54,7 +54,13 @@ describe('.github/workflows/gates.yml', () => {
 
   it('runs the gates with the check run, pull-request mode and every report format', () => {
     const gates = step((s) => s.run?.includes('gates/cli.ts check') === true);
-    for (const arg of ['--changed', '--github-check', '--format sarif:reports/gates.sarif', '--format junit:reports/junit.xml', '--format markdown:reports/summary.md']) {
+    for (const arg of [
+      '--changed',
+      '--github-check',
+      '--format sarif:reports/gates.sarif',
+      '--format junit:reports/junit.xml',
+      '--format markdown:reports/summary.md',
+    ]) {
       expect(gates?.run).toContain(arg);
     }
     expect(gates?.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });

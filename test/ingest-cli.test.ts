@@ -19,7 +19,20 @@ beforeAll(async () => {
     const kind = new URL(req.url ?? '/', 'http://x').pathname.replace('/v2/', '');
     const items =
       kind === 'droplets'
-        ? [{ id: 7, name: 'odoo-1', status: 'active', memory: 4096, vcpus: 2, size_slug: 's-2vcpu-4gb', region: { slug: 'sgp1' }, networks: { v4: [] }, tags: [], created_at: '2026-01-01T00:00:00Z' }]
+        ? [
+            {
+              id: 7,
+              name: 'odoo-1',
+              status: 'active',
+              memory: 4096,
+              vcpus: 2,
+              size_slug: 's-2vcpu-4gb',
+              region: { slug: 'sgp1' },
+              networks: { v4: [] },
+              tags: [],
+              created_at: '2026-01-01T00:00:00Z',
+            },
+          ]
         : [];
     sendJson(res, 200, { [kind]: items, links: {}, meta: { total: items.length } });
   });
@@ -31,12 +44,24 @@ afterAll(async () => {
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('exit', (code) => resolve({ code, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stderr: err }));
+    child.on('exit', (code) =>
+      resolve({
+        code,
+        lines: out
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+        stderr: err,
+      }),
+    );
   });
 }
 
@@ -74,16 +99,21 @@ describe('npm run ingest / npm run serve', () => {
           res.writeHead(304, { etag: 'W/"t1"' });
           return res.end();
         }
-        return sendJson(res, 200, {
-          sha: 'c'.repeat(40),
-          truncated: false,
-          tree: [
-            { path: 'starter', type: 'tree', sha: 'd'.repeat(40) },
-            { path: 'starter/blog', type: 'tree', sha: 'e'.repeat(40) },
-            { path: 'starter/blog/README.md', type: 'blob', sha: 'a'.repeat(40) },
-            { path: 'starter/blog/package.json', type: 'blob', sha: 'b'.repeat(40) },
-          ],
-        }, { etag: 'W/"t1"' });
+        return sendJson(
+          res,
+          200,
+          {
+            sha: 'c'.repeat(40),
+            truncated: false,
+            tree: [
+              { path: 'starter', type: 'tree', sha: 'd'.repeat(40) },
+              { path: 'starter/blog', type: 'tree', sha: 'e'.repeat(40) },
+              { path: 'starter/blog/README.md', type: 'blob', sha: 'a'.repeat(40) },
+              { path: 'starter/blog/package.json', type: 'blob', sha: 'b'.repeat(40) },
+            ],
+          },
+          { etag: 'W/"t1"' },
+        );
       }
       if (p === `/repos/vercel/examples/git/blobs/${'a'.repeat(40)}`) return sendJson(res, 200, blob(readme));
       if (p === `/repos/vercel/examples/git/blobs/${'b'.repeat(40)}`) return sendJson(res, 200, blob(pkg));
@@ -97,7 +127,9 @@ describe('npm run ingest / npm run serve', () => {
       const first = await run(['ingest', 'starters', '--database-url', db.url], env);
       expect(first.code).toBe(0);
       expect(first.lines.at(-1)?.msg).toBe('run succeeded: 1 starters (1 read, 0 gone)');
-      expect((await db.pool.query('select slug, title, framework from ops.starters')).rows).toEqual([{ slug: 'starter/blog', title: 'Blog Starter', framework: 'nextjs' }]);
+      expect((await db.pool.query('select slug, title, framework from ops.starters')).rows).toEqual([
+        { slug: 'starter/blog', title: 'Blog Starter', framework: 'nextjs' },
+      ]);
       const second = await run(['ingest', 'starters', '--database-url', db.url], env);
       expect(second.code).toBe(0);
       expect(second.lines.at(-1)?.msg).toBe('tree unchanged (304 for ETag W/"t1"); nothing else requested or written');
@@ -125,9 +157,19 @@ describe('npm run ingest / npm run serve', () => {
     const token = randomBytes(20).toString('hex');
     const body = {
       signature: { timestamp, token, signature: mailgunSignature(key, timestamp, token) },
-      'event-data': { id: randomUUID(), event: 'delivered', timestamp: Date.now() / 1000, recipient: 'a@example.com', message: { headers: { 'message-id': 'm1@x' } } },
+      'event-data': {
+        id: randomUUID(),
+        event: 'delivered',
+        timestamp: Date.now() / 1000,
+        recipient: 'a@example.com',
+        message: { headers: { 'message-id': 'm1@x' } },
+      },
     };
-    const res = await fetch(`http://127.0.0.1:${port}/functions/v1/ops-mailgun-ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`http://127.0.0.1:${port}/functions/v1/ops-mailgun-ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, result: 'stored' });
     const code = await new Promise<number | null>((resolve) => {

@@ -20,7 +20,12 @@ function droplet(id: number, status = 'active'): Record<string, unknown> {
     vcpus: 2,
     size_slug: 's-2vcpu-2gb',
     region: { slug: 'sgp1', name: 'Singapore 1' },
-    networks: { v4: [{ ip_address: '10.0.0.1', type: 'private' }, { ip_address: `203.0.113.${id % 250}`, type: 'public' }] },
+    networks: {
+      v4: [
+        { ip_address: '10.0.0.1', type: 'private' },
+        { ip_address: `203.0.113.${id % 250}`, type: 'public' },
+      ],
+    },
     tags: ['odoo', 'prod'],
     created_at: '2026-01-02T03:04:05Z',
   };
@@ -53,27 +58,30 @@ class FakeDo {
 
   async start(): Promise<void> {
     // node:http ignores what a listener returns: answer in a promise of our own.
-    this.server = await listen((req, res) => void (async () => {
-      const url = new URL(req.url ?? '/', this.server.url);
-      this.hits.push(`${url.pathname}?${url.searchParams.toString()}`);
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) return sendJson(res, 401, { id: 'unauthorized', message: 'Unable to authenticate you' });
-      const kind = url.pathname.replace('/v2/', '') as keyof FakeDo['state'];
-      const page = Number(url.searchParams.get('page') ?? '1');
-      const hook = this.hooks[kind];
-      if (hook && (await hook(req, res, page))) return;
-      const list = this.state[kind];
-      if (!list) return sendJson(res, 404, { id: 'not_found', message: 'The resource you were accessing could not be found.' });
-      const per = Number(url.searchParams.get('per_page') ?? '20');
-      const items = list.slice((page - 1) * per, page * per);
-      const last = Math.max(1, Math.ceil(list.length / per));
-      const links: Record<string, unknown> = {};
-      if (page < last) {
-        const next = new URL(url);
-        next.searchParams.set('page', String(page + 1));
-        links.pages = { next: next.toString(), last: `${url.origin}${url.pathname}?page=${last}&per_page=${per}` };
-      }
-      sendJson(res, 200, { [kind]: items, links, meta: { total: list.length } });
-    })());
+    this.server = await listen(
+      (req, res) =>
+        void (async () => {
+          const url = new URL(req.url ?? '/', this.server.url);
+          this.hits.push(`${url.pathname}?${url.searchParams.toString()}`);
+          if (req.headers.authorization !== `Bearer ${TOKEN}`) return sendJson(res, 401, { id: 'unauthorized', message: 'Unable to authenticate you' });
+          const kind = url.pathname.replace('/v2/', '') as keyof FakeDo['state'];
+          const page = Number(url.searchParams.get('page') ?? '1');
+          const hook = this.hooks[kind];
+          if (hook && (await hook(req, res, page))) return;
+          const list = this.state[kind];
+          if (!list) return sendJson(res, 404, { id: 'not_found', message: 'The resource you were accessing could not be found.' });
+          const per = Number(url.searchParams.get('per_page') ?? '20');
+          const items = list.slice((page - 1) * per, page * per);
+          const last = Math.max(1, Math.ceil(list.length / per));
+          const links: Record<string, unknown> = {};
+          if (page < last) {
+            const next = new URL(url);
+            next.searchParams.set('page', String(page + 1));
+            links.pages = { next: next.toString(), last: `${url.origin}${url.pathname}?page=${last}&per_page=${per}` };
+          }
+          sendJson(res, 200, { [kind]: items, links, meta: { total: list.length } });
+        })(),
+    );
   }
 }
 
@@ -90,7 +98,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function setup(over: Partial<DoConfig> = {}): { config: DoConfig; deps: Parameters<typeof runDoIngest>[1]; clock: FakeClock; log: ReturnType<typeof memoryLogger> } {
+function setup(over: Partial<DoConfig> = {}): {
+  config: DoConfig;
+  deps: Parameters<typeof runDoIngest>[1];
+  clock: FakeClock;
+  log: ReturnType<typeof memoryLogger>;
+} {
   const redactor = new Redactor();
   const log = memoryLogger(redactor);
   const clock = new FakeClock(Date.now());
@@ -122,7 +135,17 @@ beforeEach(() => {
   api.state.droplets = Array.from({ length: 450 }, (_, i) => droplet(1000 + i));
   api.state.databases = [database(DB1), database(DB2, 'creating')];
   api.state.firewalls = [firewall(FW1)];
-  api.state.actions = [{ id: 77, type: 'create', status: 'completed', resource_type: 'droplet', resource_id: 1000, started_at: '2026-01-02T03:04:05Z', completed_at: '2026-01-02T03:05:05Z' }];
+  api.state.actions = [
+    {
+      id: 77,
+      type: 'create',
+      status: 'completed',
+      resource_type: 'droplet',
+      resource_id: 1000,
+      started_at: '2026-01-02T03:04:05Z',
+      completed_at: '2026-01-02T03:05:05Z',
+    },
+  ];
 });
 
 describe('DigitalOcean inventory', () => {
@@ -137,7 +160,7 @@ describe('DigitalOcean inventory', () => {
       '/v2/droplets?per_page=200&page=3',
     ]);
     expect((await db.pool.query('select count(*)::int n from ops.do_droplets where gone_at is null')).rows[0].n).toBe(450);
-    const d = (await db.pool.query("select region, size_slug, memory_mb, vcpus, host(public_ipv4) ip, tags from ops.do_droplets where id = 1001")).rows[0];
+    const d = (await db.pool.query('select region, size_slug, memory_mb, vcpus, host(public_ipv4) ip, tags from ops.do_droplets where id = 1001')).rows[0];
     expect(d).toEqual({ region: 'sgp1', size_slug: 's-2vcpu-2gb', memory_mb: 2048, vcpus: 2, ip: '203.0.113.1', tags: ['odoo', 'prod'] });
     const run = (await db.pool.query('select status, resources, attempts, error, finished_at from ops.do_ingest_runs where id = $1', [r.runId])).rows[0];
     expect(run.status).toBe('succeeded');
@@ -149,7 +172,7 @@ describe('DigitalOcean inventory', () => {
     expect(ev.at(-1)?.message).toBe(r.message);
 
     // Active Nodes: active droplets and online clusters.
-    expect((await db.pool.query("select kind, count(*)::int n from ops.active_nodes group by kind order by kind")).rows).toEqual([
+    expect((await db.pool.query('select kind, count(*)::int n from ops.active_nodes group by kind order by kind')).rows).toEqual([
       { kind: 'database', n: 1 },
       { kind: 'droplet', n: 450 },
     ]);
@@ -161,7 +184,7 @@ describe('DigitalOcean inventory', () => {
     expect(r2.status).toBe('succeeded');
     expect(r2.counts.droplets).toEqual({ listed: 449, pages: 3, gone: 1 });
     expect(r2.counts.databases).toEqual({ listed: 1, pages: 1, gone: 1 });
-    const gone = await db.pool.query("select id from ops.do_droplets where gone_at is not null");
+    const gone = await db.pool.query('select id from ops.do_droplets where gone_at is not null');
     expect(gone.rows).toEqual([{ id: '1000' }]);
     expect((await db.pool.query("select id from ops.active_nodes where kind = 'database'")).rows).toEqual([{ id: DB2 }]);
     expect((await db.pool.query("select count(*)::int n from ops.active_nodes where kind = 'droplet'")).rows[0].n).toBe(449);

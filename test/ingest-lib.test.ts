@@ -64,7 +64,9 @@ describe('HttpClient', () => {
     });
     servers.push(s);
     const clock = new FakeClock();
-    const err = await client(clock).get(`${s.url}/x`).catch((e: unknown) => e);
+    const err = await client(clock)
+      .get(`${s.url}/x`)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect((err as HttpError).message).toMatch(/failed after 6 attempts \(1 \+ 5 retries\); the last: HTTP 500/);
     expect(n).toBe(6);
@@ -92,7 +94,9 @@ describe('HttpClient', () => {
     const s = await listen((_req, res) => sendJson(res, 429, {}, { 'retry-after': '3600' }));
     servers.push(s);
     const clock = new FakeClock();
-    const err = await client(clock, { deadline: clock.now() + 120_000 }).get(`${s.url}/x`).catch((e: unknown) => e);
+    const err = await client(clock, { deadline: clock.now() + 120_000 })
+      .get(`${s.url}/x`)
+      .catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/would wait 3600 s \(retry-after\), past the run deadline in 120 s/);
     expect(clock.sleeps).toEqual([]);
   });

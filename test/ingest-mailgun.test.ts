@@ -42,7 +42,11 @@ beforeAll(async () => {
   const server = serveHandler(mailgunHandler(config, { pool: viaProxy, clock, log, redactor }), log);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
 });
 afterAll(async () => {
   await close?.();
@@ -58,7 +62,13 @@ function event(over: Record<string, unknown> = {}): Record<string, unknown> {
     timestamp: clock.now() / 1000,
     recipient: 'tester@example.com',
     envelope: { transport: 'smtp', sender: 'bounce@mg.insightpulseai.com' },
-    message: { headers: { 'message-id': `${randomBytes(6).toString('hex')}@mg.insightpulseai.com`, subject: 'Invoice INV/2026/0001', from: 'Odoo <odoo@insightpulseai.com>' } },
+    message: {
+      headers: {
+        'message-id': `${randomBytes(6).toString('hex')}@mg.insightpulseai.com`,
+        subject: 'Invoice INV/2026/0001',
+        from: 'Odoo <odoo@insightpulseai.com>',
+      },
+    },
     'user-variables': { env: 'stage', transport: 'smtp.mailgun.org:587' },
     'delivery-status': { code: 650 },
     ...over,
@@ -71,7 +81,11 @@ function signed(ev: Record<string, unknown>, opts: { key?: string; timestamp?: n
   return JSON.stringify({ signature: { timestamp, token, signature: mailgunSignature(opts.key ?? KEY, timestamp, token) }, 'event-data': ev });
 }
 
-async function post(body: string | Uint8Array, init: RequestInit = {}, path = '/functions/v1/ops-mailgun-ingest'): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  body: string | Uint8Array,
+  init: RequestInit = {},
+  path = '/functions/v1/ops-mailgun-ingest',
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, ...init });
   const text = await res.text();
   responses.push({ status: res.status, type: res.headers.get('content-type'), text });
@@ -85,7 +99,11 @@ describe('Mailgun webhook', () => {
     const ev = event();
     const r = await post(signed(ev));
     expect(r).toEqual({ status: 200, json: { ok: true, result: 'stored' } });
-    const row = (await db.pool.query("select env, provider, message_id, subject, sender, recipient, transport, extract(epoch from stamp)::bigint s, raw -> 'event-data' ->> 'id' eid from ops.mail_events")).rows[0];
+    const row = (
+      await db.pool.query(
+        "select env, provider, message_id, subject, sender, recipient, transport, extract(epoch from stamp)::bigint s, raw -> 'event-data' ->> 'id' eid from ops.mail_events",
+      )
+    ).rows[0];
     expect(row).toEqual({
       env: 'stage',
       provider: 'mailgun',
@@ -132,7 +150,9 @@ describe('Mailgun webhook', () => {
     expect(await post('not json')).toMatchObject({ status: 406, json: { ok: false, reason: 'malformed' } });
     expect(await post('{"signature":{}}')).toMatchObject({ status: 406, json: { reason: 'malformed' } });
     expect(await post(signed(event({ id: undefined })))).toMatchObject({ status: 406, json: { reason: 'malformed', message: '`event-data.id` is missing' } });
-    expect((await post(signed(event({ 'user-variables': { env: 'qa' } })))).json.message).toMatch(/user-variables.env` is "qa"; it must be one of prod, stage, dev/);
+    expect((await post(signed(event({ 'user-variables': { env: 'qa' } })))).json.message).toMatch(
+      /user-variables.env` is "qa"; it must be one of prod, stage, dev/,
+    );
     const big = signed(event({ padding: 'x'.repeat(1024 * 1024) }));
     expect(await post(big)).toMatchObject({ status: 413, json: { ok: false, reason: 'too_large' } });
     // Streamed without a Content-Length: cut at the cap all the same.

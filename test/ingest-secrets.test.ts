@@ -86,7 +86,13 @@ beforeAll(async () => {
   } finally {
     await c.end();
   }
-  github = await fakeServer(() => ({ total_count: 2, secrets: [{ name: 'GITHUB_TOKEN', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }, { name: 'OTHER', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' }] }));
+  github = await fakeServer(() => ({
+    total_count: 2,
+    secrets: [
+      { name: 'GITHUB_TOKEN', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' },
+      { name: 'OTHER', created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z' },
+    ],
+  }));
   vercel = await fakeServer(() => ({
     envs: [
       { id: 'env1', key: 'GRAFANA_DASHBOARD_URL', type: 'plain', value: VALUES[1], target: ['production'] },
@@ -181,7 +187,9 @@ describe('npm run ingest -- secrets', () => {
       'missing  slack_webhook_url      supabase_vault',
       'missing  vercel_token           github_actions',
     ]);
-    expect(lines.at(-1)).toMatch(/^audit [0-9a-f-]{36}: 3 present, 4 missing, 0 failed, 2 skipped \(store without a presence check\); recorded in ops\.secret_sync_runs$/);
+    expect(lines.at(-1)).toMatch(
+      /^audit [0-9a-f-]{36}: 3 present, 4 missing, 0 failed, 2 skipped \(store without a presence check\); recorded in ops\.secret_sync_runs$/,
+    );
     expect(r.code).toBe(1);
     expect(r.rows.map(({ run_id: _, ...rest }) => rest)).toEqual([
       row('cloudflare_api_token', 'github_actions', 'succeeded', false),

@@ -14,21 +14,37 @@ const TEMPLATE = 'https://vercel.com/new/clone?repository-url={repository_url}&p
 describe('Deploy Button URL', () => {
   it('matches known-good URLs', () => {
     // vercel/examples starter/blog-next-log/README.md, deployUrl.
-    expect(deployButtonUrl(TEMPLATE, { repositoryUrl: exampleRepositoryUrl('vercel/examples', 'main', 'starter/blog-next-log'), slug: vercelProjectName('starter/blog-next-log') })).toBe(
+    expect(
+      deployButtonUrl(TEMPLATE, {
+        repositoryUrl: exampleRepositoryUrl('vercel/examples', 'main', 'starter/blog-next-log'),
+        slug: vercelProjectName('starter/blog-next-log'),
+      }),
+    ).toBe(
       'https://vercel.com/new/clone?repository-url=https%3A%2F%2Fgithub.com%2Fvercel%2Fexamples%2Ftree%2Fmain%2Fstarter%2Fblog-next-log&project-name=blog-next-log&repository-name=blog-next-log',
     );
     // vercel/examples starter/tokenlab-model-explorer/README.md, deployUrl.
-    expect(deployButtonUrl(TEMPLATE, { repositoryUrl: exampleRepositoryUrl('vercel/examples', 'main', 'starter/tokenlab-model-explorer'), slug: 'tokenlab-model-explorer' })).toBe(
+    expect(
+      deployButtonUrl(TEMPLATE, {
+        repositoryUrl: exampleRepositoryUrl('vercel/examples', 'main', 'starter/tokenlab-model-explorer'),
+        slug: 'tokenlab-model-explorer',
+      }),
+    ).toBe(
       'https://vercel.com/new/clone?repository-url=https%3A%2F%2Fgithub.com%2Fvercel%2Fexamples%2Ftree%2Fmain%2Fstarter%2Ftokenlab-model-explorer&project-name=tokenlab-model-explorer&repository-name=tokenlab-model-explorer',
     );
     // Vercel's Deploy Button docs, the repository-url example.
-    expect(deployButtonUrl('https://vercel.com/new/clone?repository-url={repository_url}', { repositoryUrl: 'https://github.com/vercel/next.js/tree/canary/examples/hello-world', slug: 'x' })).toBe(
-      'https://vercel.com/new/clone?repository-url=https%3A%2F%2Fgithub.com%2Fvercel%2Fnext.js%2Ftree%2Fcanary%2Fexamples%2Fhello-world',
-    );
+    expect(
+      deployButtonUrl('https://vercel.com/new/clone?repository-url={repository_url}', {
+        repositoryUrl: 'https://github.com/vercel/next.js/tree/canary/examples/hello-world',
+        slug: 'x',
+      }),
+    ).toBe('https://vercel.com/new/clone?repository-url=https%3A%2F%2Fgithub.com%2Fvercel%2Fnext.js%2Ftree%2Fcanary%2Fexamples%2Fhello-world');
   });
 
   it('encodes odd folder names so that the query decodes back to the folder URL', () => {
-    const url = deployButtonUrl(TEMPLATE, { repositoryUrl: exampleRepositoryUrl('vercel/examples', 'main', 'solutions/a&b c?#ü'), slug: vercelProjectName('solutions/a&b c?#ü') });
+    const url = deployButtonUrl(TEMPLATE, {
+      repositoryUrl: exampleRepositoryUrl('vercel/examples', 'main', 'solutions/a&b c?#ü'),
+      slug: vercelProjectName('solutions/a&b c?#ü'),
+    });
     expect(url).toBe(
       'https://vercel.com/new/clone?repository-url=https%3A%2F%2Fgithub.com%2Fvercel%2Fexamples%2Ftree%2Fmain%2Fsolutions%2Fa%2526b%2520c%253F%2523%25C3%25BC&project-name=a-b-c-u&repository-name=a-b-c-u',
     );
@@ -37,7 +53,9 @@ describe('Deploy Button URL', () => {
     expect(decodeURIComponent(new URL(q.get('repository-url') as string).pathname.split('/').at(-1) as string)).toBe('a&b c?#ü');
     expect(vercelProjectName('edge-middleware/日本語')).toMatch(/^example-[0-9a-f]{8}$/);
     expect(vercelProjectName('starter/Café Crème--Ünïcode')).toBe('cafe-creme-unicode');
-    expect(() => deployButtonUrl('https://vercel.com/new/clone?repository-url={repository_url}&x={nope}', { repositoryUrl: 'u', slug: 's' })).toThrow(/unknown placeholder \{nope\}/);
+    expect(() => deployButtonUrl('https://vercel.com/new/clone?repository-url={repository_url}&x={nope}', { repositoryUrl: 'u', slug: 's' })).toThrow(
+      /unknown placeholder \{nope\}/,
+    );
   });
 });
 
@@ -75,7 +93,13 @@ class FakeGitHub {
     for (const e of this.examples) {
       const readme = this.blob(this.readme(e));
       const files = [{ path: `${e.path}/README.md`, type: 'blob', sha: readme, mode: '100644' }];
-      if (!e.noPackageJson) files.push({ path: `${e.path}/package.json`, type: 'blob', sha: this.blob(JSON.stringify({ name: 'x', dependencies: e.deps ?? { next: '15.0.0', react: '19.0.0' } })), mode: '100644' });
+      if (!e.noPackageJson)
+        files.push({
+          path: `${e.path}/package.json`,
+          type: 'blob',
+          sha: this.blob(JSON.stringify({ name: 'x', dependencies: e.deps ?? { next: '15.0.0', react: '19.0.0' } })),
+          mode: '100644',
+        });
       files.push({ path: `${e.path}/node_modules`, type: 'tree', sha: sha(`${e.path}nm`), mode: '040000' });
       entries.push({ path: e.path, type: 'tree', sha: sha(files.map((f) => f.sha).join()), mode: '040000' }, ...files);
     }
@@ -97,7 +121,15 @@ class FakeGitHub {
       if (t) {
         if (this.secondaryLimits > 0) {
           this.secondaryLimits--;
-          return sendJson(res, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest' }, { 'retry-after': '3' });
+          return sendJson(
+            res,
+            403,
+            {
+              message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+              documentation_url: 'https://docs.github.com/rest',
+            },
+            { 'retry-after': '3' },
+          );
         }
         if (url.searchParams.get('recursive') !== '1') return sendJson(res, 400, { message: 'want recursive' });
         const tree = this.tree();
@@ -111,7 +143,14 @@ class FakeGitHub {
       const b = /^\/repos\/vercel\/examples\/git\/blobs\/([0-9a-f]{40})$/.exec(url.pathname);
       const content = b ? this.blobs.get(b[1] as string) : undefined;
       if (b && content !== undefined) {
-        return sendJson(res, 200, { sha: b[1], size: Buffer.byteLength(content), encoding: 'base64', content: Buffer.from(content).toString('base64').replace(/(.{60})/g, '$1\n') });
+        return sendJson(res, 200, {
+          sha: b[1],
+          size: Buffer.byteLength(content),
+          encoding: 'base64',
+          content: Buffer.from(content)
+            .toString('base64')
+            .replace(/(.{60})/g, '$1\n'),
+        });
       }
       sendJson(res, 404, { message: 'Not Found' });
     });
@@ -165,7 +204,8 @@ describe('vercel/examples starters', () => {
       title: 'Example 0',
       framework: 'nextjs',
       tags: ['Starter', 'Blog', 'Tailwind CSS'],
-      deploy_url: 'https://vercel.com/new/clone?repository-url=https%3A%2F%2Fgithub.com%2Fvercel%2Fexamples%2Ftree%2Fmain%2Fstarter%2Fexample-0&project-name=example-0&repository-name=example-0',
+      deploy_url:
+        'https://vercel.com/new/clone?repository-url=https%3A%2F%2Fgithub.com%2Fvercel%2Fexamples%2Ftree%2Fmain%2Fstarter%2Fexample-0&project-name=example-0&repository-name=example-0',
     });
     expect(by.get('solutions/sveltekit-app')?.framework).toBe('sveltekit');
     // No package.json and no front matter: framework unknown, title from the README heading.

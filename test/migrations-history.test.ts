@@ -47,7 +47,9 @@ describe('migrations/history against a git base', () => {
     write(dir, 'migrations/20260301000010_first.sql', 'create schema ops;\ncreate table ops.a (\n  id uuid primary key,\n  note varchar(20)\n);\n');
     const { caseLines: lines, findings } = await runPolicyOn(history, dir, { base: 'base' });
     expect(lines).toEqual([
-      'migrations/20260301000010_first.sql:4:1-4:19 error edited {"base":"base","summary":"line 4: -\\"  note text\\" +\\"  note varchar(20)\\"","diff":' + JSON.stringify(findings[0]?.data?.diff) + '}',
+      'migrations/20260301000010_first.sql:4:1-4:19 error edited {"base":"base","summary":"line 4: -\\"  note text\\" +\\"  note varchar(20)\\"","diff":' +
+        JSON.stringify(findings[0]?.data?.diff) +
+        '}',
     ]);
     expect(findings[0]?.message).toBe(
       'migration exists on the base (base) and was edited (line 4: -"  note text" +"  note varchar(20)"); databases that applied it will never see the change — restore it and put the change in a new migration',
@@ -77,7 +79,11 @@ describe('migrations/history against a git base', () => {
 describe('migrations/lint with a git base', () => {
   it('lints only the new migrations and treats base tables as existing', async () => {
     const dir = repoWithBase({ ...BASE, 'migrations/20260301000030_old.sql': 'create table ops.old (id serial primary key);\n' });
-    write(dir, 'migrations/20260302000000_new.sql', 'create table ops.fresh (id uuid primary key);\ncreate index fresh_id on ops.fresh (id);\ncreate index a_note on ops.a (note);\n');
+    write(
+      dir,
+      'migrations/20260302000000_new.sql',
+      'create table ops.fresh (id uuid primary key);\ncreate index fresh_id on ops.fresh (id);\ncreate index a_note on ops.a (note);\n',
+    );
     expect((await runPolicyOn(lint, dir, { base: 'base' })).caseLines).toEqual([
       'migrations/20260302000000_new.sql:3:1-3:36 warning index-non-concurrent {"table":"ops.a"}',
     ]);
@@ -124,7 +130,11 @@ describe('migrations/lint with a git base', () => {
 
   it('says nothing of unqualified names that resolve to public, where the tables live', async () => {
     const dir = repoWithBase(PUBLIC_BASE);
-    write(dir, 'migrations/20240201000000_comments.sql', 'create table comments (id uuid primary key, post uuid references posts (id));\ninsert into comments (id) select id from posts;\n');
+    write(
+      dir,
+      'migrations/20240201000000_comments.sql',
+      'create table comments (id uuid primary key, post uuid references posts (id));\ninsert into comments (id) select id from posts;\n',
+    );
     expect((await runPolicyOn(lint, dir, { base: 'base' })).caseLines).toEqual([]);
   });
 });

@@ -17,7 +17,8 @@ const makeTree = useTrees();
 
 function read(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of fs.readdirSync(path.join(CORPUS, dir, 'migrations'))) out[`migrations/${f}`] = fs.readFileSync(path.join(CORPUS, dir, 'migrations', f), 'utf8');
+  for (const f of fs.readdirSync(path.join(CORPUS, dir, 'migrations')))
+    out[`migrations/${f}`] = fs.readFileSync(path.join(CORPUS, dir, 'migrations', f), 'utf8');
   return out;
 }
 
@@ -75,7 +76,9 @@ describe('migrations/lint on a Supabase-style history', () => {
   });
 
   it('applies hyphenated names and warns that seed.sql is not applied', async () => {
-    expect((await runPolicyOn(fileNames, repo(), { base: 'base' })).caseLines).toEqual(['migrations/seed.sql:1:1-1:63 warning not-applied {"name":"seed.sql"}']);
+    expect((await runPolicyOn(fileNames, repo(), { base: 'base' })).caseLines).toEqual([
+      'migrations/seed.sql:1:1-1:63 warning not-applied {"name":"seed.sql"}',
+    ]);
   });
 
   it('replays a hyphenated migration before the next one, and reports a typo in it', async () => {
@@ -85,6 +88,8 @@ describe('migrations/lint on a Supabase-style history', () => {
     // The only other line is the replay's engine-major warning (PGlite runs 18, the target is 17).
     expect((await runPolicyOn(replay, clean)).caseLines.filter((l) => !l.includes(' engine-major '))).toEqual([]);
     const typo = makeTree({ 'migrations/20240101000000_init-schema.sql': `creat${init.slice(6)}`, 'migrations/20240102000000_notes-index.sql': next });
-    expect((await runPolicyOn(syntax, typo)).caseLines).toEqual(['migrations/20240101000000_init-schema.sql:1:1-1:6 error syntax-error {"error":"syntax error at or near \\"creat\\""}']);
+    expect((await runPolicyOn(syntax, typo)).caseLines).toEqual([
+      'migrations/20240101000000_init-schema.sql:1:1-1:6 error syntax-error {"error":"syntax error at or near \\"creat\\""}',
+    ]);
   });
 });

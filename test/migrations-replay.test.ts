@@ -26,7 +26,8 @@ if (DATABASE_URL) {
 const ROOT = path.resolve(import.meta.dirname, '..');
 const M = (n: number, name = 'm'): string => `migrations/202603010000${String(n).padStart(2, '0')}_${name}.sql`;
 /** A platform file whose target major equals the engine's, so no engine-major warning is expected. */
-const platform = (major: number, extra = ''): string => `version: 1\nlimits:\n  db_objects_max: 10000\n  db_objects_warn_ratio: 0.8\ndatabase:\n  postgres_major: ${major}\n${extra}`;
+const platform = (major: number, extra = ''): string =>
+  `version: 1\nlimits:\n  db_objects_max: 10000\n  db_objects_warn_ratio: 0.8\ndatabase:\n  postgres_major: ${major}\n${extra}`;
 
 async function inputs(files: Record<string, string>): Promise<ReplayInput[]> {
   await loadSqlParser();
@@ -74,7 +75,11 @@ describe.each([
   it("replays the repository's own migrations; the only finding is the engine-major warning", async () => {
     const r = await runAll(ROOT, options);
     expect(r.internalErrors).toBe(0);
-    const line = fs.readFileSync(path.join(ROOT, 'ssot/platform.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('postgres_major:')) + 1;
+    const line =
+      fs
+        .readFileSync(path.join(ROOT, 'ssot/platform.yaml'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('postgres_major:')) + 1;
     // On an engine of the target major (CI's supabase/postgres:17) there is nothing to warn about.
     expect(r.findings.map(formatFinding)).toEqual(
       major === 17 ? [] : [`ssot/platform.yaml:${line}:19-${line}:21 warning engine-major {"engine":${major},"name":"${name}","target":17}`],
@@ -122,7 +127,8 @@ alter function public.notify() owner to postgres;
   it('creates pgcrypto in extensions for real, and pg_trgm in another schema without linting its functions', async () => {
     const files = {
       'ssot/platform.yaml': platform(major),
-      [M(10, 'ext')]: 'create extension if not exists pgcrypto with schema extensions;\ncreate schema kit;\ncreate extension pg_trgm schema kit;\nselect kit.similarity(\'a\', \'b\'), extensions.crypt(\'x\', extensions.gen_salt(\'bf\'));\n',
+      [M(10, 'ext')]:
+        "create extension if not exists pgcrypto with schema extensions;\ncreate schema kit;\ncreate extension pg_trgm schema kit;\nselect kit.similarity('a', 'b'), extensions.crypt('x', extensions.gen_salt('bf'));\n",
     };
     const r = await runAll(tree(files), options);
     expect(r.findings.map(formatFinding)).toEqual([]);
@@ -262,7 +268,8 @@ describe('replay on postgres only', () => {
     const role = uniqueName('app_reader');
     const files = {
       [M(10, 'role')]: `create role ${role} nologin;\ngrant usage on schema public to ${role};\n`,
-      [M(20, 'do_role')]: `do $$ begin\n  if not exists (select from pg_roles where rolname = '${role}_2') then create role ${role}_2 nologin; end if;\nend $$;\ngrant ${role} to ${role}_2;\n`,
+      [M(20, 'do_role')]:
+        `do $$ begin\n  if not exists (select from pg_roles where rolname = '${role}_2') then create role ${role}_2 nologin; end if;\nend $$;\ngrant ${role} to ${role}_2;\n`,
     };
     for (let i = 0; i < 2; i++) {
       const r = await replayMigrations(await inputs(files), { databaseUrl: serverUrl() });

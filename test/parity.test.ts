@@ -91,8 +91,7 @@ describe('parity and mail gates on malformed SSOT files', () => {
 });
 
 describe('mail/catcher-nonprod and the Mailgun region', () => {
-  const env = (host: string) =>
-    `name: stage\nmail:\n  SMTP_HOST: ${host}\n  SMTP_PORT: 587\n  SMTP_SECURITY: starttls\n  catcher: {enabled: true}\n`;
+  const env = (host: string) => `name: stage\nmail:\n  SMTP_HOST: ${host}\n  SMTP_PORT: 587\n  SMTP_SECURITY: starttls\n  catcher: {enabled: true}\n`;
 
   it('asks for the EU host when the region is eu', async () => {
     const dir = tree({

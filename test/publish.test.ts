@@ -55,12 +55,30 @@ describe('gates check --publish, the ops schema side', () => {
     expect(await publishReport(db.url, r)).toEqual({ stored: false, findings: 3, new: 0, resolved: 0, previousRun: null });
     expect(await query(db.url, 'select count(*)::int as n from ops.advisor_runs where id = $1', [RUN_A])).toEqual([{ n: 1 }]);
     expect(await query(db.url, 'select count(*)::int as n from ops.advisor_findings where run_id = $1', [RUN_A])).toEqual([{ n: 3 }]);
-    expect(await query(db.url, 'select runner, level, data->>\'new\' as fresh from ops.run_events where run_id = $1', [RUN_A])).toEqual([{ runner: 'odooops-gates', level: 'warn', fresh: '3' }]);
-    const [row] = await query(db.url, `select rule, subject, policy, file, start_line, start_column, end_line, end_column, fingerprint, commit_sha, source, ref, status, first_seen_run_id::text, docs_url
-      from ops.advisor_findings where run_id = $1 and file = 'ssot/f2.yaml'`, [RUN_A]);
+    expect(await query(db.url, "select runner, level, data->>'new' as fresh from ops.run_events where run_id = $1", [RUN_A])).toEqual([
+      { runner: 'odooops-gates', level: 'warn', fresh: '3' },
+    ]);
+    const [row] = await query(
+      db.url,
+      `select rule, subject, policy, file, start_line, start_column, end_line, end_column, fingerprint, commit_sha, source, ref, status, first_seen_run_id::text, docs_url
+      from ops.advisor_findings where run_id = $1 and file = 'ssot/f2.yaml'`,
+      [RUN_A],
+    );
     expect(row).toEqual({
-      rule: 'ssot/schema', subject: 'ssot/f2.yaml:2', policy: 'ssot/schema', file: 'ssot/f2.yaml', start_line: 2, start_column: 1, end_line: 2, end_column: 5,
-      fingerprint: '00000000000000000000000000000002', commit_sha: 'a'.repeat(40), source: 'gates', ref: 'refs/heads/main', status: 'open', first_seen_run_id: RUN_A,
+      rule: 'ssot/schema',
+      subject: 'ssot/f2.yaml:2',
+      policy: 'ssot/schema',
+      file: 'ssot/f2.yaml',
+      start_line: 2,
+      start_column: 1,
+      end_line: 2,
+      end_column: 5,
+      fingerprint: '00000000000000000000000000000002',
+      commit_sha: 'a'.repeat(40),
+      source: 'gates',
+      ref: 'refs/heads/main',
+      status: 'open',
+      first_seen_run_id: RUN_A,
       docs_url: 'file:///engine/docs/policies/ssot/schema.md',
     });
   });
@@ -84,7 +102,13 @@ describe('gates check --publish, the ops schema side', () => {
       { run: RUN_B, file: 'ssot/f4.yaml', status: 'open', first: RUN_B, resolved: null },
     ]);
     // A clean run resolves everything still open.
-    expect(await publishReport(db.url, report(RUN_C, '2026-11-29T12:00:00.000Z', []))).toEqual({ stored: true, findings: 0, new: 0, resolved: 3, previousRun: RUN_B });
+    expect(await publishReport(db.url, report(RUN_C, '2026-11-29T12:00:00.000Z', []))).toEqual({
+      stored: true,
+      findings: 0,
+      new: 0,
+      resolved: 3,
+      previousRun: RUN_B,
+    });
     expect(await query(db.url, `select level from ops.run_events where run_id = $1`, [RUN_C])).toEqual([{ level: 'info' }]);
   });
 
@@ -113,7 +137,9 @@ describe('gates check --publish, the ops schema side', () => {
   it('says clearly when the database is unreachable, without its password', async () => {
     const e = await publishReport('postgres://gates:s3cret-pw@127.0.0.1:1/nowhere', report(RUN_A, '2026-11-29T10:00:00.000Z', [])).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(PublishError);
-    expect((e as Error).message).toMatch(/^--publish: cannot reach the database at 127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED.* — check DATABASE_URL or --publish-url and that the server is up$/);
+    expect((e as Error).message).toMatch(
+      /^--publish: cannot reach the database at 127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED.* — check DATABASE_URL or --publish-url and that the server is up$/,
+    );
     expect((e as Error).message).not.toContain('s3cret');
   });
 });

@@ -17,12 +17,33 @@ const canned = () =>
   result(
     [
       finding({ policy: 'ssot/schema', file: 'ssot/odd name%.yaml', line: 3, column: 5, endColumn: 9, message: 'bad value', fingerprint: 'a'.repeat(32) }),
-      finding({ policy: 'mail/smtp-port', file: 'ssot/environments/stage.yaml', line: 12, endLine: 14, column: 13, endColumn: 2, severity: 'notice', message: 'SMTP_PORT is 25' }),
+      finding({
+        policy: 'mail/smtp-port',
+        file: 'ssot/environments/stage.yaml',
+        line: 12,
+        endLine: 14,
+        column: 13,
+        endColumn: 2,
+        severity: 'notice',
+        message: 'SMTP_PORT is 25',
+      }),
     ],
-    [policyRun('mail/smtp-port', { severity: 'warning', title: 'SMTP port is allowed' }), policyRun('ssot/schema', { title: 'SSOT files match their schemas' })],
+    [
+      policyRun('mail/smtp-port', { severity: 'warning', title: 'SMTP port is allowed' }),
+      policyRun('ssot/schema', { title: 'SSOT files match their schemas' }),
+    ],
   );
 
-type Log = { runs: Array<{ results: Array<{ level?: string; ruleId: string; message: { text?: string; id?: string }; locations?: Array<{ physicalLocation: { region: { startLine: number } } }> }> }> };
+type Log = {
+  runs: Array<{
+    results: Array<{
+      level?: string;
+      ruleId: string;
+      message: { text?: string; id?: string };
+      locations?: Array<{ physicalLocation: { region: { startLine: number } } }>;
+    }>;
+  }>;
+};
 
 /** Runs the official validator (SARIF schema rules and GitHub ingestion rules) and returns its findings. */
 function validate(name: string, text: string): Array<{ level: string; ruleId: string; text: string }> {
@@ -53,22 +74,36 @@ describe('sarif', () => {
         helpUri: 'https://github.com/acme/ops/blob/abc123/docs/policies/mail/smtp-port.md',
         help: {
           text: 'SMTP port is allowed. Read docs/policies/mail/smtp-port.md for why it matters, examples and how to fix it.',
-          markdown: '**SMTP port is allowed**. Read [docs/policies/mail/smtp-port.md](https://github.com/acme/ops/blob/abc123/docs/policies/mail/smtp-port.md) for why it matters, examples and how to fix it.',
+          markdown:
+            '**SMTP port is allowed**. Read [docs/policies/mail/smtp-port.md](https://github.com/acme/ops/blob/abc123/docs/policies/mail/smtp-port.md) for why it matters, examples and how to fix it.',
         },
         defaultConfiguration: { level: 'warning' },
         properties: { tags: ['odooops-gates', 'mail'] },
       },
-      expect.objectContaining({ id: 'ssot/schema', helpUri: 'https://github.com/acme/ops/blob/abc123/docs/policies/ssot/schema.md', defaultConfiguration: { level: 'error' } }),
+      expect.objectContaining({
+        id: 'ssot/schema',
+        helpUri: 'https://github.com/acme/ops/blob/abc123/docs/policies/ssot/schema.md',
+        defaultConfiguration: { level: 'error' },
+      }),
     ]);
     expect(run.columnKind).toBe('unicodeCodePoints');
-    expect(run.versionControlProvenance).toEqual([{ repositoryUri: 'https://github.com/acme/ops', revisionId: 'abc123', mappedTo: { uriBaseId: '%SRCROOT%' } }]);
+    expect(run.versionControlProvenance).toEqual([
+      { repositoryUri: 'https://github.com/acme/ops', revisionId: 'abc123', mappedTo: { uriBaseId: '%SRCROOT%' } },
+    ]);
     expect(run.results).toEqual([
       {
         ruleId: 'ssot/schema',
         ruleIndex: 1,
         level: 'error',
         message: { text: 'bad value' },
-        locations: [{ physicalLocation: { artifactLocation: { uri: 'ssot/odd%20name%25.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 3, startColumn: 5, endLine: 3, endColumn: 9 } } }],
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'ssot/odd%20name%25.yaml', uriBaseId: '%SRCROOT%' },
+              region: { startLine: 3, startColumn: 5, endLine: 3, endColumn: 9 },
+            },
+          },
+        ],
         partialFingerprints: { [FINGERPRINT_KEY]: 'a'.repeat(32) },
       },
       {
@@ -76,7 +111,14 @@ describe('sarif', () => {
         ruleIndex: 0,
         level: 'note',
         message: { text: 'SMTP_PORT is 25' },
-        locations: [{ physicalLocation: { artifactLocation: { uri: 'ssot/environments/stage.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 12, startColumn: 13, endLine: 14, endColumn: 2 } } }],
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: 'ssot/environments/stage.yaml', uriBaseId: '%SRCROOT%' },
+              region: { startLine: 12, startColumn: 13, endLine: 14, endColumn: 2 },
+            },
+          },
+        ],
         partialFingerprints: { [FINGERPRINT_KEY]: 'f'.repeat(32) },
       },
     ]);
@@ -96,13 +138,16 @@ describe('sarif', () => {
     expect(found.map((r) => r.ruleId)).toEqual(expect.arrayContaining(['GH1015', 'SARIF1004']));
   }, 120_000);
 
-  it('keeps a finding\'s fingerprint when unrelated lines move', async () => {
+  it("keeps a finding's fingerprint when unrelated lines move", async () => {
     const policy = definePolicy({
       id: 'test/port',
       title: 'Port is not 25',
       severity: 'error',
       appliesTo: ['**/*.yaml'],
-      check: (ctx) => (ctx.data('env.yaml') as { mail?: { port?: number } })?.mail?.port === 25 ? [{ file: 'env.yaml', pointer: '/mail/port', message: 'port 25 is blocked' }] : [],
+      check: (ctx) =>
+        (ctx.data('env.yaml') as { mail?: { port?: number } })?.mail?.port === 25
+          ? [{ file: 'env.yaml', pointer: '/mail/port', message: 'port 25 is blocked' }]
+          : [],
     });
     const at = async (text: string) => {
       const root = fs.mkdtempSync(path.join(tmp, 'repo-'));

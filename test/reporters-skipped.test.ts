@@ -10,7 +10,8 @@ import { policyRun, result } from './reporters-canned.ts';
 
 // A run where the replay failed: the policies that need it could not run, and one policy was not
 // affected by a pull request's change. No format may show the first kind as passed.
-const WHY = 'the replay stopped at supabase/migrations/20240101000000_a.sql:4 (division by zero; see migrations/replay), so the schema after all migrations is unknown';
+const WHY =
+  'the replay stopped at supabase/migrations/20240101000000_a.sql:4 (division by zero; see migrations/replay), so the schema after all migrations is unknown';
 const r = result(
   [],
   [
@@ -24,7 +25,15 @@ const ctx = { color: false };
 describe('a policy that could not run', () => {
   it('stylish lists it with its reason and does not say passed', () => {
     expect(reporters.stylish?.(r, ctx)).toBe(
-      ['', '⊘ 1 policy skipped: it could not run, so it has not passed', `  migrations/catalog  ${WHY}`, '⊘ no problems found, but not every policy ran (1 policy ran, 1 skipped)', ''].join('\n').replace(/^\n/, ''),
+      [
+        '',
+        '⊘ 1 policy skipped: it could not run, so it has not passed',
+        `  migrations/catalog  ${WHY}`,
+        '⊘ no problems found, but not every policy ran (1 policy ran, 1 skipped)',
+        '',
+      ]
+        .join('\n')
+        .replace(/^\n/, ''),
     );
   });
 

@@ -12,11 +12,41 @@ const links = { serverUrl: 'https://github.com', repository: 'acme/ops', sha: 'a
 const canned = () =>
   result(
     [
-      finding({ policy: 'mail/smtp-port', file: 'ssot/environments/stage.yaml', line: 12, column: 13, endColumn: 15, severity: 'warning', message: 'SMTP_PORT is 25 in stage; use 587 (STARTTLS) or 465 (TLS)' }),
-      finding({ policy: 'ssot/schema', file: 'ssot/odd, name: 100%.yaml', line: 3, column: 5, endColumn: 9, message: 'value 100% off,\r\nsee: line 2', fingerprint: 'a'.repeat(32) }),
-      finding({ policy: 'ssot/schema', file: 'ssot/x.yaml', line: 7, endLine: 9, column: 2, endColumn: 4, severity: 'notice', message: 'a | b <script>&', fingerprint: 'b'.repeat(32) }),
+      finding({
+        policy: 'mail/smtp-port',
+        file: 'ssot/environments/stage.yaml',
+        line: 12,
+        column: 13,
+        endColumn: 15,
+        severity: 'warning',
+        message: 'SMTP_PORT is 25 in stage; use 587 (STARTTLS) or 465 (TLS)',
+      }),
+      finding({
+        policy: 'ssot/schema',
+        file: 'ssot/odd, name: 100%.yaml',
+        line: 3,
+        column: 5,
+        endColumn: 9,
+        message: 'value 100% off,\r\nsee: line 2',
+        fingerprint: 'a'.repeat(32),
+      }),
+      finding({
+        policy: 'ssot/schema',
+        file: 'ssot/x.yaml',
+        line: 7,
+        endLine: 9,
+        column: 2,
+        endColumn: 4,
+        severity: 'notice',
+        message: 'a | b <script>&',
+        fingerprint: 'b'.repeat(32),
+      }),
     ],
-    [policyRun('mail/smtp-port', { severity: 'warning', durationMs: 0.4 }), policyRun('spec/tasks', { status: 'skipped', durationMs: 0 }), policyRun('ssot/schema', { durationMs: 12.25 })],
+    [
+      policyRun('mail/smtp-port', { severity: 'warning', durationMs: 0.4 }),
+      policyRun('spec/tasks', { status: 'skipped', durationMs: 0 }),
+      policyRun('ssot/schema', { durationMs: 12.25 }),
+    ],
   );
 
 describe('github workflow commands', () => {
@@ -87,7 +117,9 @@ ssot/x.yaml:7:2 notice a | b &lt;script&gt;&amp;</failure>
     const crash = finding({ policy: 'x/crash', file: 'policies/x/crash.ts', line: 1, message: 'internal error: policy x/crash threw: boom' });
     const out = junit(result([crash], [policyRun('x/clean'), policyRun('x/crash', { status: 'crashed' })], 1), { color: false });
     expect(out).toContain('    <testcase classname="x" name="x/clean" time="0.002"/>\n');
-    expect(out).toContain('<error message="policy x/crash crashed" type="internal-error">policies/x/crash.ts:1:1 error internal error: policy x/crash threw: boom</error>');
+    expect(out).toContain(
+      '<error message="policy x/crash crashed" type="internal-error">policies/x/crash.ts:1:1 error internal error: policy x/crash threw: boom</error>',
+    );
     expect(out).toContain('<testsuites name="OdooOps Gates" tests="2" failures="0" errors="1" skipped="0" time="0.042">');
   });
 
@@ -133,7 +165,9 @@ Title of ssot/schema — [docs/policies/ssot/schema.md](https://github.com/acme/
   });
 
   it('says so when clean', () => {
-    expect(markdown(result([], [policyRun('a/b')]), { color: false })).toBe('## OdooOps Gates: ✔ passed\n\n0 errors, 0 warnings, 0 notices — 1 of 1 policies ran.\n');
+    expect(markdown(result([], [policyRun('a/b')]), { color: false })).toBe(
+      '## OdooOps Gates: ✔ passed\n\n0 errors, 0 warnings, 0 notices — 1 of 1 policies ran.\n',
+    );
   });
 
   it('stays under the cap with an explicit truncation note', () => {
@@ -141,11 +175,15 @@ Title of ssot/schema — [docs/policies/ssot/schema.md](https://github.com/acme/
     const out = markdown(result(fs, [policyRun('a/b')]), { color: false, maxBytes: 4000, fullReport: 'artifacts/gate-report.json' });
     expect(Buffer.byteLength(out)).toBeLessThanOrEqual(4000);
     const rows = out.split('\n').filter((l) => l.startsWith('| error |'));
-    expect(out.endsWith(`\n> [!WARNING]\n> Truncated: ${100 - rows.length} more findings not shown here (this summary is capped at 4000 bytes). Read every finding in artifacts/gate-report.json.\n`)).toBe(true);
+    expect(
+      out.endsWith(
+        `\n> [!WARNING]\n> Truncated: ${100 - rows.length} more findings not shown here (this summary is capped at 4000 bytes). Read every finding in artifacts/gate-report.json.\n`,
+      ),
+    ).toBe(true);
     expect(rows.length).toBeGreaterThan(10);
   });
 
-  it('keeps 30,000 findings under GitHub\'s 1 MiB step-summary limit', () => {
+  it("keeps 30,000 findings under GitHub's 1 MiB step-summary limit", () => {
     const fs = Array.from({ length: 30_000 }, (_, i) => finding({ policy: 'a/b', file: `ssot/é${i}.yaml`, line: i + 1, message: `ünïcode ${'m'.repeat(60)}` }));
     const out = markdown(result(fs, [policyRun('a/b')]), { color: false, links });
     expect(Buffer.byteLength(out)).toBeLessThanOrEqual(STEP_SUMMARY_MAX_BYTES);

@@ -32,7 +32,11 @@ describe('routes/page-data without a replay', () => {
 
   it('skips when there is no migration to replay', async () => {
     const r = await outcome('routes/page-data', { 'ssot/console/nav.yaml': NAV, 'ssot/database/contract.yaml': CONTRACT });
-    expect(r).toEqual({ status: 'skipped', reason: 'there is no migration under migrations/ to replay, so the tables the pages read cannot be checked', findings: [] });
+    expect(r).toEqual({
+      status: 'skipped',
+      reason: 'there is no migration under migrations/ to replay, so the tables the pages read cannot be checked',
+      findings: [],
+    });
   });
 
   it('skips when a migration does not parse', async () => {

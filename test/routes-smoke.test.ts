@@ -22,7 +22,10 @@ function buildKey(): string {
       if (e.name === '.next' || e.name === 'node_modules') continue;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else h.update(`${path.relative(APP, p)}\0`).update(fs.readFileSync(p)).update('\0');
+      else
+        h.update(`${path.relative(APP, p)}\0`)
+          .update(fs.readFileSync(p))
+          .update('\0');
     }
   };
   walk(APP);
@@ -116,7 +119,13 @@ describe('gates routes smoke on a real Next.js build', () => {
 
 describe('what routes smoke prints when the console cannot be built', () => {
   it('fails at nav.yaml with the tail of the build output, also as a workflow command', () => {
-    const outcome = { kind: 'build-failed', appDir: '/ci/odooops-console', buildMs: 12_345, exitCode: 1, output: 'Failed to compile.\n./app/page.tsx: Unexpected token' } as const;
+    const outcome = {
+      kind: 'build-failed',
+      appDir: '/ci/odooops-console',
+      buildMs: 12_345,
+      exitCode: 1,
+      output: 'Failed to compile.\n./app/page.tsx: Unexpected token',
+    } as const;
     expect(renderSmoke(outcome, { githubActions: false })).toEqual({
       stdout:
         'ssot/console/nav.yaml:1:1 error next build failed in /ci/odooops-console (exit 1, after 12.3 s), so no nav route can be served:\nFailed to compile.\n./app/page.tsx: Unexpected token [routes/smoke]\n',

@@ -28,7 +28,10 @@ function write(root: string, files: Record<string, string>): void {
 }
 
 function lines(file: string): string[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
 }
 
 afterEach(() => {
@@ -63,7 +66,18 @@ describe('the App Router rules', () => {
 
   it('leaves groups and slots out of the URL and drops private and intercepting folders', () => {
     expect(routes.map((r) => r.route).sort()).toEqual(
-      ['/', '/[team]/settings', '/_internal', '/billing/settings', '/docs/[...slug]', '/help/[[...topic]]', '/logs', '/logs/[id]', '/logs/live', '/stats'].sort(),
+      [
+        '/',
+        '/[team]/settings',
+        '/_internal',
+        '/billing/settings',
+        '/docs/[...slug]',
+        '/help/[[...topic]]',
+        '/logs',
+        '/logs/[id]',
+        '/logs/live',
+        '/stats',
+      ].sort(),
     );
     expect(served('/')).toBe('page app/(marketing)/page.tsx');
     expect(served('/stats')).toBe('page app/@analytics/stats/page.tsx');
@@ -90,7 +104,14 @@ describe('the App Router rules', () => {
 describe('intercepting routes', () => {
   it('resolve the route they show by route segments, not folders', () => {
     const got = interceptedRoutes(
-      ['@modal/(.)photo/page.tsx', '(shop)/feed/(..)photo/[id]/page.tsx', 'a/b/@m/(..)(..)deep/page.tsx', 'x/y/(...)root/page.tsx', '_x/(.)hidden/page.tsx', 'photo/page.tsx'],
+      [
+        '@modal/(.)photo/page.tsx',
+        '(shop)/feed/(..)photo/[id]/page.tsx',
+        'a/b/@m/(..)(..)deep/page.tsx',
+        'x/y/(...)root/page.tsx',
+        '_x/(.)hidden/page.tsx',
+        'photo/page.tsx',
+      ],
       'app',
     );
     expect(got.map((r) => `${r.route} ${r.file}`)).toEqual([
@@ -104,7 +125,19 @@ describe('intercepting routes', () => {
 
 describe('the Pages Router rules', () => {
   const routes = pagesRouterRoutes(
-    ['index.tsx', 'logs.tsx', 'modules/index.jsx', '[id].tsx', 'api/health.ts', 'api/[...path].ts', '_app.tsx', '_document.tsx', '_error.tsx', 'types.d.ts', 'styles.css'],
+    [
+      'index.tsx',
+      'logs.tsx',
+      'modules/index.jsx',
+      '[id].tsx',
+      'api/health.ts',
+      'api/[...path].ts',
+      '_app.tsx',
+      '_document.tsx',
+      '_error.tsx',
+      'types.d.ts',
+      'styles.css',
+    ],
     'pages',
   );
 
@@ -178,7 +211,7 @@ describe('when there is no app to check', () => {
     const root = tempDir();
     write(root, { 'ssot/console/nav.yaml': 'version: 1\napp_dir: web\nroutes:\n  - {path: /, label: Home}\n', 'web/index.html': '<p>hi</p>\n' });
     expect((await runPolicyOn(navCoverage, root)).lines).toEqual([
-      'ssot/console/nav.yaml:2:10 error the app dir web has no app/, src/app/, pages/ or src/pages/ folder, so no nav route can be served — point app_dir (or --app-dir) at the console\'s Next.js app [routes/nav-coverage]',
+      "ssot/console/nav.yaml:2:10 error the app dir web has no app/, src/app/, pages/ or src/pages/ folder, so no nav route can be served — point app_dir (or --app-dir) at the console's Next.js app [routes/nav-coverage]",
     ]);
   });
 });
@@ -233,10 +266,12 @@ describe('build manifests', () => {
 
   it('says the smoke check is skipped when there is no build', async () => {
     const root = tempDir();
-    write(root, { 'ssot/console/nav.yaml': 'version: 1\nroutes:\n  - {path: /, label: Home}\n', 'web/app/page.tsx': 'export default function P() { return null; }\n' });
+    write(root, {
+      'ssot/console/nav.yaml': 'version: 1\nroutes:\n  - {path: /, label: Home}\n',
+      'web/app/page.tsx': 'export default function P() { return null; }\n',
+    });
     expect((await runPolicyOn(buildManifest, root, { appDir: 'web' })).lines).toEqual([
       'ssot/console/nav.yaml:1:1 notice no Next.js build output in web/.next (.next/app-path-routes-manifest.json, .next/routes-manifest.json or .next/server/pages-manifest.json): the build smoke check is skipped — run `next build` in the console before the gates to check the nav against the build [routes/build-manifest]',
     ]);
   });
 });
-

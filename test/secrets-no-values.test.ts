@@ -15,7 +15,18 @@ const tree = useTrees();
 
 const REGISTRY = `version: 1
 secrets:
-${['github_token', 'digitalocean_token', 'mailgun_api_key', 'mailgun_signing_key', 'supabase_service_role_key', 'vercel_token', 'stripe_secret_key', 'slack_webhook_url', 'odoo_admin_password', 'odoo_db_password']
+${[
+  'github_token',
+  'digitalocean_token',
+  'mailgun_api_key',
+  'mailgun_signing_key',
+  'supabase_service_role_key',
+  'vercel_token',
+  'stripe_secret_key',
+  'slack_webhook_url',
+  'odoo_admin_password',
+  'odoo_db_password',
+]
   .map((n) => `  ${n}:\n    purpose: test\n`)
   .join('')}`;
 
@@ -228,7 +239,8 @@ the-secret-handshake-of-kebab-case-words: nothing-to-see-here-just-words
     expect(entropy('aaaa')).toBe(0);
     expect(entropy('abab')).toBe(1);
     expect(entropy('abcd')).toBe(2);
-    for (const p of ['${MAILGUN_API_KEY}', '$TOKEN', '<token>', '{password}', '${{ secrets.X }}', 'xxxxxxxx', '****', 'changeme', 'AKIAIOSFODNN7EXAMPLE']) expect(isPlaceholder(p), p).toBe(true);
+    for (const p of ['${MAILGUN_API_KEY}', '$TOKEN', '<token>', '{password}', '${{ secrets.X }}', 'xxxxxxxx', '****', 'changeme', 'AKIAIOSFODNN7EXAMPLE'])
+      expect(isPlaceholder(p), p).toBe(true);
     expect(isPlaceholder('hunter2')).toBe(false);
     const r = rng(7);
     expect(looksLikeSecretValue(pick(r, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 40))).toBe(true);
@@ -287,7 +299,11 @@ describe('files that cannot be searched', () => {
 
 describe('pull-request mode', () => {
   const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+    });
 
   it('searches only the lines the change adds; a full run searches everything', async () => {
     const r = rng(11);
@@ -312,7 +328,13 @@ describe('pull-request mode', () => {
       'docs/runbook.md:5:6 DigitalOcean token',
     ]);
     const full = await run(root);
-    expect(full.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['docs/logo.png:1', 'docs/new.md:1', 'docs/runbook.md:3', 'docs/runbook.md:5', 'scripts/other.sh:1']);
+    expect(full.findings.map((f) => `${f.file}:${f.line}`)).toEqual([
+      'docs/logo.png:1',
+      'docs/new.md:1',
+      'docs/runbook.md:3',
+      'docs/runbook.md:5',
+      'scripts/other.sh:1',
+    ]);
   });
 });
 

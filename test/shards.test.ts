@@ -22,7 +22,14 @@ function verdict(r: GateResult): unknown {
 async function shardedThenMerged(root: string, n: number, opts: { today?: string } = {}): Promise<GateResult> {
   const reports: JsonReport[] = [];
   for (let k = 1; k <= n; k++) {
-    const r = await runGates({ root, artifactsDir: path.join(tmp, `a-${k}`), policies, policyIds: policies.map((p) => p.id), shard: { index: k, count: n }, ...opts });
+    const r = await runGates({
+      root,
+      artifactsDir: path.join(tmp, `a-${k}`),
+      policies,
+      policyIds: policies.map((p) => p.id),
+      shard: { index: k, count: n },
+      ...opts,
+    });
     // Through JSON, as the CI matrix hands the shards' reports to `gates merge`.
     reports.push(JSON.parse(JSON.stringify(toJsonReport(r))) as JsonReport);
   }
@@ -43,7 +50,12 @@ describe('--shard K/N and gates merge', () => {
     const waivers = fs.readFileSync(path.join(ENGINE, 'schemas/ssot/waivers.schema.json'), 'utf8');
     fs.writeFileSync(path.join(root, 'schemas/ssot/waivers.schema.json'), waivers);
     fs.appendFileSync(path.join(root, 'schemas/map.yaml'), '- files: ssot/waivers.yaml\n  schema: schemas/ssot/waivers.schema.json\n');
-    fs.writeFileSync(path.join(root, '.vscode/settings.json'), JSON.stringify({ 'yaml.schemas': { 'schemas/ssot/secrets-registry.schema.json': ['ssot/**/*.yaml'], 'schemas/ssot/waivers.schema.json': ['ssot/waivers.yaml'] } }));
+    fs.writeFileSync(
+      path.join(root, '.vscode/settings.json'),
+      JSON.stringify({
+        'yaml.schemas': { 'schemas/ssot/secrets-registry.schema.json': ['ssot/**/*.yaml'], 'schemas/ssot/waivers.schema.json': ['ssot/waivers.yaml'] },
+      }),
+    );
     // Waive the findings of team 0, and leave one waiver that matches nothing.
     fs.writeFileSync(
       path.join(root, 'ssot/waivers.yaml'),
@@ -64,7 +76,10 @@ describe('--shard K/N and gates merge', () => {
       ].join('\n'),
     );
     const one = path.join(root, 'ssot/team-25/registry-25.yaml');
-    fs.writeFileSync(one, fs.readFileSync(one, 'utf8').replace('    ownr:', '    # gates-allow ssot/schema: the owner key is renamed by the registry move\n    ownr:'));
+    fs.writeFileSync(
+      one,
+      fs.readFileSync(one, 'utf8').replace('    ownr:', '    # gates-allow ssot/schema: the owner key is renamed by the registry move\n    ownr:'),
+    );
     const whole = await runGates({ root, artifactsDir: path.join(tmp, 'whole'), policies, policyIds: policies.map((p) => p.id), today: '2026-11-29' });
     const merged = await shardedThenMerged(root, 3, { today: '2026-11-29' });
     expect(whole.summary.suppressed).toBeGreaterThan(0);
@@ -82,8 +97,24 @@ describe('--shard K/N and gates merge', () => {
   it('refuses an incomplete or mixed set of shard reports', async () => {
     const r = { findings: [], summary: {}, policies: [] };
     const opts = { root: tmp, artifactsDir: path.join(tmp, 'x'), policies };
-    await expect(mergeReports([{ ...r, shard: { index: 1, count: 3 } }, { ...r, shard: { index: 3, count: 3 } }], opts)).rejects.toThrow('shard 2/3 missing: merge all 3 reports of the run');
-    await expect(mergeReports([{ ...r, shard: { index: 1, count: 2 } }, { ...r, shard: { index: 1, count: 2 } }], opts)).rejects.toThrow('shard 1/2 is given twice');
+    await expect(
+      mergeReports(
+        [
+          { ...r, shard: { index: 1, count: 3 } },
+          { ...r, shard: { index: 3, count: 3 } },
+        ],
+        opts,
+      ),
+    ).rejects.toThrow('shard 2/3 missing: merge all 3 reports of the run');
+    await expect(
+      mergeReports(
+        [
+          { ...r, shard: { index: 1, count: 2 } },
+          { ...r, shard: { index: 1, count: 2 } },
+        ],
+        opts,
+      ),
+    ).rejects.toThrow('shard 1/2 is given twice');
     await expect(mergeReports([{ ...r, shard: { index: 1, count: 2 } }, r], opts)).rejects.toThrow('the reports mix shards and whole runs');
   });
 });
@@ -101,7 +132,8 @@ describe('gates merge on the command line', () => {
     };
     const whole = await run('check', '--format', 'json', '--only', 'files,ssot,secrets');
     expect(whole.code).toBe(1);
-    for (const k of [1, 2]) expect((await run('check', '--shard', `${k}/2`, '--format', `json:shard-${k}.json`, '--only', 'files,ssot,secrets')).stderr).toBe('');
+    for (const k of [1, 2])
+      expect((await run('check', '--shard', `${k}/2`, '--format', `json:shard-${k}.json`, '--only', 'files,ssot,secrets')).stderr).toBe('');
     const merged = await run('merge', 'shard-1.json', 'shard-2.json', '--format', 'json', '--format', 'sarif:merged.sarif');
     expect(merged.stderr).toBe('');
     expect(merged.code).toBe(1);

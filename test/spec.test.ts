@@ -44,7 +44,16 @@ describe('the tasks.md parser', () => {
     expect(evidenceKind('gates/core/run.ts')).toBe('path');
     expect(evidenceKind('README.md')).toBe('path');
     expect(evidenceKind('docs/contracts/')).toBe('path');
-    for (const code of ['/logs', 'ops.mail_events', 'safeJson(res)', '204', 'https://vercel.com/new/clone', 'module_status_<env>.txt', 'next build', 'schemas/ssot/*.json']) {
+    for (const code of [
+      '/logs',
+      'ops.mail_events',
+      'safeJson(res)',
+      '204',
+      'https://vercel.com/new/clone',
+      'module_status_<env>.txt',
+      'next build',
+      'schemas/ssot/*.json',
+    ]) {
       expect(evidenceKind(code), code).toBeUndefined();
     }
   });
@@ -60,7 +69,11 @@ describe('the bundle of this repository', () => {
     const doc = parseTasks(fs.readFileSync(path.join(ROOT, 'spec/odooops-console/tasks.md'), 'utf8'));
     const done = doc.tasks.filter((t) => t.done);
     expect(done.length).toBeGreaterThan(0);
-    for (const t of done) expect(t.spans.some((s) => evidenceKind(s.text)), t.id).toBe(true);
+    for (const t of done)
+      expect(
+        t.spans.some((s) => evidenceKind(s.text)),
+        t.id,
+      ).toBe(true);
   });
 });
 
@@ -89,7 +102,9 @@ describe('scripts/check-spec-kit.sh', () => {
     const report = JSON.parse(broken.stdout) as { findings: Array<{ line: number; column: number; message: string }> };
     // Outside this repository the engine's files are missing, so every done task's evidence is missing.
     expect(report.findings.some((f) => f.line === line && f.column === 61 && f.message.includes('`scripts/check-spec-kit.sh` is missing'))).toBe(true);
-    expect(report.findings.some((f) => f.line === opened && f.column === 1 && f.message.startsWith('task T038 is marked done but names no evidence'))).toBe(true);
+    expect(report.findings.some((f) => f.line === opened && f.column === 1 && f.message.startsWith('task T038 is marked done but names no evidence'))).toBe(
+      true,
+    );
   });
 
   it('exits 2 on a usage error', () => {

@@ -17,7 +17,10 @@ const schemaFiles = repo.glob('schemas/ssot/*.schema.json');
 /** The schema an editor applies to `file`: from its modeline, else from .vscode/settings.json. */
 function editorSchema(file: string): { modeline?: string; settings?: string } {
   const out: { modeline?: string; settings?: string } = {};
-  const first = fs.readFileSync(path.join(root, file), 'utf8').split('\n').find((l) => l.trim() !== '');
+  const first = fs
+    .readFileSync(path.join(root, file), 'utf8')
+    .split('\n')
+    .find((l) => l.trim() !== '');
   const m = /^#\s*yaml-language-server:\s*\$schema=(\S+)/.exec(first ?? '');
   if (m?.[1]) out.modeline = resolveInRepo(file, m[1]);
   const settings = JSON.parse(fs.readFileSync(path.join(root, '.vscode', 'settings.json'), 'utf8')) as { 'yaml.schemas': Record<string, string | string[]> };

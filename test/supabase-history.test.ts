@@ -13,7 +13,10 @@ import { DATABASE_URL, needsServer } from './helpers/pg.ts';
 // column with an hnsw index, pg_cron, vault, hyphenated names, a role created in a DO block, a
 // private schema, a file with its own begin/commit, then supabase/seed.sql as `db reset` runs it.
 const DIR = path.resolve(import.meta.dirname, 'corpora/supabase-history/supabase');
-const MIGRATIONS = fs.readdirSync(path.join(DIR, 'migrations')).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
+const MIGRATIONS = fs
+  .readdirSync(path.join(DIR, 'migrations'))
+  .filter((f) => /^\d+_.*\.sql$/.test(f))
+  .sort();
 
 async function history(): Promise<ReplayInput[]> {
   await loadSqlParser(17);

@@ -29,7 +29,8 @@ const ENGINE = path.resolve(import.meta.dirname, '..');
 const base = {
   'schemas/ssot/svc.schema.json': schema,
   'schemas/ssot/waivers.schema.json': fs.readFileSync(path.join(ENGINE, 'schemas/ssot/waivers.schema.json'), 'utf8'),
-  'schemas/map.yaml': '- files: ssot/svc*.yaml\n  schema: schemas/ssot/svc.schema.json\n- files: ssot/waivers.yaml\n  schema: schemas/ssot/waivers.schema.json\n',
+  'schemas/map.yaml':
+    '- files: ssot/svc*.yaml\n  schema: schemas/ssot/svc.schema.json\n- files: ssot/waivers.yaml\n  schema: schemas/ssot/waivers.schema.json\n',
 };
 const ids = ['files/yaml-wellformed', 'ssot/schema', 'secrets/no-values', 'migrations/syntax', 'migrations/lint', 'waivers/expired', 'waivers/unused'];
 const selected = policies.filter((p) => ids.includes(p.id));
@@ -46,7 +47,11 @@ async function run(files: Record<string, string>): Promise<GateResult> {
   return runGates({ root, artifactsDir: path.join(root, 'artifacts'), policies: selected, policyIds: policies.map((p) => p.id), today: TODAY });
 }
 
-const lines = (r: GateResult) => r.findings.map((f) => `${f.file}:${f.line} ${f.policy} ${f.severity}${f.suppressed ? ` suppressed(${f.suppressed.kind} ${f.suppressed.file}:${f.suppressed.line ?? ''})` : ''}`);
+const lines = (r: GateResult) =>
+  r.findings.map(
+    (f) =>
+      `${f.file}:${f.line} ${f.policy} ${f.severity}${f.suppressed ? ` suppressed(${f.suppressed.kind} ${f.suppressed.file}:${f.suppressed.line ?? ''})` : ''}`,
+  );
 
 /** The official SARIF validator's errors (SARIF schema rules and GitHub's ingestion rules). */
 function sarifErrors(text: string): string[] {
@@ -61,7 +66,9 @@ function sarifErrors(text: string): string[] {
     } catch {
       // Non-zero when it finds errors; they are in the output log.
     }
-    const log = JSON.parse(fs.readFileSync(output, 'utf8').replace(/^\uFEFF/, '')) as { runs: Array<{ results?: Array<{ level?: string; ruleId: string; message: { text?: string } }> }> };
+    const log = JSON.parse(fs.readFileSync(output, 'utf8').replace(/^\uFEFF/, '')) as {
+      runs: Array<{ results?: Array<{ level?: string; ruleId: string; message: { text?: string } }> }>;
+    };
     return (log.runs[0]?.results ?? []).filter((r) => (r.level ?? 'warning') === 'error').map((r) => `${r.ruleId}: ${r.message.text ?? ''}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -105,7 +112,9 @@ describe('waivers as data', () => {
     expect(stylish(r, { color: false })).toMatch(/✔ no problems \(\d+ policies ran, 1 suppressed\)/);
     expect(markdown(r, { color: false })).toContain('| error (suppressed) |');
     expect(junit(r, { color: false })).not.toContain('<failure');
-    expect(github(r, { color: false })).toBe('::notice title=OdooOps Gates::1 finding is suppressed by waivers, gates-allow comments or the baseline and do not fail the run; read them in the gate report (artifacts/gate-report.json)\n');
+    expect(github(r, { color: false })).toBe(
+      '::notice title=OdooOps Gates::1 finding is suppressed by waivers, gates-allow comments or the baseline and do not fail the run; read them in the gate report (artifacts/gate-report.json)\n',
+    );
   }, 120_000);
 
   it('waives by fingerprint exactly one finding', async () => {
@@ -139,7 +148,13 @@ describe('waivers as data', () => {
 
   it('does not call a waiver unused when its policy did not run', async () => {
     const root = newTree({ ...base, 'ssot/svc.yaml': 'port: 25\n', 'ssot/waivers.yaml': waivers(waiver('ssot/schema', 'files: ssot/svc.yaml', '2027-01-15')) });
-    const r = await runGates({ root, artifactsDir: path.join(root, 'artifacts'), policies: selected.filter((p) => p.id !== 'ssot/schema'), policyIds: policies.map((p) => p.id), today: TODAY });
+    const r = await runGates({
+      root,
+      artifactsDir: path.join(root, 'artifacts'),
+      policies: selected.filter((p) => p.id !== 'ssot/schema'),
+      policyIds: policies.map((p) => p.id),
+      today: TODAY,
+    });
     expect(lines(r)).toEqual([]);
   });
 });
@@ -189,7 +204,12 @@ describe('the comment form of each file kind', () => {
   it('reads `--` in SQL, `#` in YAML and shell, `//` in TS/JS, `<!-- -->` in Markdown, and nothing else', async () => {
     const { parseAllow } = await import('../gates/core/waivers.ts');
     const allow = (file: string, line: string) => parseAllow(file, line, 7);
-    expect(allow('migrations/x.sql', '  -- gates-allow migrations/lint: the column is unread since release 12')).toEqual({ file: 'migrations/x.sql', line: 7, policy: 'migrations/lint', reason: 'the column is unread since release 12' });
+    expect(allow('migrations/x.sql', '  -- gates-allow migrations/lint: the column is unread since release 12')).toEqual({
+      file: 'migrations/x.sql',
+      line: 7,
+      policy: 'migrations/lint',
+      reason: 'the column is unread since release 12',
+    });
     expect(allow('ssot/a.yml', '# gates-allow ssot/schema: legacy value')?.policy).toBe('ssot/schema');
     expect(allow('scripts/x.sh', '# gates-allow secrets/no-values: a revoked example token')?.reason).toBe('a revoked example token');
     expect(allow('app/page.tsx', '  // gates-allow routes/nav-coverage: the page ships next sprint')?.policy).toBe('routes/nav-coverage');

@@ -57,9 +57,7 @@ describe('schema findings land on the exact source range', () => {
   });
 
   it('a missing required key: the nearest existing ancestor key', async () => {
-    expect(await check('name: gates\nsmtp:\n  smtp_host: smtp.mailgun.org\n')).toEqual([
-      '2:1-2:5 missing required key `port` in `smtp`',
-    ]);
+    expect(await check('name: gates\nsmtp:\n  smtp_host: smtp.mailgun.org\n')).toEqual(['2:1-2:5 missing required key `port` in `smtp`']);
   });
 
   it('a missing required key at the top: the start of the document', async () => {
@@ -82,14 +80,12 @@ describe('schema findings land on the exact source range', () => {
 
   it('a value merged in with <<: the alias of the merge', async () => {
     const text = 'name: gates\ndefaults: &d\n  port: "587"\nsmtp:\n  <<: *d\n  smtp_host: smtp.mailgun.org\n';
-    expect(await check(text)).toEqual([
-      '5:7-5:9 `smtp.port` must be an integer, got the string "587" (reached through alias *d; the anchor &d is at line 2)',
-    ]);
+    expect(await check(text)).toEqual(['5:7-5:9 `smtp.port` must be an integer, got the string "587" (reached through alias *d; the anchor &d is at line 2)']);
   });
 
   it('flow style mappings and sequences', async () => {
     expect(await check('name: gates\nsmtp: {smtp_host: smtp.mailgun.org, port: 587, security: ssl}\nports: [587, "465"]\n')).toEqual([
-      "2:58-2:61 `smtp.security` must be one of `starttls`, `tls`, got the string \"ssl\"",
+      '2:58-2:61 `smtp.security` must be one of `starttls`, `tls`, got the string "ssl"',
       '3:14-3:19 `ports[1]` must be an integer, got the string "465"',
     ]);
   });
@@ -111,9 +107,7 @@ describe('schema findings land on the exact source range', () => {
   });
 
   it('columns count characters, not UTF-16 units or bytes', async () => {
-    expect(await check('name: "🚀 gates"\nsmtp: {smtp_host: "ü", port: x}\n')).toEqual([
-      '2:30-2:31 `smtp.port` must be an integer, got the string "x"',
-    ]);
+    expect(await check('name: "🚀 gates"\nsmtp: {smtp_host: "ü", port: x}\n')).toEqual(['2:30-2:31 `smtp.port` must be an integer, got the string "x"']);
   });
 
   it('a multi-document file: each document validated, findings carry the document', async () => {

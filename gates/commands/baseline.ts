@@ -43,6 +43,8 @@ export async function baseline(v: BaselineArgs, io: CliIO, policies: readonly Po
   const b = baselineOf(result.findings, file);
   writeBaseline(file, b);
   const n = b.entries.reduce((sum, e) => sum + e.count, 0);
-  io.stderr(`gates: wrote ${n} ${n === 1 ? 'finding' : 'findings'} of ${new Set(b.entries.map((e) => e.file)).size} files to ${path.relative(io.cwd, file) || file}; check it in and run \`gates check --baseline ${path.relative(io.cwd, file) || file}\`\n`);
+  io.stderr(
+    `gates: wrote ${n} ${n === 1 ? 'finding' : 'findings'} of ${new Set(b.entries.map((e) => e.file)).size} files to ${path.relative(io.cwd, file) || file}; check it in and run \`gates check --baseline ${path.relative(io.cwd, file) || file}\`\n`,
+  );
   return 0;
 }

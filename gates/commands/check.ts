@@ -68,7 +68,8 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
   if (v.shard !== undefined && !shard) throw new UsageError(`--shard ${v.shard}: expected K/N with 1 ≤ K ≤ N ≤ 256, e.g. --shard 2/4`);
   if (shard && v.changed) throw new UsageError('--shard splits a whole run; a pull-request run (--changed) is already small — use one or the other');
   if (v.prune && v.baseline === undefined) throw new UsageError('--prune needs --baseline FILE');
-  if (v.prune && (shard || v.changed)) throw new UsageError('--prune needs a run over every file (no --changed, no --shard): only then is it known what is gone');
+  if (v.prune && (shard || v.changed))
+    throw new UsageError('--prune needs a run over every file (no --changed, no --shard): only then is it known what is gone');
   const baseline = v.baseline === undefined ? undefined : loadBaseline(root, path.resolve(io.cwd, v.baseline));
   const pr = base !== undefined && (v.changed || annotate !== 'all') ? pullRequestChanges(root, base) : undefined;
   const changedFiles = v.changed && pr ? affectingChanges(root, pr, io) : undefined;
@@ -77,7 +78,9 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
   if (v['run-id'] !== undefined && !RUN_ID.test(v['run-id'])) throw new UsageError(`--run-id ${v['run-id']}: expected a lowercase UUID`);
   const moduleStatusDir = v['module-status'] === undefined ? undefined : path.resolve(root, v['module-status']);
   if (moduleStatusDir !== undefined && (!isInside(root, moduleStatusDir) || !fs.existsSync(moduleStatusDir))) {
-    throw new UsageError(`--module-status ${v['module-status'] ?? moduleStatusDir}: no such folder inside the root (findings point at its lines, so it must be in the repository)`);
+    throw new UsageError(
+      `--module-status ${v['module-status'] ?? moduleStatusDir}: no such folder inside the root (findings point at its lines, so it must be in the repository)`,
+    );
   }
   const startedAt = new Date();
   const result = await runGates({
@@ -107,7 +110,8 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
   // The artifacts after every report: a broken one is an internal error, but the reports are out.
   let code: number = exitCode(result);
   const written = writeArtifacts(artifactsDir, artifacts, result.missingArtifacts);
-  for (const e of written.errors) io.stderr(`gates: internal error: ${e.message}; ${e.artifact} was not written — this is a bug in the gate, please report it\n`);
+  for (const e of written.errors)
+    io.stderr(`gates: internal error: ${e.message}; ${e.artifact} was not written — this is a bug in the gate, please report it\n`);
   if (written.errors.length) code = 2;
   if (publishUrl) {
     if (!written.report) {
@@ -165,7 +169,10 @@ export function reportBaseline(baseline: Baseline, result: GateResult, io: CliIO
   if (prune) {
     writeBaseline(file, pruneBaseline(baseline, stale));
     io.stderr(`gates: pruned ${gone} ${gone === 1 ? 'finding that is' : 'findings that are'} gone from ${baseline.path}\n`);
-  } else io.stderr(`gates: ${gone} baselined ${gone === 1 ? 'finding is' : 'findings are'} gone; run again with --prune to drop ${gone === 1 ? 'it' : 'them'} from ${baseline.path}\n`);
+  } else
+    io.stderr(
+      `gates: ${gone} baselined ${gone === 1 ? 'finding is' : 'findings are'} gone; run again with --prune to drop ${gone === 1 ? 'it' : 'them'} from ${baseline.path}\n`,
+    );
 }
 
 export function parseFormat(spec: string): { name: string; file?: string } {
@@ -215,7 +222,13 @@ function affectingChanges(root: string, pr: PullRequestChanges, io: CliIO): stri
   return pr.changedFiles;
 }
 
-export function reporterContext(io: CliIO, actions: ActionsContext, pr: PullRequestChanges | undefined, annotate: AnnotateMode, artifactsDir: string): ReporterContext {
+export function reporterContext(
+  io: CliIO,
+  actions: ActionsContext,
+  pr: PullRequestChanges | undefined,
+  annotate: AnnotateMode,
+  artifactsDir: string,
+): ReporterContext {
   const report = path.relative(io.cwd, path.join(artifactsDir, 'gate-report.json')) || 'gate-report.json';
   const inActions = io.env.GITHUB_ACTIONS === 'true';
   const ctx: ReporterContext = {
@@ -231,7 +244,14 @@ export function reporterContext(io: CliIO, actions: ActionsContext, pr: PullRequ
 }
 
 /** Publishes the check run; on any failure, one line says so and workflow commands carry the annotations. */
-export async function checkRun(result: GateResult, ctx: ReporterContext, actions: ActionsContext, io: CliIO, printed: boolean, tuning?: CheckRunTuning): Promise<void> {
+export async function checkRun(
+  result: GateResult,
+  ctx: ReporterContext,
+  actions: ActionsContext,
+  io: CliIO,
+  printed: boolean,
+  tuning?: CheckRunTuning,
+): Promise<void> {
   const fallback = (why: string) => {
     io.stderr(`gates: ${why}; reporting through workflow commands and the job summary instead\n`);
     if (!printed) io.stdout(github(result, ctx));
@@ -271,7 +291,11 @@ export async function checkRun(result: GateResult, ctx: ReporterContext, actions
 
 /** Resolves --only/--skip lists (ids or areas); an unknown name is a usage error, never a silent no-op. */
 export function select(policies: readonly Policy[], only?: string[], skip?: string[]): Policy[] {
-  const names = (lists?: string[]) => (lists ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const names = (lists?: string[]) =>
+    (lists ?? [])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean);
   const matches = (p: Policy, n: string) => p.id === n || p.id.startsWith(`${n.replace(/\/?\*?$/, '')}/`);
   const ids = policies.map((p) => p.id);
   const known = (n: string) => {

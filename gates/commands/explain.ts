@@ -8,7 +8,12 @@ import { UsageError, unknownPolicy, type CliIO } from './io.ts';
 export function explain(io: CliIO, policies: readonly Policy[], id: string | undefined): number {
   if (!id) throw new UsageError('explain needs a policy id');
   const p = policies.find((x) => x.id === id);
-  if (!p) throw unknownPolicy('policy', id, policies.map((x) => x.id));
+  if (!p)
+    throw unknownPolicy(
+      'policy',
+      id,
+      policies.map((x) => x.id),
+    );
   const file = path.join(ENGINE_DIR, p.docs);
   if (!fs.existsSync(file)) throw new Error(`policy ${id} has no docs page at ${p.docs}`);
   io.stdout(`${p.id} (${p.severity}): ${p.title}\n\n${fs.readFileSync(file, 'utf8')}`);

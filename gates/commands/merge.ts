@@ -56,7 +56,8 @@ export async function merge(files: readonly string[], v: MergeArgs, io: CliIO, p
   }
   if (baseline) reportBaseline(baseline, result, io, Boolean(v.prune));
   const written = writeArtifacts(artifactsDir, artifacts, result.missingArtifacts);
-  for (const e of written.errors) io.stderr(`gates: internal error: ${e.message}; ${e.artifact} was not written — this is a bug in the gate, please report it\n`);
+  for (const e of written.errors)
+    io.stderr(`gates: internal error: ${e.message}; ${e.artifact} was not written — this is a bug in the gate, please report it\n`);
   return written.errors.length ? 2 : exitCode(result);
 }
 
@@ -68,6 +69,7 @@ function readReport(file: string): JsonReport {
     throw new UsageError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not JSON (${(e as Error).message})`}`);
   }
   const r = data as Partial<JsonReport>;
-  if (!Array.isArray(r?.findings) || typeof r.summary !== 'object') throw new UsageError(`${file}: not a gate report (gates check --format json:FILE writes one)`);
+  if (!Array.isArray(r?.findings) || typeof r.summary !== 'object')
+    throw new UsageError(`${file}: not a gate report (gates check --format json:FILE writes one)`);
   return r as JsonReport;
 }

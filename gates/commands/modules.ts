@@ -10,7 +10,8 @@ export interface ModulesArgs {
 /** `gates modules status --env ENV --odoo-url URL [--out DIR]`: writes module_status_<env>.txt. */
 export async function modules(v: ModulesArgs, io: CliIO, rest: string[]): Promise<number> {
   const [sub, ...extra] = rest;
-  if (sub !== 'status') throw new UsageError(sub ? `unknown modules command \`${sub}\`; expected \`modules status\`` : 'modules needs a command: `modules status`');
+  if (sub !== 'status')
+    throw new UsageError(sub ? `unknown modules command \`${sub}\`; expected \`modules status\`` : 'modules needs a command: `modules status`');
   const [unexpected] = extra;
   if (unexpected !== undefined) throw new UsageError(`unexpected argument \`${unexpected}\``);
   const { modulesStatus, ModulesUsageError } = await import('../modules/command.ts');

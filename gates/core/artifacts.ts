@@ -7,8 +7,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 declare const __GATES_ENGINE_DIR__: string | undefined;
 
 /** The engine's own checkout (where its schemas and docs live), whatever `--root` is. */
-export const ENGINE_DIR =
-  typeof __GATES_ENGINE_DIR__ === 'string' ? __GATES_ENGINE_DIR__ : path.resolve(import.meta.dirname, '..', '..');
+export const ENGINE_DIR = typeof __GATES_ENGINE_DIR__ === 'string' ? __GATES_ENGINE_DIR__ : path.resolve(import.meta.dirname, '..', '..');
 
 export const ARTIFACT_SCHEMAS_DIR = path.join(ENGINE_DIR, 'schemas', 'artifacts');
 

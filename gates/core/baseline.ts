@@ -57,11 +57,15 @@ export function readBaseline(file: string, name = file): Baseline {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new BaselineError(`--baseline ${name}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file; write one with `gates baseline`' : `not JSON (${(e as Error).message})`}`);
+    throw new BaselineError(
+      `--baseline ${name}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file; write one with `gates baseline`' : `not JSON (${(e as Error).message})`}`,
+    );
   }
   const o = raw as { version?: unknown; entries?: unknown };
   if (o?.version !== BASELINE_VERSION) {
-    throw new BaselineError(`--baseline ${name}: version ${String(o?.version)}, expected ${BASELINE_VERSION} (the fingerprint recipe changed); write it again with \`gates baseline\``);
+    throw new BaselineError(
+      `--baseline ${name}: version ${String(o?.version)}, expected ${BASELINE_VERSION} (the fingerprint recipe changed); write it again with \`gates baseline\``,
+    );
   }
   if (!Array.isArray(o.entries)) throw new BaselineError(`--baseline ${name}: \`entries\` must be a list`);
   const entries: BaselineEntry[] = [];

@@ -75,7 +75,14 @@ export function gitView(root: string): GitView {
       if (!view.commitExists(ref)) return undefined;
       if (!view.filesAt(ref).includes(file)) {
         const text = readWorkTree(root, file);
-        return new Set(text === undefined ? [] : text.split('\n').map((_, i) => i + 1).slice(0, text.endsWith('\n') ? -1 : undefined));
+        return new Set(
+          text === undefined
+            ? []
+            : text
+                .split('\n')
+                .map((_, i) => i + 1)
+                .slice(0, text.endsWith('\n') ? -1 : undefined),
+        );
       }
       const patch = git(root, ['-c', 'core.quotePath=false', 'diff', '-U0', '--no-color', '--no-ext-diff', ref, '--', file]);
       if (patch === undefined) return undefined;

@@ -57,7 +57,10 @@ function mergeNow(reports: readonly JsonReport[], opts: MergeOptions): GateResul
       seen.add(r.shard.index);
     }
     const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !seen.has(k));
-    if (missing.length) throw new MergeError(`shard${missing.length === 1 ? '' : 's'} ${missing.map((k) => `${k}/${count}`).join(', ')} missing: merge all ${count} reports of the run`);
+    if (missing.length)
+      throw new MergeError(
+        `shard${missing.length === 1 ? '' : 's'} ${missing.map((k) => `${k}/${count}`).join(', ')} missing: merge all ${count} reports of the run`,
+      );
     complete = true;
   }
   const byId = new Map(opts.policies.map((p) => [p.id, p]));
@@ -70,7 +73,15 @@ function mergeNow(reports: readonly JsonReport[], opts: MergeOptions): GateResul
       const known = byId.get(p.id);
       const prev = runs.get(p.id);
       // Timings are not in the reports (they keep the same bytes for the same input).
-      const run: PolicyRun = prev ?? { id: p.id, title: known?.title ?? p.id, severity: p.severity, docs: known?.docs ?? `docs/policies/${p.id}.md`, status: p.status, durationMs: 0, findings: 0 };
+      const run: PolicyRun = prev ?? {
+        id: p.id,
+        title: known?.title ?? p.id,
+        severity: p.severity,
+        docs: known?.docs ?? `docs/policies/${p.id}.md`,
+        status: p.status,
+        durationMs: 0,
+        findings: 0,
+      };
       if (prev) {
         if (p.status === 'crashed' || run.status === 'crashed') run.status = 'crashed';
         else if (p.status === 'ran' || run.status === 'ran') run.status = 'ran';
@@ -117,7 +128,14 @@ function mergeNow(reports: readonly JsonReport[], opts: MergeOptions): GateResul
       } catch (e) {
         run.status = 'crashed';
         internalErrors++;
-        raw = [{ file: `policies/${id}.ts`, line: 1, message: `internal error: policy ${id} threw: ${e instanceof Error ? e.message : String(e)}`, severity: 'error' }];
+        raw = [
+          {
+            file: `policies/${id}.ts`,
+            line: 1,
+            message: `internal error: policy ${id} threw: ${e instanceof Error ? e.message : String(e)}`,
+            severity: 'error',
+          },
+        ];
       }
       findings.push(...raw.map((pf) => resolveFinding(repo, policy, pf)));
     }

@@ -112,4 +112,3 @@ function firstBadUtf8(buf: Uint8Array): number {
   }
   return buf.length;
 }
-

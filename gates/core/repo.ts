@@ -10,7 +10,6 @@ import { parseYaml, type YamlFile } from './yaml.ts';
 
 export { MAX_FILE_BYTES, type FileText } from './read.ts';
 
-
 /** Folders a walk (outside a git work tree) never enters. */
 const WALK_SKIPPED = new Set(['node_modules', '.git']);
 
@@ -57,7 +56,10 @@ function listRepoFiles(root: string, artifactsDir: string): string[] {
   const artifacts = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? [`${rel}/**`] : [];
   const ignored = picomatch([...DEFAULT_IGNORES, ...artifacts], { dot: true });
   const listed = (isWorkTree(root) ? gitFiles(root) : undefined) ?? walkFiles(root, '', { skipDirs: WALK_SKIPPED }).files;
-  return listed.map(toPosix).filter((f) => !ignored(f)).sort(cmp);
+  return listed
+    .map(toPosix)
+    .filter((f) => !ignored(f))
+    .sort(cmp);
 }
 
 /** The files matching any of the picomatch globs; matchers are compiled once per glob set and kept in `cache`. */

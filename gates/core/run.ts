@@ -182,7 +182,12 @@ function locate(repo: RepoContext, policy: Policy, run: PolicyRun, raw: PolicyFi
  * What a policy checks in this run: the whole repository, or for a per-file policy the changed files
  * and their dependents (pull-request mode) or its shard's files. A string is why it does not run.
  */
-function planScope(repo: Repo, policy: Policy, changed: readonly string[] | undefined, shard: { index: number; count: number } | undefined): { ctx: RepoContext; full: boolean } | string {
+function planScope(
+  repo: Repo,
+  policy: Policy,
+  changed: readonly string[] | undefined,
+  shard: { index: number; count: number } | undefined,
+): { ctx: RepoContext; full: boolean } | string {
   if (!policy.perFile) {
     if (shard && shard.index !== 1) return `a cross-file policy; it runs in shard 1/${shard.count}`;
     if (changed && policy.unaffected) {
@@ -297,7 +302,10 @@ export function fingerprint(policy: string, pf: PolicyFinding, subject?: string)
 
 /** The text a finding points at; for a point (e.g. where a parser stopped), the rest of its line. */
 function subjectText(lines: LineIndex, r: Range): string {
-  if (r.line === r.endLine && r.column === r.endColumn) return Array.from(lines.lineText(r.line)).slice(r.column - 1).join('');
+  if (r.line === r.endLine && r.column === r.endColumn)
+    return Array.from(lines.lineText(r.line))
+      .slice(r.column - 1)
+      .join('');
   return rangeText(lines, r);
 }
 

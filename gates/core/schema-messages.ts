@@ -107,7 +107,13 @@ function describe(e: ErrorObject): { pointer: string; at?: 'key'; message: strin
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]) ?? [];
-      const hint = typeof e.data === 'string' ? suggest(e.data, allowed.filter((a): a is string => typeof a === 'string')) : '';
+      const hint =
+        typeof e.data === 'string'
+          ? suggest(
+              e.data,
+              allowed.filter((a): a is string => typeof a === 'string'),
+            )
+          : '';
       return {
         pointer: p,
         key,
@@ -154,7 +160,12 @@ function describe(e: ErrorObject): { pointer: string; at?: 'key'; message: strin
         message: `${where} must not repeat items: item ${String(params.j)} equals item ${String(params.i)}`,
       };
     case 'propertyNames':
-      return { pointer: `${p}/${String(params.propertyName)}`, at: 'key', key, message: `key \`${String(params.propertyName)}\` in ${where} is not an allowed name` };
+      return {
+        pointer: `${p}/${String(params.propertyName)}`,
+        at: 'key',
+        key,
+        message: `key \`${String(params.propertyName)}\` in ${where} is not an allowed name`,
+      };
     case 'dependentRequired':
       return {
         pointer: p,

@@ -7,9 +7,7 @@ import { suggest } from './suggest.ts';
 import type { RepoContext } from './repo.ts';
 
 // ajv-formats is CommonJS; under ESM its default export may arrive wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv2020,
-) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 
 /** The one place that says which schema governs which SSOT files. */
 export const SCHEMA_MAP_FILE = 'schemas/map.yaml';
@@ -108,11 +106,19 @@ export class SchemaSet {
       const e = raw as { files?: unknown; schema?: unknown };
       const files = typeof e.files === 'string' ? [e.files] : Array.isArray(e.files) ? e.files.filter((f) => typeof f === 'string') : [];
       if (files.length === 0 || typeof e.schema !== 'string') {
-        this.problems.push({ file: SCHEMA_MAP_FILE, pointer: `/${index}`, message: 'a map entry needs `files` (a glob or a list of globs) and `schema` (a path under schemas/)' });
+        this.problems.push({
+          file: SCHEMA_MAP_FILE,
+          pointer: `/${index}`,
+          message: 'a map entry needs `files` (a glob or a list of globs) and `schema` (a path under schemas/)',
+        });
         return;
       }
       if (!this.byPath.has(e.schema)) {
-        this.problems.push({ file: SCHEMA_MAP_FILE, pointer: `/${index}/schema`, message: `schema ${e.schema} does not exist${suggest(e.schema, this.schemaFiles)}` });
+        this.problems.push({
+          file: SCHEMA_MAP_FILE,
+          pointer: `/${index}/schema`,
+          message: `schema ${e.schema} does not exist${suggest(e.schema, this.schemaFiles)}`,
+        });
         return;
       }
       const entry: SchemaMapEntry = { files, schema: e.schema, index };

@@ -173,7 +173,7 @@ export function walkSql(node: unknown, visit: (kind: string, fields: Record<stri
 /** The strings of a `names` list (`[{String: {sval}}]`). */
 export function names(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
-  return list.map((n) => ((n as { String?: { sval?: string } }).String?.sval ?? '')).filter((s) => s !== '');
+  return list.map((n) => (n as { String?: { sval?: string } }).String?.sval ?? '').filter((s) => s !== '');
 }
 
 /** `schema.name` of a RangeVar (`public` when unqualified). */

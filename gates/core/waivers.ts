@@ -35,7 +35,8 @@ export function loadWaivers(ctx: RepoContext): Waiver[] {
     list.forEach((raw, index) => {
       if (!isRecord(raw)) return;
       const { policy, reason, owner, expires, fingerprint, link } = raw;
-      const files = typeof raw.files === 'string' ? [raw.files] : Array.isArray(raw.files) ? raw.files.filter((f): f is string => typeof f === 'string') : undefined;
+      const files =
+        typeof raw.files === 'string' ? [raw.files] : Array.isArray(raw.files) ? raw.files.filter((f): f is string => typeof f === 'string') : undefined;
       if (typeof policy !== 'string' || typeof reason !== 'string' || typeof owner !== 'string' || typeof expires !== 'string') return;
       if (!files?.length && typeof fingerprint !== 'string') return;
       const line = y ? locatePointer(y, `/waivers/${index}`).range.line : 1;
@@ -148,7 +149,9 @@ export function applyWaivers(ctx: RepoContext, findings: Finding[]): Suppression
   const matchers = new Map(waivers.map((w) => [w, w.files ? picomatch(w.files, { dot: true }) : undefined]));
   for (const f of findings) {
     if (f.suppressed) continue;
-    const w = waivers.find((x) => x.policy === f.policy && (x.fingerprint === undefined || x.fingerprint === f.fingerprint) && (matchers.get(x)?.(f.file) ?? true));
+    const w = waivers.find(
+      (x) => x.policy === f.policy && (x.fingerprint === undefined || x.fingerprint === f.fingerprint) && (matchers.get(x)?.(f.file) ?? true),
+    );
     if (w) {
       use.waivers.add(w.line);
       f.suppressed = { kind: 'waiver', justification: w.reason, file: WAIVER_FILE, line: w.line, owner: w.owner, expires: w.expires };

@@ -122,14 +122,7 @@ export function parseYaml(path: string, text: string): YamlFile {
   return file;
 }
 
-function errorProblem(
-  file: YamlFile,
-  doc: Document.Parsed,
-  index: number,
-  code: string,
-  message: string,
-  pos: [number, number],
-): YamlProblem {
+function errorProblem(file: YamlFile, doc: Document.Parsed, index: number, code: string, message: string, pos: [number, number]): YamlProblem {
   const first = message.split('\n')[0] ?? message;
   if (code === 'DUPLICATE_KEY') {
     const dup = findDuplicateKey(doc, pos[0]);
@@ -161,10 +154,7 @@ function errorProblem(
   };
 }
 
-function findDuplicateKey(
-  doc: Document.Parsed,
-  near: number,
-): { key: string; first: [number, number]; second: [number, number] } | undefined {
+function findDuplicateKey(doc: Document.Parsed, near: number): { key: string; first: [number, number]; second: [number, number] } | undefined {
   let found: { key: string; first: [number, number]; second: [number, number] } | undefined;
   let best = Infinity;
   visit(doc, {
@@ -228,11 +218,7 @@ export interface PointerLocation {
  * missing path resolves to the closest existing ancestor's key; content reached through an alias
  * (or a `<<` merge) is located at the alias.
  */
-export function locatePointer(
-  file: YamlFile,
-  pointer: string,
-  opts: { doc?: number; at?: 'key' | 'value' } = {},
-): PointerLocation {
+export function locatePointer(file: YamlFile, pointer: string, opts: { doc?: number; at?: 'key' | 'value' } = {}): PointerLocation {
   const doc = file.docs[opts.doc ?? 0];
   const start: Range = { line: 1, column: 1, endLine: 1, endColumn: 1 };
   if (!doc) return { range: start, exact: false };
@@ -287,11 +273,7 @@ export function locatePointer(
   return { range: (keyNode && rangeOf(keyNode)) ?? rootRange(), exact: true };
 }
 
-function findInMap(
-  doc: Document.Parsed,
-  map: YAMLMap,
-  seg: string,
-): { pair?: Pair; value: unknown; via?: Alias } | undefined {
+function findInMap(doc: Document.Parsed, map: YAMLMap, seg: string): { pair?: Pair; value: unknown; via?: Alias } | undefined {
   for (const pair of map.items) {
     const k = pair.key;
     const name = isScalar(k) ? String(k.value) : String(k);
@@ -318,11 +300,7 @@ function isMergeKey(k: unknown): boolean {
   return isScalar(k) && (typeof k.value === 'symbol' || (k.value === '<<' && k.source === '<<'));
 }
 
-function anchorOf(
-  file: YamlFile,
-  doc: Document.Parsed,
-  alias: Alias | undefined,
-): { anchor?: { name: string; line: number } } {
+function anchorOf(file: YamlFile, doc: Document.Parsed, alias: Alias | undefined): { anchor?: { name: string; line: number } } {
   if (!alias) return {};
   const target = alias.resolve(doc);
   if (!target?.range) return { anchor: { name: alias.source, line: 0 } };

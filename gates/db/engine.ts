@@ -84,17 +84,22 @@ export function rawBaselineSql(): string {
  * replay (e.g. the ingest suites).
  */
 export function baselineSql(): string {
-  return rawBaselineSql().replace(/^create extension if not exists ("?)([a-z0-9_-]+)\1(?: with schema ([a-z_]+))?;$/gm, (line, _q: string, ext: string, schema?: string) => {
-    const stub = EXTENSION_STUBS[ext];
-    // An extension with no stub (uuid-ossp, pgcrypto) is left out where the engine lacks it, e.g. a
-    // PGlite started without its contrib bundles: what needs it fails later, naming it.
-    const body = stub ? stub.sql(stub.fixedSchema ?? schema ?? 'public') : `do $gates_skip$ begin raise notice 'extension ${ext} is not available: left out of the baseline'; end $gates_skip$;`;
-    return `do $gates_baseline$ begin
+  return rawBaselineSql().replace(
+    /^create extension if not exists ("?)([a-z0-9_-]+)\1(?: with schema ([a-z_]+))?;$/gm,
+    (line, _q: string, ext: string, schema?: string) => {
+      const stub = EXTENSION_STUBS[ext];
+      // An extension with no stub (uuid-ossp, pgcrypto) is left out where the engine lacks it, e.g. a
+      // PGlite started without its contrib bundles: what needs it fails later, naming it.
+      const body = stub
+        ? stub.sql(stub.fixedSchema ?? schema ?? 'public')
+        : `do $gates_skip$ begin raise notice 'extension ${ext} is not available: left out of the baseline'; end $gates_skip$;`;
+      return `do $gates_baseline$ begin
   if exists (select from pg_available_extensions where name = '${ext}') then execute $gates_sql$${line}$gates_sql$;
   else execute $gates_sql$${body}$gates_sql$;
   end if;
 end $gates_baseline$;`;
-  });
+    },
+  );
 }
 
 /** Opens a fresh database with the baseline applied: Postgres when `databaseUrl` is set, else PGlite. */
@@ -124,7 +129,8 @@ export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> 
       if (rolesBefore && opts.ownsRole) {
         const now = await admin.query<{ rolname: string }>('select rolname from pg_roles');
         for (const { rolname } of now.rows) {
-          if (!rolesBefore.has(rolname) && opts.ownsRole(rolname)) await admin.query(`drop role if exists "${rolname.replaceAll('"', '""')}"`).catch(() => undefined);
+          if (!rolesBefore.has(rolname) && opts.ownsRole(rolname))
+            await admin.query(`drop role if exists "${rolname.replaceAll('"', '""')}"`).catch(() => undefined);
         }
         await admin.query('select pg_advisory_unlock($1)', [ROLE_LOCK_KEY]).catch(() => undefined);
       }
@@ -224,10 +230,12 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
             void worker.terminate();
           }, timeoutMs)
         : undefined;
-      const done = <A>(f: (a: A) => void) => (a: A) => {
-        if (timer) clearTimeout(timer);
-        f(a);
-      };
+      const done =
+        <A>(f: (a: A) => void) =>
+        (a: A) => {
+          if (timer) clearTimeout(timer);
+          f(a);
+        };
       pending.set(id, { resolve: done(resolve), reject: done(reject) });
       worker.postMessage({ id, ...msg });
     });

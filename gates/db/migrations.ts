@@ -26,8 +26,7 @@ export interface MigrationFile {
 
 /** What the CLI does with one entry of the migrations folder. */
 export type FolderEntry =
-  | { file: string; kind: 'migration'; version: string; name: string }
-  | { file: string; kind: 'legacy-init' | 'not-matching' | 'nested' };
+  { file: string; kind: 'migration'; version: string; name: string } | { file: string; kind: 'legacy-init' | 'not-matching' | 'nested' };
 
 /** Byte order of names, as Go's `fs.ReadDir` sorts a directory (the CLI's apply order). */
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -25,7 +25,10 @@ async function open({ cacheFile, baseline, extensions }) {
     // The tarball handed over as the one ArrayBuffer it was read into: PGlite only calls
     // arrayBuffer() on it, and copying it through a Blob cost ≈0.55 s.
     const bytes = fs.readFileSync(cacheFile);
-    const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const buffer =
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+        ? bytes.buffer
+        : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
     const loadDataDir = { type: 'application/x-tar', size: buffer.byteLength, arrayBuffer: async () => buffer };
     db = await PGlite.create({ loadDataDir, extensions: ext, startParams });
     return;

@@ -15,9 +15,20 @@ import { EXTENSION_STUBS, STUB_NOTICE } from './extensions.ts';
 
 /** Roles every Supabase project has (the baseline creates them where missing). */
 export const PLATFORM_ROLES: readonly string[] = [
-  'postgres', 'anon', 'authenticated', 'service_role', 'authenticator', 'supabase_admin',
-  'supabase_auth_admin', 'supabase_storage_admin', 'supabase_functions_admin', 'supabase_realtime_admin',
-  'supabase_replication_admin', 'supabase_read_only_user', 'dashboard_user', 'pgbouncer',
+  'postgres',
+  'anon',
+  'authenticated',
+  'service_role',
+  'authenticator',
+  'supabase_admin',
+  'supabase_auth_admin',
+  'supabase_storage_admin',
+  'supabase_functions_admin',
+  'supabase_realtime_admin',
+  'supabase_replication_admin',
+  'supabase_read_only_user',
+  'dashboard_user',
+  'pgbouncer',
 ];
 
 /** Built-in functions by the Postgres major that brought them (only those migrations plausibly call). */
@@ -66,7 +77,15 @@ export function newPrepareState(available: ReadonlySet<string>, targetMajor: num
   return { available, stubbed: new Set(), stubObjects: new Set(), roles: new Set(PLATFORM_ROLES), functions: new Set(), targetMajor, engineMajor };
 }
 
-const TXN_CONTROL = new Set(['TRANS_STMT_BEGIN', 'TRANS_STMT_START', 'TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED']);
+const TXN_CONTROL = new Set([
+  'TRANS_STMT_BEGIN',
+  'TRANS_STMT_START',
+  'TRANS_STMT_COMMIT',
+  'TRANS_STMT_ROLLBACK',
+  'TRANS_STMT_PREPARE',
+  'TRANS_STMT_COMMIT_PREPARED',
+  'TRANS_STMT_ROLLBACK_PREPARED',
+]);
 
 /** Whether a statement is `begin`, `commit`, `rollback` or the like (not a savepoint). */
 export function isTransactionControl(s: SqlStatement): boolean {

@@ -234,7 +234,14 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
     const where = opts.databaseUrl ? 'the Postgres of DATABASE_URL' : 'the embedded PGlite';
     return {
       ...emptyResult(opts.databaseUrl ? 'postgres' : 'pglite'),
-      failure: { file: inputs[0]?.file ?? '', offset: 0, message: `could not open a replay database on ${where}: ${err.message}`, code: err.code, timedOut: false, setup: true },
+      failure: {
+        file: inputs[0]?.file ?? '',
+        offset: 0,
+        message: `could not open a replay database on ${where}: ${err.message}`,
+        code: err.code,
+        timedOut: false,
+        setup: true,
+      },
     };
   }
   try {
@@ -317,7 +324,13 @@ function emptyResult(engine: Db['engine']): ReplayResult {
 }
 
 /** Applies a file as one transaction and returns what `after` (a catalog query) reads, or the failure. */
-async function applyFile(db: Db, input: ReplayInput, prepared: readonly PreparedStatement[], timeoutMs: number, after: string): Promise<Array<{ n: string }> | ReplayFailure> {
+async function applyFile(
+  db: Db,
+  input: ReplayInput,
+  prepared: readonly PreparedStatement[],
+  timeoutMs: number,
+  after: string,
+): Promise<Array<{ n: string }> | ReplayFailure> {
   const sent = prepared.filter((p) => p.sql !== undefined);
   // Fast path: the whole file and the catalog query in one round trip. Only when it fails is it
   // replayed statement by statement, to find the failing statement and Postgres's position in it.

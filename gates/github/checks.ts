@@ -65,8 +65,7 @@ export interface CheckRunReport {
 }
 
 export type CheckRunOutcome =
-  | { ok: true; id: number; reused: boolean; annotations: number; batches: number }
-  | { ok: false; status?: number; forbidden: boolean; message: string };
+  { ok: true; id: number; reused: boolean; annotations: number; batches: number } | { ok: false; status?: number; forbidden: boolean; message: string };
 
 const levels: Record<Severity, 'failure' | 'warning' | 'notice'> = { error: 'failure', warning: 'warning', notice: 'notice' };
 
@@ -115,7 +114,15 @@ export async function publishCheckRun(
     const timeout = tuning.timeoutMs ?? 30_000;
     const request = () => ({ signal: AbortSignal.timeout(timeout) });
     const { owner, repo } = target;
-    const listed = await octokit.rest.checks.listForRef({ owner, repo, ref: target.headSha, check_name: target.name, filter: 'all', per_page: 100, request: request() });
+    const listed = await octokit.rest.checks.listForRef({
+      owner,
+      repo,
+      ref: target.headSha,
+      check_name: target.name,
+      filter: 'all',
+      per_page: 100,
+      request: request(),
+    });
     const previous = listed.data.check_runs.filter((r) => r.name === target.name).sort((a, b) => b.id - a.id)[0];
     const output = { title: truncateChars(report.title, TITLE_MAX), summary: truncateChars(report.summary, CHECK_SUMMARY_MAX) };
     let id: number;
@@ -123,7 +130,15 @@ export async function publishCheckRun(
       id = previous.id;
       await octokit.rest.checks.update({ owner, repo, check_run_id: id, status: 'in_progress', ...details(target), request: request() });
     } else {
-      const created = await octokit.rest.checks.create({ owner, repo, name: target.name, head_sha: target.headSha, status: 'in_progress', ...details(target), request: request() });
+      const created = await octokit.rest.checks.create({
+        owner,
+        repo,
+        name: target.name,
+        head_sha: target.headSha,
+        status: 'in_progress',
+        ...details(target),
+        request: request(),
+      });
       id = created.data.id;
     }
     let annotations = report.annotations.slice(0, tuning.maxAnnotations ?? 1000).map(toAnnotation);

@@ -26,7 +26,7 @@ export const ANNOTATE_MODES: readonly AnnotateMode[] = ['added', 'diff_context',
 export function parseNameStatus(z: string): FileChange[] {
   const parts = z.split('\0');
   const out: FileChange[] = [];
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     const code = parts[i++] ?? '';
     if (!code) continue;
     const letter = code[0] as FileChange['status'];

@@ -27,7 +27,8 @@ export function pullRequestChanges(root: string, base: string): PullRequestChang
     throw new HistoryError(`the clone is shallow, so the merge base with ${base} cannot be trusted; ${FETCH_HINT}`);
   }
   const baseSha = git(root, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`])?.trim();
-  if (!baseSha) throw new HistoryError(`--base ${base} is not a commit in this clone; ${FETCH_HINT} (e.g. \`git fetch origin ${base.replace(/^origin\//, '')}\`)`);
+  if (!baseSha)
+    throw new HistoryError(`--base ${base} is not a commit in this clone; ${FETCH_HINT} (e.g. \`git fetch origin ${base.replace(/^origin\//, '')}\`)`);
   const mergeBase = git(root, ['merge-base', baseSha, 'HEAD'])?.trim();
   if (!mergeBase) throw new HistoryError(`${base} and HEAD have no merge base in this clone; ${FETCH_HINT}`);
 

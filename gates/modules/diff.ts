@@ -42,7 +42,8 @@ export function moduleDiff(env: string, statusFile: string, modules: readonly St
       out.summary.allowlisted++;
       const evidence = ocaEvidence(m.repository, m.name, waves.series);
       const s = installed.get(m.name);
-      if (s) entry.installed.push({ name: m.name, repository: m.repository, state: s.state, version: s.version, status_line: s.line, source: m.source, evidence });
+      if (s)
+        entry.installed.push({ name: m.name, repository: m.repository, state: s.state, version: s.version, status_line: s.line, source: m.source, evidence });
       else entry.missing.push({ name: m.name, repository: m.repository, source: m.source, evidence });
     }
     out.summary.installed += entry.installed.length;

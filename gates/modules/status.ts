@@ -58,21 +58,36 @@ export function parseStatus(text: string): { modules: StatusLine[]; problems: St
     const whole = { line, column: 1, endColumn: [...s].length + 1 };
     if (s.trim() === '') return problems.push({ ...whole, endColumn: whole.endColumn, why: 'the line is blank' });
     const tokens = s.split(' ');
-    if (tokens.some((t) => t === '')) return problems.push({ ...whole, why: 'fields are separated by more than one space, or the line starts or ends with a space' });
+    if (tokens.some((t) => t === ''))
+      return problems.push({ ...whole, why: 'fields are separated by more than one space, or the line starts or ends with a space' });
     if (tokens.length < 3) return problems.push({ ...whole, why: `it has ${tokens.length} field${tokens.length === 1 ? '' : 's'}, not three` });
     const [name = '', ...rest] = tokens;
     const version = rest.pop() as string;
     const state = rest.join(' ');
-    if (!MODULE_NAME.test(name)) return problems.push({ line, column: 1, endColumn: [...name].length + 1, why: `\`${name}\` is not a module's technical name` });
+    if (!MODULE_NAME.test(name))
+      return problems.push({ line, column: 1, endColumn: [...name].length + 1, why: `\`${name}\` is not a module's technical name` });
     const stateCol = name.length + 2;
     const known = ODOO_STATES.find((x) => x === state);
-    if (!known) return problems.push({ line, column: stateCol, endColumn: stateCol + [...state].length, why: `\`${state}\` is not an Odoo module state (${ODOO_STATES.join(', ')})` });
+    if (!known)
+      return problems.push({
+        line,
+        column: stateCol,
+        endColumn: stateCol + [...state].length,
+        why: `\`${state}\` is not an Odoo module state (${ODOO_STATES.join(', ')})`,
+      });
     const versionCol = stateCol + state.length + 1;
-    if (version !== '-' && !VERSION.test(version)) return problems.push({ line, column: versionCol, endColumn: versionCol + [...version].length, why: `\`${version}\` is not a module version` });
+    if (version !== '-' && !VERSION.test(version))
+      return problems.push({ line, column: versionCol, endColumn: versionCol + [...version].length, why: `\`${version}\` is not a module version` });
     const first = seen.get(name);
     if (first !== undefined) return problems.push({ line, column: 1, endColumn: name.length + 1, why: `\`${name}\` is listed again (first at line ${first})` });
     const prev = modules.at(-1);
-    if (prev && cmp(prev.name, name) > 0) return problems.push({ line, column: 1, endColumn: name.length + 1, why: `\`${name}\` is listed after \`${prev.name}\`, but the lines are sorted by name` });
+    if (prev && cmp(prev.name, name) > 0)
+      return problems.push({
+        line,
+        column: 1,
+        endColumn: name.length + 1,
+        why: `\`${name}\` is listed after \`${prev.name}\`, but the lines are sorted by name`,
+      });
     seen.set(name, line);
     modules.push({ name, state: known, version: version === '-' ? null : version, line });
     return undefined;

@@ -45,11 +45,7 @@ export function describeUrl(url: string): string {
   }
 }
 
-const REQUIRED = [
-  'ops.advisor_runs',
-  'ops.advisor_findings',
-  'ops.run_events',
-];
+const REQUIRED = ['ops.advisor_runs', 'ops.advisor_findings', 'ops.run_events'];
 
 /**
  * Writes a gate run into the ops schema in one transaction, with set-based statements (the findings
@@ -66,13 +62,12 @@ export async function publishReport(url: string, report: PublishedReport, opts: 
   try {
     await client.connect();
   } catch (e) {
-    throw new PublishError(`--publish: cannot reach the database at ${describeUrl(url)}: ${(e as Error).message || (e as { code?: string }).code || String(e)} — check DATABASE_URL or --publish-url and that the server is up`);
+    throw new PublishError(
+      `--publish: cannot reach the database at ${describeUrl(url)}: ${(e as Error).message || (e as { code?: string }).code || String(e)} — check DATABASE_URL or --publish-url and that the server is up`,
+    );
   }
   try {
-    const missing = await client.query<{ name: string }>(
-      `select name from unnest($1::text[]) as name where to_regclass(name) is null`,
-      [REQUIRED],
-    );
+    const missing = await client.query<{ name: string }>(`select name from unnest($1::text[]) as name where to_regclass(name) is null`, [REQUIRED]);
     if (missing.rows.length) {
       throw new PublishError(
         `--publish: ${missing.rows.map((r) => r.name).join(', ')} ${missing.rows.length === 1 ? 'does' : 'do'} not exist on ${describeUrl(url)} — apply the migrations of migrations/ to that database first`,
@@ -82,7 +77,9 @@ export async function publishReport(url: string, report: PublishedReport, opts: 
       `select count(*)::int as n from information_schema.columns where table_schema = 'ops' and table_name = 'advisor_findings' and column_name in ('fingerprint', 'first_seen_run_id', 'resolved_run_id', 'status')`,
     );
     if (cols.rows[0]?.n !== 4) {
-      throw new PublishError(`--publish: ops.advisor_findings on ${describeUrl(url)} lacks the columns of migrations/20261129200100_ops_advisor_gate_runs.sql — apply the migrations to that database first`);
+      throw new PublishError(
+        `--publish: ops.advisor_findings on ${describeUrl(url)} lacks the columns of migrations/20261129200100_ops_advisor_gate_runs.sql — apply the migrations to that database first`,
+      );
     }
     return await publishInTransaction(client, report);
   } catch (e) {
@@ -98,7 +95,10 @@ async function publishInTransaction(client: pg.Client, report: PublishedReport):
   await client.query('begin');
   try {
     // Runs of one ref are published one at a time, so "the previous run" is well defined.
-    await client.query(`select pg_advisory_xact_lock(hashtext('odooops-gates publish ' || coalesce($1, '') || ' ' || coalesce($2, '')))`, [run.repository, run.ref]);
+    await client.query(`select pg_advisory_xact_lock(hashtext('odooops-gates publish ' || coalesce($1, '') || ' ' || coalesce($2, '')))`, [
+      run.repository,
+      run.ref,
+    ]);
     const started = new Date(run.started_at);
     const finished = new Date(started.getTime() + run.duration_ms);
     const inserted = await client.query(
@@ -197,15 +197,22 @@ async function publishInTransaction(client: pg.Client, report: PublishedReport):
     }
     const fresh = ins.rows[0]?.fresh ?? 0;
     const { errors, warnings, notices } = report.summary;
-    await client.query(
-      `insert into ops.run_events (runner, run_id, level, message, data) values ('odooops-gates', $1, $2, $3, $4)`,
-      [
-        run.id,
-        errors > 0 || (report.summary.internalErrors ?? 0) > 0 ? 'warn' : 'info',
-        `gate run on ${run.ref ?? 'no ref'} at ${run.commit?.slice(0, 12) ?? 'no commit'}: ${report.findings.length} findings (${fresh} new, ${resolved} resolved)`,
-        JSON.stringify({ errors, warnings, notices, findings: report.findings.length, new: fresh, resolved, previous_run: previousRun, commit: run.commit, ref: run.ref }),
-      ],
-    );
+    await client.query(`insert into ops.run_events (runner, run_id, level, message, data) values ('odooops-gates', $1, $2, $3, $4)`, [
+      run.id,
+      errors > 0 || (report.summary.internalErrors ?? 0) > 0 ? 'warn' : 'info',
+      `gate run on ${run.ref ?? 'no ref'} at ${run.commit?.slice(0, 12) ?? 'no commit'}: ${report.findings.length} findings (${fresh} new, ${resolved} resolved)`,
+      JSON.stringify({
+        errors,
+        warnings,
+        notices,
+        findings: report.findings.length,
+        new: fresh,
+        resolved,
+        previous_run: previousRun,
+        commit: run.commit,
+        ref: run.ref,
+      }),
+    ]);
     await client.query('commit');
     return { stored: true, findings: report.findings.length, new: fresh, resolved, previousRun };
   } catch (e) {

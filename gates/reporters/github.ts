@@ -44,7 +44,8 @@ export const github: Reporter = (result, ctx) => {
   const by: Record<Severity, Finding[]> = { error: [], warning: [], notice: [] };
   for (const f of annotate) by[f.severity].push(f);
   const hidden = (s: Severity, limit: number) => Math.max(0, by[s].length - limit);
-  const overflow = hidden('error', WORKFLOW_COMMAND_LIMIT) + hidden('warning', WORKFLOW_COMMAND_LIMIT) + hidden('notice', WORKFLOW_COMMAND_LIMIT) + filteredOut > 0;
+  const overflow =
+    hidden('error', WORKFLOW_COMMAND_LIMIT) + hidden('warning', WORKFLOW_COMMAND_LIMIT) + hidden('notice', WORKFLOW_COMMAND_LIMIT) + filteredOut > 0;
   const noticeLimit = overflow ? WORKFLOW_COMMAND_LIMIT - 1 : WORKFLOW_COMMAND_LIMIT;
   const limits: Record<Severity, number> = { error: WORKFLOW_COMMAND_LIMIT, warning: WORKFLOW_COMMAND_LIMIT, notice: noticeLimit };
   const lines: string[] = [];
@@ -61,7 +62,9 @@ export const github: Reporter = (result, ctx) => {
   const suppressed = result.findings.filter((f) => f.suppressed).length;
   if (suppressed > 0) {
     const where = ctx.fullReport ?? 'the gate report (artifacts/gate-report.json)';
-    lines.push(`::notice title=${escapeProperty('OdooOps Gates')}::${escapeData(`${suppressed} ${suppressed === 1 ? 'finding is' : 'findings are'} suppressed by waivers, gates-allow comments or the baseline and do not fail the run; read them in ${where}`)}`);
+    lines.push(
+      `::notice title=${escapeProperty('OdooOps Gates')}::${escapeData(`${suppressed} ${suppressed === 1 ? 'finding is' : 'findings are'} suppressed by waivers, gates-allow comments or the baseline and do not fail the run; read them in ${where}`)}`,
+    );
   }
   // Policies that could not run, each said once (outside the per-level annotation budget of findings).
   for (const p of couldNotRun(result)) lines.push(`::warning title=${escapeProperty(`${p.id} skipped`)}::${escapeData(p.reason ?? '')}`);

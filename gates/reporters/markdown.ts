@@ -68,7 +68,8 @@ export const markdown: Reporter = (result, ctx) => {
   const parts = [head.join('\n')];
   let used = bytes(parts[0] ?? '');
   const where = ctx.fullReport ?? 'the gate report (artifacts/gate-report.json)';
-  const note = (left: number) => `\n> [!WARNING]\n> Truncated: ${plural(left, 'more finding')} not shown here (this summary is capped at ${max} bytes). Read every finding in ${where}.\n`;
+  const note = (left: number) =>
+    `\n> [!WARNING]\n> Truncated: ${plural(left, 'more finding')} not shown here (this summary is capped at ${max} bytes). Read every finding in ${where}.\n`;
   // Room kept for the truncation note, so the capped text plus the note never passes the cap.
   const budget = max - bytes(note(result.findings.length));
   const add = (s: string): boolean => {
@@ -114,5 +115,8 @@ export const markdown: Reporter = (result, ctx) => {
 
 /** GitHub's heading anchor for `` `id` ``: lowercase, punctuation dropped, spaces to dashes. */
 function anchor(id: string): string {
-  return id.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-');
+  return id
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
 }

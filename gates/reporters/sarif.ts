@@ -91,7 +91,11 @@ export const sarif: Reporter = (result, ctx) => {
       },
     },
     ...(ctx.links
-      ? { versionControlProvenance: [{ repositoryUri: `${ctx.links.serverUrl}/${ctx.links.repository}`, revisionId: ctx.links.sha, mappedTo: { uriBaseId: SRCROOT } }] }
+      ? {
+          versionControlProvenance: [
+            { repositoryUri: `${ctx.links.serverUrl}/${ctx.links.repository}`, revisionId: ctx.links.sha, mappedTo: { uriBaseId: SRCROOT } },
+          ],
+        }
       : {}),
     invocations: [
       {

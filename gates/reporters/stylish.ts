@@ -18,7 +18,9 @@ export const stylish: Reporter = (result, { color }) => {
     for (const f of fs) {
       const pos = `${f.line}:${f.column}`.padEnd(posW);
       if (f.suppressed) {
-        lines.push(`  ${paint('dim', pos)}  ${paint('dim', f.severity.padEnd(sevW))}  ${paint('dim', `${f.message}  ${f.policy}`)}  ${paint('green', suppressedBy(f.suppressed))}`);
+        lines.push(
+          `  ${paint('dim', pos)}  ${paint('dim', f.severity.padEnd(sevW))}  ${paint('dim', `${f.message}  ${f.policy}`)}  ${paint('green', suppressedBy(f.suppressed))}`,
+        );
         continue;
       }
       const sev = paint(sevColor[f.severity], f.severity.padEnd(sevW));
@@ -32,7 +34,13 @@ export const stylish: Reporter = (result, { color }) => {
   // What could not run is said before the verdict, so a clean run never hides it.
   const notRun = couldNotRun(result);
   if (notRun.length > 0) {
-    lines.push('', paint('yellow', `⊘ ${plural(notRun.length, 'policy')} skipped: ${notRun.length === 1 ? 'it' : 'they'} could not run, so ${notRun.length === 1 ? 'it has' : 'they have'} not passed`));
+    lines.push(
+      '',
+      paint(
+        'yellow',
+        `⊘ ${plural(notRun.length, 'policy')} skipped: ${notRun.length === 1 ? 'it' : 'they'} could not run, so ${notRun.length === 1 ? 'it has' : 'they have'} not passed`,
+      ),
+    );
     for (const p of notRun) lines.push(`  ${paint('dim', p.id)}  ${p.reason}`);
   }
   const tail = `${plural(ran, 'policy')} ran${notRun.length ? `, ${notRun.length} skipped` : ''}${suppressed}`;
@@ -54,4 +62,3 @@ export function suppressedBy(s: Suppression): string {
   const who = [s.owner, s.expires && `until ${s.expires}`].filter(Boolean).join(', ');
   return `suppressed by ${s.kind === 'inline' ? 'gates-allow' : s.kind} ${where}${who ? ` (${who})` : ''}: ${s.justification}`;
 }
-

@@ -191,13 +191,23 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startServer(bin: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ origin: string; child: ChildProcess } | { error: string }> {
+async function startServer(
+  bin: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ origin: string; child: ChildProcess } | { error: string }> {
   let last = '';
   // Another process may take the port between asking and listening: try a second one.
   for (let attempt = 0; attempt < 2; attempt++) {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, [bin, 'start', '-H', '127.0.0.1', '-p', String(port)], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, [bin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let output = '';
     let exited = false;
     child.stdout?.on('data', (b: Buffer) => (output = (output + b.toString('utf8')).slice(-16 * 1024)));
@@ -214,7 +224,9 @@ async function startServer(bin: string, cwd: string, env: NodeJS.ProcessEnv, tim
       }
     }
     await stop(child);
-    last = exited ? `next start exited before it answered:\n${tail(output)}` : `next start did not answer on ${origin} within ${timeoutMs / 1000} s:\n${tail(output)}`;
+    last = exited
+      ? `next start exited before it answered:\n${tail(output)}`
+      : `next start did not answer on ${origin} within ${timeoutMs / 1000} s:\n${tail(output)}`;
     if (!/EADDRINUSE/.test(output)) break;
   }
   return { error: last };

@@ -157,14 +157,18 @@ export function readPage(kindName: string, kind: Kind, page: number, url: string
   try {
     body = JSON.parse(text);
   } catch {
-    throw new BadPageError(`${where}: the body is not JSON (${JSON.stringify(text.slice(0, 60))}…); the API or a proxy answered something else — nothing was written`);
+    throw new BadPageError(
+      `${where}: the body is not JSON (${JSON.stringify(text.slice(0, 60))}…); the API or a proxy answered something else — nothing was written`,
+    );
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new BadPageError(`${where}: the body is not a JSON object — nothing was written`);
   }
   const list = (body as Item)[kind.listKey];
   if (!Array.isArray(list)) {
-    throw new BadPageError(`${where}: field \`${kind.listKey}\` is ${list === undefined ? 'missing' : `not a list (${JSON.stringify(list)})`} — nothing was written`);
+    throw new BadPageError(
+      `${where}: field \`${kind.listKey}\` is ${list === undefined ? 'missing' : `not a list (${JSON.stringify(list)})`} — nothing was written`,
+    );
   }
   const rows = list.map((raw, i) => {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -175,13 +179,17 @@ export function readPage(kindName: string, kind: Kind, page: number, url: string
     const id = item.id;
     const idOk = kind.id === 'integer' ? Number.isSafeInteger(id) : typeof id === 'string' && id !== '';
     if (!idOk) {
-      throw new BadPageError(`${where}: \`${kind.listKey}[${i}].id\` is ${id === undefined ? 'missing' : `not ${kind.id === 'integer' ? 'an integer' : 'a string'} (${JSON.stringify(id)})`} — nothing was written`);
+      throw new BadPageError(
+        `${where}: \`${kind.listKey}[${i}].id\` is ${id === undefined ? 'missing' : `not ${kind.id === 'integer' ? 'an integer' : 'a string'} (${JSON.stringify(id)})`} — nothing was written`,
+      );
     }
     try {
       return { id, ...kind.row(get, item), raw: item };
     } catch (e) {
       const field = (e as Error).message;
-      throw new BadPageError(`${where}: \`${kind.listKey}[${i}].${field}\` (id ${String(id)}) is missing or has the wrong type (${JSON.stringify(get(field))}) — nothing was written`);
+      throw new BadPageError(
+        `${where}: \`${kind.listKey}[${i}].${field}\` (id ${String(id)}) is missing or has the wrong type (${JSON.stringify(get(field))}) — nothing was written`,
+      );
     }
   });
   const links = (body as Item).links;

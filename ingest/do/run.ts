@@ -76,14 +76,18 @@ export async function runDoIngest(config: DoConfig, deps: RunnerDeps): Promise<R
     let listings: Listing[];
     try {
       listings = await listAll(config, http, (info) =>
-        ledger.event('warn', `retry: ${info.status ? `HTTP ${info.status}` : (info.error ?? 'the request failed')} on attempt ${info.attempt}; waiting ${info.waitMs} ms (${info.basis})`, {
-          url: info.url,
-          attempt: info.attempt,
-          status: info.status ?? null,
-          error: info.error ?? null,
-          wait_ms: info.waitMs,
-          basis: info.basis,
-        }),
+        ledger.event(
+          'warn',
+          `retry: ${info.status ? `HTTP ${info.status}` : (info.error ?? 'the request failed')} on attempt ${info.attempt}; waiting ${info.waitMs} ms (${info.basis})`,
+          {
+            url: info.url,
+            attempt: info.attempt,
+            status: info.status ?? null,
+            error: info.error ?? null,
+            wait_ms: info.waitMs,
+            basis: info.basis,
+          },
+        ),
       );
     } catch (e) {
       return await fail(ledger, e, http.attempts);
@@ -125,7 +129,9 @@ async function listAll(config: DoConfig, http: HttpClient, onRetry: NonNullable<
     let pages = 0;
     while (url) {
       if (pages >= config.maxPages) {
-        throw new Error(`${r.name}: more than ${config.maxPages} pages of ${r.perPage}; the listing is not complete, so nothing is written — raise the page bound if the account is that large`);
+        throw new Error(
+          `${r.name}: more than ${config.maxPages} pages of ${r.perPage}; the listing is not complete, so nothing is written — raise the page bound if the account is that large`,
+        );
       }
       pages++;
       const res = await http.get(url);
@@ -134,7 +140,9 @@ async function listAll(config: DoConfig, http: HttpClient, onRetry: NonNullable<
       if (page.next) {
         const next: URL = new URL(page.next, url);
         if (next.origin !== base.origin) {
-          throw new BadPageError(`${r.name} page ${pages} (GET ${url}): field \`links.pages.next\` points to ${next.origin}, not ${base.origin}; the token is not sent there — nothing was written`);
+          throw new BadPageError(
+            `${r.name} page ${pages} (GET ${url}): field \`links.pages.next\` points to ${next.origin}, not ${base.origin}; the token is not sent there — nothing was written`,
+          );
         }
         url = next.toString();
       } else url = undefined;
@@ -166,10 +174,7 @@ async function write(client: pg.PoolClient, listings: Listing[], runId: string, 
     let gone = 0;
     // Only a listing read to its last page proves that a missing resource is gone.
     if (kind.tracksGone && l.complete) {
-      const g = await client.query(
-        `update ${kind.table} set gone_at = $2 where gone_at is null and not (id = any($1::${idType}[]))`,
-        [[...seen], now],
-      );
+      const g = await client.query(`update ${kind.table} set gone_at = $2 where gone_at is null and not (id = any($1::${idType}[]))`, [[...seen], now]);
       gone = g.rowCount ?? 0;
     }
     counts[l.name] = { listed: r.rowCount ?? 0, pages: l.pages, ...(kind.tracksGone ? { gone } : {}) };

@@ -129,12 +129,7 @@ export class HttpClient {
         if (!retry.retryOn.includes(status)) {
           const hint = this.opts.hints?.[status] ?? defaultHint(status);
           const detail = apiMessage(text);
-          throw new HttpError(
-            this.redactor.text(`${service} GET ${shown} answered ${status}${detail ? ` (${detail})` : ''}: ${hint}`),
-            shown,
-            attempt,
-            status,
-          );
+          throw new HttpError(this.redactor.text(`${service} GET ${shown} answered ${status}${detail ? ` (${detail})` : ''}: ${hint}`), shown, attempt, status);
         }
       }
       const what = failure ?? `HTTP ${status ?? 'without a status'}`;

@@ -36,10 +36,14 @@ export class RunLedger {
     const msg = this.redactor.text(message);
     const clean = this.redactor.value(data);
     this.log.log(level, msg, clean);
-    await this.pool.query(
-      'insert into ops.run_events (runner, run_id, level, message, data, created_at) values ($1, $2, $3, $4, $5, $6)',
-      [this.runner, this.runId, level, msg, JSON.stringify(clean), new Date(this.clock.now())],
-    );
+    await this.pool.query('insert into ops.run_events (runner, run_id, level, message, data, created_at) values ($1, $2, $3, $4, $5, $6)', [
+      this.runner,
+      this.runId,
+      level,
+      msg,
+      JSON.stringify(clean),
+      new Date(this.clock.now()),
+    ]);
   }
 
   async open(): Promise<void> {
@@ -47,22 +51,22 @@ export class RunLedger {
     await this.pool.query(`insert into ${table} (id, status, started_at) values ($1, 'running', $2)`, [this.runId, new Date(this.clock.now())]);
   }
 
-  async close(status: RunStatus, fields: { counts: Record<string, unknown>; attempts: number; error?: string; extra?: Record<string, unknown> }): Promise<void> {
+  async close(
+    status: RunStatus,
+    fields: { counts: Record<string, unknown>; attempts: number; error?: string; extra?: Record<string, unknown> },
+  ): Promise<void> {
     const { table, counts } = RUN_TABLES[this.runner];
     const extra = Object.entries(fields.extra ?? {});
     const sets = extra.map(([k], i) => `, ${k} = $${i + 7}`).join('');
-    await this.pool.query(
-      `update ${table} set status = $2, finished_at = $3, ${counts} = $4, attempts = $5, error = $6${sets} where id = $1`,
-      [
-        this.runId,
-        status,
-        new Date(this.clock.now()),
-        JSON.stringify(fields.counts),
-        fields.attempts,
-        fields.error === undefined ? null : this.redactor.text(fields.error),
-        ...extra.map(([, v]) => v),
-      ],
-    );
+    await this.pool.query(`update ${table} set status = $2, finished_at = $3, ${counts} = $4, attempts = $5, error = $6${sets} where id = $1`, [
+      this.runId,
+      status,
+      new Date(this.clock.now()),
+      JSON.stringify(fields.counts),
+      fields.attempts,
+      fields.error === undefined ? null : this.redactor.text(fields.error),
+      ...extra.map(([, v]) => v),
+    ]);
   }
 }
 
@@ -109,8 +113,6 @@ export async function closeAbandonedRuns(pool: pg.Pool, runner: LedgerRunner, cl
 /** The running run's id and start, for the message of a run that finds the lock taken. */
 export async function runningRun(pool: pg.Pool, runner: LedgerRunner): Promise<{ id: string; started_at: Date } | undefined> {
   const { table } = RUN_TABLES[runner];
-  const r = await pool.query<{ id: string; started_at: Date }>(
-    `select id, started_at from ${table} where status = 'running' order by started_at desc limit 1`,
-  );
+  const r = await pool.query<{ id: string; started_at: Date }>(`select id, started_at from ${table} where status = 'running' order by started_at desc limit 1`);
   return r.rows[0];
 }

@@ -17,11 +17,7 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-export function jsonLogger(
-  write: (line: string) => void,
-  redactor: Redactor,
-  opts: { fields?: Record<string, unknown>; now?: () => number } = {},
-): Logger {
+export function jsonLogger(write: (line: string) => void, redactor: Redactor, opts: { fields?: Record<string, unknown>; now?: () => number } = {}): Logger {
   const fields = opts.fields ?? {};
   const now = opts.now ?? Date.now;
   const log = (level: Level, msg: string, data: Record<string, unknown> = {}): void => {

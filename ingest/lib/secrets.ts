@@ -67,7 +67,9 @@ export class Secrets {
   require(name: string, consumer?: string): string {
     const v = this.find(name, consumer);
     if (v === undefined) {
-      throw new SecretError(`secret ${name} is not set: export ${secretEnvVar(name)} (stores: ${this.registry.secrets[name]?.stores.join(', ') ?? 'none registered'})`);
+      throw new SecretError(
+        `secret ${name} is not set: export ${secretEnvVar(name)} (stores: ${this.registry.secrets[name]?.stores.join(', ') ?? 'none registered'})`,
+      );
     }
     return v;
   }

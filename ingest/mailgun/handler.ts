@@ -26,7 +26,9 @@ const reject = (reason: Reason, message: string): Response => json(406, { ok: fa
 
 /** The hex HMAC-SHA256 of timestamp + token with the signing key: what Mailgun signs. */
 export function mailgunSignature(signingKey: string, timestamp: string, token: string): string {
-  return createHmac('sha256', signingKey).update(timestamp + token).digest('hex');
+  return createHmac('sha256', signingKey)
+    .update(timestamp + token)
+    .digest('hex');
 }
 
 export function verifySignature(signingKey: string, timestamp: string, token: string, signature: string): boolean {
@@ -102,8 +104,6 @@ export function normalizeEvent(ev: Record<string, unknown>, rule: MailgunConfig[
   };
 }
 
-
-
 /**
  * The `ops-mailgun-ingest` webhook as a Web-standard handler: the same function an Edge Function
  * serves. Verifies the signature (constant time), the timestamp window and the token (kept in
@@ -125,7 +125,11 @@ export function mailgunHandler(config: MailgunConfig, deps: MailgunDeps): (req: 
   return async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     if (!config.paths.includes(url.pathname)) {
-      return json(404, { ok: false, reason: 'not_found', message: `no such path ${url.pathname}; Mailgun posts to ${config.paths[0] ?? 'no configured path'}` });
+      return json(404, {
+        ok: false,
+        reason: 'not_found',
+        message: `no such path ${url.pathname}; Mailgun posts to ${config.paths[0] ?? 'no configured path'}`,
+      });
     }
     if (req.method !== 'POST') {
       return json(405, { ok: false, reason: 'method_not_allowed', message: `${req.method} is not allowed; Mailgun posts events with POST` }, { allow: 'POST' });
@@ -144,7 +148,14 @@ export function mailgunHandler(config: MailgunConfig, deps: MailgunDeps): (req: 
     const sig = body.signature;
     const timestamp = typeof sig.timestamp === 'number' ? String(sig.timestamp) : sig.timestamp;
     const { token, signature } = sig;
-    if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp) || typeof token !== 'string' || token === '' || token.length > 200 || typeof signature !== 'string') {
+    if (
+      typeof timestamp !== 'string' ||
+      !/^\d{1,12}$/.test(timestamp) ||
+      typeof token !== 'string' ||
+      token === '' ||
+      token.length > 200 ||
+      typeof signature !== 'string'
+    ) {
       return reject('malformed', '`signature` needs `timestamp` (Unix seconds), `token` and `signature` as strings');
     }
     if (!verifySignature(config.signingKey, timestamp, token, signature)) {
@@ -154,7 +165,10 @@ export function mailgunHandler(config: MailgunConfig, deps: MailgunDeps): (req: 
     const age = clock.now() / 1000 - Number(timestamp);
     if (Math.abs(age) > config.maxAgeSeconds) {
       log.warn('stale webhook rejected', { token, age_seconds: Math.round(age) });
-      return reject('stale', `the signature timestamp is ${Math.round(Math.abs(age))} s ${age > 0 ? 'old' : 'in the future'}; the window is ${config.maxAgeSeconds} s`);
+      return reject(
+        'stale',
+        `the signature timestamp is ${Math.round(Math.abs(age))} s ${age > 0 ? 'old' : 'in the future'}; the window is ${config.maxAgeSeconds} s`,
+      );
     }
     const row = normalizeEvent(body['event-data'], config.envRule);
     if (typeof row === 'string') return reject('malformed', row);

@@ -4,7 +4,17 @@
 // `present`, or `failed` with the reason — so no attempt is lost, even when the process dies.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { githubSecretNames, isCheckedStore, nameInStore, vaultSecretNames, vercelEnvKeys, type CheckedStore, type GithubStore, type HttpGet, type VercelStore } from './stores.ts';
+import {
+  githubSecretNames,
+  isCheckedStore,
+  nameInStore,
+  vaultSecretNames,
+  vercelEnvKeys,
+  type CheckedStore,
+  type GithubStore,
+  type HttpGet,
+  type VercelStore,
+} from './stores.ts';
 
 export interface RegistrySecret {
   stores: readonly string[];
@@ -103,7 +113,10 @@ async function namesIn(store: CheckedStore, secrets: readonly string[], config: 
     return vercelEnvKeys(deps.vercel, config.vercel.value);
   }
   try {
-    return await vaultSecretNames(deps.pool, secrets.map((s) => nameInStore(store, s)));
+    return await vaultSecretNames(
+      deps.pool,
+      secrets.map((s) => nameInStore(store, s)),
+    );
   } catch (e) {
     throw new Error(`Supabase Vault could not be read: ${(e as Error).message}`);
   }

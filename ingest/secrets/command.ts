@@ -85,7 +85,8 @@ function githubStore(input: SecretsAuditInput): Configured<GithubStore> {
   const repo = input.githubRepository ?? env.SECRETS_AUDIT_GITHUB_REPOSITORY ?? env.GITHUB_REPOSITORY;
   const token = input.secrets.find('github_token', 'github');
   if (!token) return { ok: false, reason: 'GITHUB_TOKEN (registry secret github_token) is not set, so GitHub Actions secrets cannot be listed' };
-  if (!repo || !/^[\w.-]+\/[\w.-]+$/.test(repo)) return { ok: false, reason: 'no repository to check: set SECRETS_AUDIT_GITHUB_REPOSITORY (owner/name) or pass --github-repository' };
+  if (!repo || !/^[\w.-]+\/[\w.-]+$/.test(repo))
+    return { ok: false, reason: 'no repository to check: set SECRETS_AUDIT_GITHUB_REPOSITORY (owner/name) or pass --github-repository' };
   return { ok: true, value: { apiUrl: env.GITHUB_API_URL || 'https://api.github.com', repository: repo, token } };
 }
 

@@ -40,7 +40,12 @@ export interface StartersConfig {
   dryRun: boolean;
 }
 
-export function loadStartersConfig(reader: SsotReader, env: Readonly<Record<string, string | undefined>>, token: string | undefined, file = STARTERS_FILE): StartersConfig {
+export function loadStartersConfig(
+  reader: SsotReader,
+  env: Readonly<Record<string, string | undefined>>,
+  token: string | undefined,
+  file = STARTERS_FILE,
+): StartersConfig {
   const s = reader.load<SourceSsot>(file);
   if (s.runner !== STARTERS_RUNNER) throw new Error(`${file}: runner is ${s.runner}, this is ${STARTERS_RUNNER}`);
   if (s.target_table !== 'ops.starters') throw new Error(`${file}: target_table is ${s.target_table}; this runner writes ops.starters`);

@@ -34,12 +34,16 @@ async function octokit(config: StartersConfig, deps: RunnerDeps, event: Event, c
     (kind: string) =>
     async (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number): Promise<boolean> => {
       const again = retryCount < config.rateLimitRetries && retryAfter <= config.maxRetryAfterSeconds;
-      await event('warn', `GitHub ${kind} on ${options.method} ${options.url}; ${again ? `retrying after ${retryAfter} s` : `giving up after ${retryCount + 1} attempts`}`, {
-        kind,
-        retry_after_s: retryAfter,
-        retry_count: retryCount,
-        retrying: again,
-      });
+      await event(
+        'warn',
+        `GitHub ${kind} on ${options.method} ${options.url}; ${again ? `retrying after ${retryAfter} s` : `giving up after ${retryCount + 1} attempts`}`,
+        {
+          kind,
+          retry_after_s: retryAfter,
+          retry_count: retryCount,
+          retrying: again,
+        },
+      );
       return again;
     };
   // plugin-throttling awaits what a limit handler returns (true retries), though its types say `void`.
@@ -142,7 +146,9 @@ export async function runStartersIngest(config: StartersConfig, deps: RunnerDeps
     ).rows[0];
     await event('info', 'run started', { repository: source, branch: config.branch, api_url: config.apiUrl, conditional: Boolean(last?.tree_etag) });
     const known = new Map(
-      (await pool.query<{ slug: string; tree_sha: string | null }>('select slug, tree_sha from ops.starters where source = $1 and gone_at is null', [source])).rows.map((r) => [r.slug, r.tree_sha]),
+      (
+        await pool.query<{ slug: string; tree_sha: string | null }>('select slug, tree_sha from ops.starters where source = $1 and gone_at is null', [source])
+      ).rows.map((r) => [r.slug, r.tree_sha]),
     );
     let read: Awaited<ReturnType<typeof readTree>>;
     try {
@@ -178,7 +184,11 @@ export async function runStartersIngest(config: StartersConfig, deps: RunnerDeps
 async function fail(ledger: RunLedger, e: unknown, attempts: number): Promise<RunResult> {
   const s = status(e);
   const hint =
-    s === 401 ? ' — the token is invalid; set GITHUB_TOKEN to a token with read access to the repository' : s === 404 ? ' — check the repository and branch in the SSOT source and GITHUB_API_URL' : '';
+    s === 401
+      ? ' — the token is invalid; set GITHUB_TOKEN to a token with read access to the repository'
+      : s === 404
+        ? ' — check the repository and branch in the SSOT source and GITHUB_API_URL'
+        : '';
   const message = `${e instanceof Error ? e.message : String(e)}${hint}`;
   await ledger.close('failed', { counts: {}, attempts, error: message });
   await ledger.event('error', `run failed: ${message}`, { status: s ?? null, attempts });
@@ -204,7 +214,9 @@ async function readTree(
     throw e;
   }
   if (tree.data.truncated) {
-    throw new Error(`the git tree of ${owner}/${repo}@${config.branch} is truncated by GitHub (over its 100,000-entry limit); the listing is incomplete, so nothing is written`);
+    throw new Error(
+      `the git tree of ${owner}/${repo}@${config.branch} is truncated by GitHub (over its 100,000-entry limit); the listing is incomplete, so nothing is written`,
+    );
   }
   const entries = tree.data.tree as TreeEntry[];
   const blobs = new Map(entries.filter((e) => e.type === 'blob' && e.path && e.sha).map((e) => [e.path as string, e.sha as string]));
@@ -217,7 +229,10 @@ async function readTree(
   };
   const build = async (f: { path: string; sha: string }): Promise<Starter & { changed: boolean }> => {
     const slug = f.path;
-    const deploy_url = deployButtonUrl(config.deployButton, { repositoryUrl: exampleRepositoryUrl(config.repository, config.branch, f.path), slug: vercelProjectName(f.path) });
+    const deploy_url = deployButtonUrl(config.deployButton, {
+      repositoryUrl: exampleRepositoryUrl(config.repository, config.branch, f.path),
+      slug: vercelProjectName(f.path),
+    });
     const hasPkg = blobs.has(`${f.path}/package.json`);
     if (!hasPkg) withoutPackageJson++;
     if (known.get(slug) === f.sha) return { slug, title: '', framework: null, tags: [], deploy_url, tree_sha: f.sha, changed: false };
@@ -259,7 +274,10 @@ async function write(client: pg.PoolClient, source: string, starters: Starter[],
       [source, JSON.stringify(unchanged.map((s) => ({ slug: s.slug, deploy_url: s.deploy_url })))],
     );
   }
-  const gone = await client.query('update ops.starters set gone_at = $3 where source = $1 and gone_at is null and not (slug = any($2::text[]))', [source, present, at]);
+  const gone = await client.query('update ops.starters set gone_at = $3 where source = $1 and gone_at is null and not (slug = any($2::text[]))', [
+    source,
+    present,
+    at,
+  ]);
   return { examples: starters.length, read: fetched.length, unchanged: unchanged.length, gone: gone.rowCount ?? 0 };
 }
-

@@ -21,7 +21,8 @@ export default definePolicy({
     'outside-waves':
       '`{{module}}` is installed on {{env}} ({{state}}, version {{version}}) but is in no wave of ' +
       `${WAVES_FILE} and not in its core_modules — add it to a wave with its OCA repository, or uninstall it from {{env}}`,
-    malformed: 'this line of the {{env}} module status is not `name state version`: {{why}} — regenerate the file with `gates modules status --env {{env}} --odoo-url URL`',
+    malformed:
+      'this line of the {{env}} module status is not `name state version`: {{why}} — regenerate the file with `gates modules status --env {{env}} --odoo-url URL`',
   },
   check(ctx) {
     const files = statusFiles(ctx);
@@ -37,7 +38,16 @@ export default definePolicy({
       }
       const { modules, problems } = parseStatus(t.text);
       for (const p of problems) {
-        out.push({ file, line: p.line, column: p.column, endLine: p.line, endColumn: p.endColumn, messageId: 'malformed', data: { env, why: p.why }, key: `malformed:${p.why}` });
+        out.push({
+          file,
+          line: p.line,
+          column: p.column,
+          endLine: p.line,
+          endColumn: p.endColumn,
+          messageId: 'malformed',
+          data: { env, why: p.why },
+          key: `malformed:${p.why}`,
+        });
       }
       for (const m of modules) {
         if (!INSTALLED_STATES.includes(m.state) || waves.byName.has(m.name) || waves.core.has(m.name)) continue;

@@ -19,13 +19,18 @@ export default definePolicy({
   severity: 'error',
   appliesTo: [NAV_FILE],
   messages: {
-    'null-body': '{{at}}: {{code}} answers with an empty body, and the client\'s res.json() throws "Unexpected end of JSON input" — answer Response.json({ ok: true }) (or NextResponse.json)',
-    'status-204': '{{at}}: status 204 has no body by definition, and the client\'s res.json() throws on it — answer 200 with a JSON body, e.g. Response.json({ ok: true })',
+    'null-body':
+      '{{at}}: {{code}} answers with an empty body, and the client\'s res.json() throws "Unexpected end of JSON input" — answer Response.json({ ok: true }) (or NextResponse.json)',
+    'status-204':
+      "{{at}}: status 204 has no body by definition, and the client's res.json() throws on it — answer 200 with a JSON body, e.g. Response.json({ ok: true })",
     'end-without-body': '{{at}}: {{code}} ends the response without a body — answer res.status(200).json({ ok: true })',
-    redirect: '{{at}}: {{code}} answers an API request with a redirect, so a client that expects JSON gets HTML or an empty body — answer JSON with the target, e.g. Response.json({ redirect: url })',
-    'falls-off-end': '{{at}}: the {{handler}} handler can reach its end without returning a response, and Next.js answers 500 with no JSON — return Response.json(…) on every path',
+    redirect:
+      '{{at}}: {{code}} answers an API request with a redirect, so a client that expects JSON gets HTML or an empty body — answer JSON with the target, e.g. Response.json({ redirect: url })',
+    'falls-off-end':
+      '{{at}}: the {{handler}} handler can reach its end without returning a response, and Next.js answers 500 with no JSON — return Response.json(…) on every path',
     'empty-return': '{{at}}: {{code}} in the {{handler}} handler returns no response — return Response.json(…)',
-    'no-answer': '{{at}}: the {{handler}} API handler has a path that sends no response (it returns or reaches its end first), so the request hangs and the client gets no JSON — answer res.status(…).json(…) on every path',
+    'no-answer':
+      '{{at}}: the {{handler}} API handler has a path that sends no response (it returns or reaches its end first), so the request hangs and the client gets no JSON — answer res.status(…).json(…) on every path',
     unreadable: '{{at}}: the route handler cannot be read ({{reason}}), so its answers cannot be checked — make it a UTF-8 source file under the size cap',
   },
   check(ctx) {
@@ -36,7 +41,11 @@ export default definePolicy({
     for (const h of c.routes.filter((r) => r.kind === 'handler')) {
       const text = readAppText(c.app, h.file, MAX_SOURCE_BYTES);
       if (!text.ok) {
-        out.push({ ...atAppFile(c, h.file, { line: 1, column: 1 }, { pointer: '/app_dir' }), messageId: 'unreadable', data: { at: h.file, reason: text.reason } });
+        out.push({
+          ...atAppFile(c, h.file, { line: 1, column: 1 }, { pointer: '/app_dir' }),
+          messageId: 'unreadable',
+          data: { at: h.file, reason: text.reason },
+        });
         continue;
       }
       const src = parseSource(h.file, text.value);
@@ -66,7 +75,8 @@ function isNullish(ts: typeof T, e: T.Expression | undefined): boolean {
 function status204(ts: typeof T, e: T.Expression | undefined): T.Node | undefined {
   if (!e || !ts.isObjectLiteralExpression(e)) return undefined;
   for (const p of e.properties) {
-    if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'status' && ts.isNumericLiteral(p.initializer) && p.initializer.text === '204') return p;
+    if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'status' && ts.isNumericLiteral(p.initializer) && p.initializer.text === '204')
+      return p;
   }
   return undefined;
 }
@@ -102,7 +112,11 @@ function checkAppHandler(c: Console, src: Source): PolicyFinding[] {
       else if (isNullish(ts, body)) out.push(finding(c, src, node, 'null-body', { code: codeOf(src, node) }));
     } else if (ts.isCallExpression(node)) {
       const callee = node.expression;
-      if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && (callee.expression.text === 'Response' || callee.expression.text === 'NextResponse')) {
+      if (
+        ts.isPropertyAccessExpression(callee) &&
+        ts.isIdentifier(callee.expression) &&
+        (callee.expression.text === 'Response' || callee.expression.text === 'NextResponse')
+      ) {
         const method = callee.name.text;
         if (method === 'redirect') out.push(finding(c, src, node, 'redirect', { code: codeOf(src, node) }));
         else if (method === 'json') {
@@ -169,7 +183,8 @@ function emptyReturns(ts: typeof T, body: T.Block): T.ReturnStatement[] {
 function alwaysExits(ts: typeof T, st: T.Statement, neverReturn: ReadonlySet<string>): boolean {
   if (ts.isReturnStatement(st) || ts.isThrowStatement(st)) return true;
   if (ts.isBlock(st)) return st.statements.some((s) => alwaysExits(ts, s, neverReturn));
-  if (ts.isIfStatement(st)) return st.elseStatement !== undefined && alwaysExits(ts, st.thenStatement, neverReturn) && alwaysExits(ts, st.elseStatement, neverReturn);
+  if (ts.isIfStatement(st))
+    return st.elseStatement !== undefined && alwaysExits(ts, st.thenStatement, neverReturn) && alwaysExits(ts, st.elseStatement, neverReturn);
   if (ts.isTryStatement(st)) {
     if (st.finallyBlock && alwaysExits(ts, st.finallyBlock, neverReturn)) return true;
     return alwaysExits(ts, st.tryBlock, neverReturn) && (!st.catchClause || alwaysExits(ts, st.catchClause.block, neverReturn));
@@ -251,7 +266,8 @@ function pagesHandler(ts: typeof T, src: Source): PagesHandler | undefined {
     if (ts.isFunctionDeclaration(st) && st.name) locals.set(st.name.text, { fn: st, name: st.name });
     if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
-        if (ts.isIdentifier(d.name) && d.initializer && (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer))) locals.set(d.name.text, { fn: d.initializer, name: d.name });
+        if (ts.isIdentifier(d.name) && d.initializer && (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer)))
+          locals.set(d.name.text, { fn: d.initializer, name: d.name });
       }
     }
   }
@@ -317,7 +333,12 @@ function pathEnds(ts: typeof T, st: T.Statement, res: string): Set<PathEnd> {
     const clauses = st.caseBlock.clauses;
     const ends = new Set<PathEnd>(clauses.some((cl) => ts.isDefaultClause(cl)) ? [] : ['open']);
     clauses.forEach((_, i) => {
-      for (const e of sequence(ts, clauses.slice(i).flatMap((cl) => [...cl.statements]), res)) ends.add(e === 'broke' ? 'open' : e);
+      for (const e of sequence(
+        ts,
+        clauses.slice(i).flatMap((cl) => [...cl.statements]),
+        res,
+      ))
+        ends.add(e === 'broke' ? 'open' : e);
     });
     return ends;
   }

@@ -44,7 +44,11 @@ export default definePolicy({
       try {
         return JSON.parse(t.value) as unknown;
       } catch (e) {
-        out.push({ ...atAppDir(c), key: `unreadable:${file}`, message: `the build manifest ${file} in ${c.app.shown} is not valid JSON (${(e as Error).message}); rebuild the console` });
+        out.push({
+          ...atAppDir(c),
+          key: `unreadable:${file}`,
+          message: `the build manifest ${file} in ${c.app.shown} is not valid JSON (${(e as Error).message}); rebuild the console`,
+        });
         return undefined;
       }
     };

@@ -21,7 +21,13 @@ export default definePolicy({
     const component = c.nav.navComponent as string;
     const text = readAppText(c.app, component, MAX_SOURCE_BYTES);
     if (!text.ok) {
-      return [{ file: NAV_FILE, pointer: '/nav_component', message: `nav_component: ${text.reason}; name the file (relative to the app dir) that renders the left nav` }];
+      return [
+        {
+          file: NAV_FILE,
+          pointer: '/nav_component',
+          message: `nav_component: ${text.reason}; name the file (relative to the app dir) that renders the left nav`,
+        },
+      ];
     }
     const hrefs = extractHrefs(component, text.value).filter((h) => h.href.startsWith('/') && !h.href.startsWith('//'));
     if (hrefs.length === 0) {

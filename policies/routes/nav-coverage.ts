@@ -62,7 +62,10 @@ export default definePolicy({
         });
         continue;
       }
-      const catchAll = pages.find((p) => p.segments.at(-1)?.kind === 'catchall' && p.segments.length === urlSegments(url).length + 1 && matches(p.segments.slice(0, -1), urlSegments(url)));
+      const catchAll = pages.find(
+        (p) =>
+          p.segments.at(-1)?.kind === 'catchall' && p.segments.length === urlSegments(url).length + 1 && matches(p.segments.slice(0, -1), urlSegments(url)),
+      );
       if (catchAll) {
         out.push({
           file: NAV_FILE,

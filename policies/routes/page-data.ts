@@ -30,18 +30,24 @@ export default definePolicy({
     'not-in-contract': 'the {{route}} page reads {{table}}, which {{contract}} does not list — add it with the columns the page uses',
     'table-missing': 'the {{route}} page reads {{table}}, but no migration creates it — create it in a migration or stop reading it',
     'table-missing-contract': '{{table}} is read by the {{route}} page ({{nav}}), but no migration creates it — create it in a migration',
-    'column-missing': 'the {{route}} page reads {{table}}.{{column}} (per {{contract}}), but the replayed schema has no such column — add it in a migration or correct the contract',
-    'column-missing-contract': '{{table}}.{{column}} is read by the {{route}} page ({{nav}}), but the replayed schema has no such column — add it in a migration or correct the contract',
+    'column-missing':
+      'the {{route}} page reads {{table}}.{{column}} (per {{contract}}), but the replayed schema has no such column — add it in a migration or correct the contract',
+    'column-missing-contract':
+      '{{table}}.{{column}} is read by the {{route}} page ({{nav}}), but the replayed schema has no such column — add it in a migration or correct the contract',
   },
   async check(ctx) {
     const reads = navReads(ctx);
     if (reads.length === 0) return [];
     const contract = ctx.data(CONTRACT_FILE) as { tables?: Record<string, { columns?: Record<string, unknown> } | null> } | undefined;
     const tables = contract?.tables && typeof contract.tables === 'object' ? contract.tables : {};
-    if (migrationFiles(ctx).length === 0) return skip(`there is no migration under ${MIGRATIONS_DIR}/ to replay, so the tables the pages read cannot be checked`);
+    if (migrationFiles(ctx).length === 0)
+      return skip(`there is no migration under ${MIGRATIONS_DIR}/ to replay, so the tables the pages read cannot be checked`);
     const r = await replay(ctx);
     if (!r) return skip(`a migration does not parse (see migrations/syntax), so the schema was not replayed and the tables the pages read cannot be checked`);
-    if (r.failure) return skip(`the replay stopped at ${r.failure.file}:${lineOf(ctx, r.failure.file, r.failure.offset)} (${r.failure.message}), so the tables the pages read cannot be checked`);
+    if (r.failure)
+      return skip(
+        `the replay stopped at ${r.failure.file}:${lineOf(ctx, r.failure.file, r.failure.offset)} (${r.failure.message}), so the tables the pages read cannot be checked`,
+      );
     const out: PolicyFinding[] = [];
     const navYaml = ctx.yaml(NAV_FILE);
     const navLine = (pointer: string): string => (navYaml ? `${NAV_FILE}:${locatePointer(navYaml, pointer).range.line}` : NAV_FILE);
@@ -49,20 +55,39 @@ export default definePolicy({
       const base = { route: read.route, table: read.table };
       const spec = tables[read.table];
       if (spec === undefined) {
-        out.push({ file: NAV_FILE, pointer: read.pointer, messageId: 'not-in-contract', data: { ...base, contract: CONTRACT_FILE }, key: `contract:${read.route}:${read.table}` });
+        out.push({
+          file: NAV_FILE,
+          pointer: read.pointer,
+          messageId: 'not-in-contract',
+          data: { ...base, contract: CONTRACT_FILE },
+          key: `contract:${read.route}:${read.table}`,
+        });
         continue;
       }
       const tp = `/tables/${esc(read.table)}`;
       const actual = r.columns.get(read.table);
       if (!actual) {
         out.push({ file: NAV_FILE, pointer: read.pointer, messageId: 'table-missing', data: base, key: `table:${read.route}:${read.table}` });
-        out.push({ file: CONTRACT_FILE, pointer: tp, at: 'key', messageId: 'table-missing-contract', data: { ...base, nav: navLine(read.pointer) }, key: `table:${read.route}:${read.table}` });
+        out.push({
+          file: CONTRACT_FILE,
+          pointer: tp,
+          at: 'key',
+          messageId: 'table-missing-contract',
+          data: { ...base, nav: navLine(read.pointer) },
+          key: `table:${read.route}:${read.table}`,
+        });
         continue;
       }
       for (const column of Object.keys(spec?.columns ?? {})) {
         if (actual.has(column)) continue;
         const data = { ...base, column };
-        out.push({ file: NAV_FILE, pointer: read.pointer, messageId: 'column-missing', data: { ...data, contract: CONTRACT_FILE }, key: `column:${read.route}:${read.table}.${column}` });
+        out.push({
+          file: NAV_FILE,
+          pointer: read.pointer,
+          messageId: 'column-missing',
+          data: { ...data, contract: CONTRACT_FILE },
+          key: `column:${read.route}:${read.table}.${column}`,
+        });
         out.push({
           file: CONTRACT_FILE,
           pointer: `${tp}/columns/${esc(column)}`,

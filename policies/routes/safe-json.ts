@@ -27,8 +27,10 @@ export default definePolicy({
     'fetch-json': '{{at}}: {{code}} throws "Unexpected end of JSON input" on an empty or non-JSON body — read the response with {{helper}}',
     'helper-missing': 'the safe JSON helper cannot be read: {{reason}} — create it there or correct safe_json.path',
     'export-missing': '{{path}} has no export named {{name}} — export the safe JSON helper under that name or correct safe_json.export',
-    'helper-unsafe': '{{at}}: {{name}} parses JSON outside a try/catch, so it throws on an empty or non-JSON body — read res.text() and JSON.parse it inside try/catch, returning null (or an error value) when it fails',
-    'helper-no-parse': '{{at}}: {{name}} never parses JSON, so it is not a JSON helper — read res.text() and JSON.parse it inside try/catch, returning null (or an error value) when it fails',
+    'helper-unsafe':
+      '{{at}}: {{name}} parses JSON outside a try/catch, so it throws on an empty or non-JSON body — read res.text() and JSON.parse it inside try/catch, returning null (or an error value) when it fails',
+    'helper-no-parse':
+      '{{at}}: {{name}} never parses JSON, so it is not a JSON helper — read res.text() and JSON.parse it inside try/catch, returning null (or an error value) when it fails',
   },
   check(ctx) {
     const state = loadConsole(ctx);
@@ -70,7 +72,9 @@ function checkHelper(c: Console, helper: SafeJson): PolicyFinding[] {
   if (guarded) return [];
   const r = rangeOf(src, fn.name);
   const messageId = parses ? 'helper-unsafe' : 'helper-no-parse';
-  return [{ ...atAppFile(c, helper.path, r, { pointer: '/safe_json/export' }), messageId, data: { at: `${helper.path}:${r.line}:${r.column}`, name: helper.export } }];
+  return [
+    { ...atAppFile(c, helper.path, r, { pointer: '/safe_json/export' }), messageId, data: { at: `${helper.path}:${r.line}:${r.column}`, name: helper.export } },
+  ];
 }
 
 /** The exported function `name` of the module: its name node and its body. */

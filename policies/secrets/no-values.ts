@@ -42,7 +42,8 @@ export default definePolicy({
       if (!t.ok) {
         // A changed binary has no added lines to show; it is still said to be unsearched. An
         // unreadable YAML file is already an error of files/yaml-wellformed: not said twice.
-        if (t.code !== 'MISSING' && !YAML.test(file)) out.push({ file, line: 1, column: 1, severity: 'notice', messageId: 'not-scanned', data: { reason: t.message }, key: 'not-scanned' });
+        if (t.code !== 'MISSING' && !YAML.test(file))
+          out.push({ file, line: 1, column: 1, severity: 'notice', messageId: 'not-scanned', data: { reason: t.message }, key: 'not-scanned' });
         continue;
       }
       const added = since === undefined ? undefined : ctx.git.addedLines(since, file);

@@ -15,7 +15,8 @@ export default definePolicy({
   messages: {
     expired:
       'the waiver of {{policy}} owned by {{owner}} expired on {{expires}}; the findings it covered count again — fix them, or renew it with a new date (at most {{max}} days ahead) and a reason that still holds',
-    'too-far': 'the waiver of {{policy}} runs until {{expires}}, {{days}} days ahead; a waiver may run at most {{max}} days, so that the risk is looked at again — set an earlier date',
+    'too-far':
+      'the waiver of {{policy}} runs until {{expires}}, {{days}} days ahead; a waiver may run at most {{max}} days, so that the risk is looked at again — set an earlier date',
     'unknown-policy': 'the waiver names policy `{{policy}}`, which does not exist{{hint}}; see `gates list`',
   },
   check(ctx) {
@@ -30,8 +31,20 @@ export default definePolicy({
       }
       const days = daysBetween(day, w.expires);
       if (Number.isNaN(days)) continue; // Not a date: ssot/schema reports it.
-      if (days < 0) out.push({ file: WAIVER_FILE, pointer: `${at}/expires`, messageId: 'expired', data: { policy: w.policy, owner: w.owner, expires: w.expires, max: MAX_WAIVER_DAYS } });
-      else if (days > MAX_WAIVER_DAYS) out.push({ file: WAIVER_FILE, pointer: `${at}/expires`, messageId: 'too-far', data: { policy: w.policy, expires: w.expires, days, max: MAX_WAIVER_DAYS } });
+      if (days < 0)
+        out.push({
+          file: WAIVER_FILE,
+          pointer: `${at}/expires`,
+          messageId: 'expired',
+          data: { policy: w.policy, owner: w.owner, expires: w.expires, max: MAX_WAIVER_DAYS },
+        });
+      else if (days > MAX_WAIVER_DAYS)
+        out.push({
+          file: WAIVER_FILE,
+          pointer: `${at}/expires`,
+          messageId: 'too-far',
+          data: { policy: w.policy, expires: w.expires, days, max: MAX_WAIVER_DAYS },
+        });
     }
     return out;
   },

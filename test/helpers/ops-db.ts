@@ -12,7 +12,10 @@ export async function opsDatabase(): Promise<ThrowawayDatabase> {
   try {
     await withClient(db.url, async (c) => {
       await c.query(baselineSql());
-      for (const f of fs.readdirSync(MIGRATIONS).filter((x) => x.endsWith('.sql')).sort()) {
+      for (const f of fs
+        .readdirSync(MIGRATIONS)
+        .filter((x) => x.endsWith('.sql'))
+        .sort()) {
         await c.query(`begin;\n${fs.readFileSync(path.join(MIGRATIONS, f), 'utf8')}\ncommit;`);
       }
     });

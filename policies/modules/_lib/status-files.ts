@@ -8,7 +8,8 @@ import { STATUS_FILE } from '../../../gates/modules/status.ts';
 /** The status files of `--module-status DIR`: env and root-relative path, sorted; or why there are none. */
 export function statusFiles(ctx: RepoContext): Array<{ env: string; file: string }> | { skipped: string } {
   const dir = ctx.options.moduleStatusDir;
-  if (dir === undefined) return { skipped: 'no module status to check: run `gates modules status --env ENV --odoo-url URL` and pass its folder with --module-status DIR' };
+  if (dir === undefined)
+    return { skipped: 'no module status to check: run `gates modules status --env ENV --odoo-url URL` and pass its folder with --module-status DIR' };
   const abs = path.resolve(ctx.root, dir);
   if (!isInside(ctx.root, abs)) return { skipped: `--module-status ${dir} is outside the repository root, so findings could not point at its lines` };
   let names: string[];

@@ -76,7 +76,8 @@ function readAliases(app: AppDir): Alias[] {
   for (const name of ['tsconfig.json', 'jsconfig.json']) {
     const text = readAppText(app, name, MAX_SOURCE_BYTES);
     if (!text.ok) continue;
-    const parsed = ts.parseConfigFileTextToJson(name, text.value).config as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
+    const parsed = ts.parseConfigFileTextToJson(name, text.value).config as
+      { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
     const base = parsed?.compilerOptions?.baseUrl ?? '.';
     const out: Alias[] = [];
     for (const [pattern, targets] of Object.entries(parsed?.compilerOptions?.paths ?? {})) {

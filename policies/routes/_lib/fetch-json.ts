@@ -24,7 +24,8 @@ function checkerFor(src: Source): T.TypeChecker {
 
 function strip(ts: typeof T, e: T.Expression): T.Expression {
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+    if (ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e))
+      e = e.expression;
     else return e;
   }
 }
@@ -34,7 +35,9 @@ function isFetchCall(ts: typeof T, e: T.Expression): boolean {
   if (!ts.isCallExpression(e)) return false;
   const c = e.expression;
   if (ts.isIdentifier(c)) return c.text === 'fetch';
-  return ts.isPropertyAccessExpression(c) && c.name.text === 'fetch' && ts.isIdentifier(c.expression) && ['window', 'globalThis', 'self'].includes(c.expression.text);
+  return (
+    ts.isPropertyAccessExpression(c) && c.name.text === 'fetch' && ts.isIdentifier(c.expression) && ['window', 'globalThis', 'self'].includes(c.expression.text)
+  );
 }
 
 export function fetchJsonCalls(src: Source): T.CallExpression[] {
@@ -68,7 +71,13 @@ export function fetchJsonCalls(src: Source): T.CallExpression[] {
   };
   const out: T.CallExpression[] = [];
   const visit = (n: T.Node): void => {
-    if (ts.isCallExpression(n) && n.arguments.length === 0 && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'json' && isResponse(n.expression.expression)) {
+    if (
+      ts.isCallExpression(n) &&
+      n.arguments.length === 0 &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      n.expression.name.text === 'json' &&
+      isResponse(n.expression.expression)
+    ) {
       out.push(n);
     }
     ts.forEachChild(n, visit);
@@ -100,7 +109,9 @@ export function parsesJsonSafely(fn: T.Node): { parses: boolean; guarded: boolea
     }
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
       const callee = n.expression;
-      const isParse = (callee.name.text === 'parse' && ts.isIdentifier(callee.expression) && callee.expression.text === 'JSON') || (callee.name.text === 'json' && n.arguments.length === 0);
+      const isParse =
+        (callee.name.text === 'parse' && ts.isIdentifier(callee.expression) && callee.expression.text === 'JSON') ||
+        (callee.name.text === 'json' && n.arguments.length === 0);
       // `.catch(…)` on the promise of `.json()` guards it as well.
       if (isParse) {
         parses = true;

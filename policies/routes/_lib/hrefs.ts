@@ -36,8 +36,7 @@ export function extractHrefs(fileName: string, text: string): HrefLiteral[] {
       out.push({ href: node.text, line: pos.line + 1, column: [...lineText].length + 1 });
     }
   };
-  const isHrefName = (name: import('typescript').Node): boolean =>
-    (ts.isIdentifier(name) || ts.isStringLiteral(name)) && name.text === 'href';
+  const isHrefName = (name: import('typescript').Node): boolean => (ts.isIdentifier(name) || ts.isStringLiteral(name)) && name.text === 'href';
   const visit = (node: import('typescript').Node): void => {
     if (ts.isJsxAttribute(node) && ts.isIdentifier(node.name) && node.name.text === 'href') {
       const init = node.initializer;

@@ -224,8 +224,10 @@ const DETECTORS: readonly Detector[] = [
       if (isPlaceholder(password) || password === user || LOCAL_HOST.test(host) || samplePassword(password)) return false;
       const start = m.index + scheme.length + 3 + user.length + 1;
       const span = { start, end: start + password.length };
-      if (/supabase\.(co|com)(:\d+)?$/i.test(host)) return { ...span, id: 'supabase-database-url', kind: 'Supabase database URL with a password', entry: 'supabase_db_password' };
-      if (/^postgres(ql)?$/i.test(scheme)) return { ...span, id: 'postgres-url-password', kind: 'Postgres URL with a password', entry: `${snake(user)}_db_password` };
+      if (/supabase\.(co|com)(:\d+)?$/i.test(host))
+        return { ...span, id: 'supabase-database-url', kind: 'Supabase database URL with a password', entry: 'supabase_db_password' };
+      if (/^postgres(ql)?$/i.test(scheme))
+        return { ...span, id: 'postgres-url-password', kind: 'Postgres URL with a password', entry: `${snake(user)}_db_password` };
       return { ...span, entry: `${snake(scheme)}_password` };
     },
   },
@@ -346,8 +348,10 @@ export function tokenShapes(text: string): Hit[] {
  * Key names that hold secrets: password, secret, token, api_key, private_key, signing_key, a name
  * ending in `_key`/`-key`/`Key`, credentials, dsn …; not the names of public or bookkeeping keys.
  */
-export const SECRET_KEY = /(pass(word|wd)?|pwd|secret|token|api[_-]?key|apikey|(private|signing|access|secret|master|encryption|license)[_-]?key|[a-z0-9][_.-]key|credentials?|dsn)$/i;
-const NOT_SECRET_KEY = /(public|publishable|anon|cache|idempotency|primary|foreign|sort|partition|sequence|lookup|registry|secret[_-]?name|ref|id)[_.-]?key$|_(id|name|ref|file|path|url|secret_name)$/i;
+export const SECRET_KEY =
+  /(pass(word|wd)?|pwd|secret|token|api[_-]?key|apikey|(private|signing|access|secret|master|encryption|license)[_-]?key|[a-z0-9][_.-]key|credentials?|dsn)$/i;
+const NOT_SECRET_KEY =
+  /(public|publishable|anon|cache|idempotency|primary|foreign|sort|partition|sequence|lookup|registry|secret[_-]?name|ref|id)[_.-]?key$|_(id|name|ref|file|path|url|secret_name)$/i;
 
 export function isSecretName(name: string): boolean {
   return SECRET_KEY.test(name) && !NOT_SECRET_KEY.test(name);
@@ -411,7 +415,8 @@ export interface Assignment {
 /** `name: value`, `NAME=value`, `"name": "value"`, `name = 'value'`, `name := value`, `name => value`. */
 const ASSIGNMENT = /(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*(?::=|=>|[:=])[ \t]*["']?([^\s"',;`(){}[\]<>]+)/g;
 /** `{key: NAME, value: …}` and `- name: NAME\n  value: …` pairs (DigitalOcean app specs, Kubernetes env), ending at `value`. */
-const PAIR = /\b(?:key|name)["']?[ \t]*:[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[^\n]{0,80}?(?:\n[^\n]{0,80}?){0,2}?\bvalue["']?[ \t]*:[ \t]*["']?([^\s"',;`(){}[\]<>]+)/g;
+const PAIR =
+  /\b(?:key|name)["']?[ \t]*:[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[^\n]{0,80}?(?:\n[^\n]{0,80}?){0,2}?\bvalue["']?[ \t]*:[ \t]*["']?([^\s"',;`(){}[\]<>]+)/g;
 /** Words every secret-like name contains: only lines holding one are searched for assignments. */
 const NAME_WORD = /pass|pwd|secret|token|key|credential|dsn/gi;
 
