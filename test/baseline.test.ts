@@ -2,16 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../gates/main.ts';
+import { SVC_SCHEMA } from './helpers/svc-schema.ts';
 import { useTrees } from './helpers/tree.ts';
 
-const schema = JSON.stringify({
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://odooops.dev/schemas/test/svc.schema.json',
-  description: 'A service.',
-  type: 'object',
-  additionalProperties: false,
-  properties: { name: { description: 'Name.', type: 'string' }, port: { description: 'Port.', type: 'integer' } },
-});
+const schema = SVC_SCHEMA;
 const newTree = useTrees();
 const tree = (files: Record<string, string>) =>
   newTree({

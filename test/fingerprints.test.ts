@@ -3,17 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../gates/core/finding.ts';
 import { runGates } from '../gates/core/run.ts';
 import { policies } from '../policies/index.ts';
+import { SVC_SCHEMA } from './helpers/svc-schema.ts';
 import { useTrees } from './helpers/tree.ts';
 
 const newTree = useTrees();
-const schema = JSON.stringify({
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://odooops.dev/schemas/test/svc.schema.json',
-  description: 'A service.',
-  type: 'object',
-  additionalProperties: false,
-  properties: { name: { description: 'Name.', type: 'string' }, port: { description: 'Port.', type: 'integer' } },
-});
+const schema = SVC_SCHEMA;
 const base = {
   'schemas/ssot/svc.schema.json': schema,
   'schemas/map.yaml': '- files: ssot/*.yaml\n  schema: schemas/ssot/svc.schema.json\n',

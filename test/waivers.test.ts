@@ -13,18 +13,12 @@ import { github } from '../gates/reporters/github.ts';
 import { sarif } from '../gates/reporters/sarif.ts';
 import { stylish } from '../gates/reporters/stylish.ts';
 import { policies } from '../policies/index.ts';
+import { SVC_SCHEMA } from './helpers/svc-schema.ts';
 import { useTrees } from './helpers/tree.ts';
 
 const newTree = useTrees();
 const TODAY = '2026-11-29';
-const schema = JSON.stringify({
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://odooops.dev/schemas/test/svc.schema.json',
-  description: 'A service.',
-  type: 'object',
-  additionalProperties: false,
-  properties: { name: { description: 'Name.', type: 'string' }, port: { description: 'Port.', type: 'integer' } },
-});
+const schema = SVC_SCHEMA;
 const ENGINE = path.resolve(import.meta.dirname, '..');
 const base = {
   'schemas/ssot/svc.schema.json': schema,

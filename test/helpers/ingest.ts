@@ -1,21 +1,7 @@
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { baselineSql } from '../../gates/db/engine.ts';
-import { ENGINE_DIR } from '../../gates/core/artifacts.ts';
-import { throwawayDatabase } from './pg.ts';
-
-/** The repository's migrations in version order. */
-export function migrationSql(): Array<{ file: string; sql: string }> {
-  const dir = path.join(ENGINE_DIR, 'migrations');
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /^\d{14}_.+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ file: f, sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
-}
+import { opsDatabase } from './ops-db.ts';
 
 export interface TestDb {
   url: string;
@@ -23,32 +9,9 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
-/**
- * A throwaway database (on the server of DATABASE_URL, else the embedded engine) with the
- * Supabase baseline and every migration applied, each in one transaction.
- */
+/** The database of {@link opsDatabase}, with a pool of connections to it. */
 export async function migratedDb(): Promise<TestDb> {
-  const db = await throwawayDatabase();
-  const c = new pg.Client({ connectionString: db.url });
-  await c.connect();
-  try {
-    await c.query(baselineSql());
-    for (const m of migrationSql()) {
-      await c.query('begin');
-      try {
-        await c.query(m.sql);
-        await c.query('commit');
-      } catch (e) {
-        await c.query('rollback');
-        throw new Error(`${m.file}: ${(e as Error).message}`);
-      }
-    }
-  } catch (e) {
-    await c.end();
-    await db.drop();
-    throw e;
-  }
-  await c.end();
+  const db = await opsDatabase();
   const pool = new pg.Pool({ connectionString: db.url, max: 10 });
   // A connection cut while the database is dropped must not end the process.
   pool.on('error', () => undefined);

@@ -1,22 +1,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { ENGINE_DIR } from '../../gates/core/artifacts.ts';
 import { baselineSql } from '../../gates/db/engine.ts';
-import { throwawayDatabase, type ThrowawayDatabase } from './pg.ts';
+import { throwawayDatabase, withClient, type ThrowawayDatabase } from './pg.ts';
 
-const MIGRATIONS = path.resolve(import.meta.dirname, '..', '..', 'migrations');
+/** The repository's migrations in version order. */
+export function migrationSql(): Array<{ file: string; sql: string }> {
+  const dir = path.join(ENGINE_DIR, 'migrations');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{14}_.+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ file: f, sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
+}
 
-/** A throwaway database with the Supabase baseline and every migration of this repository applied. */
+/**
+ * A throwaway database (on the server of DATABASE_URL, else the embedded engine) with the
+ * Supabase baseline and every migration of this repository applied, each in one transaction.
+ */
 export async function opsDatabase(): Promise<ThrowawayDatabase> {
   const db = await throwawayDatabase();
   try {
     await withClient(db.url, async (c) => {
       await c.query(baselineSql());
-      for (const f of fs
-        .readdirSync(MIGRATIONS)
-        .filter((x) => x.endsWith('.sql'))
-        .sort()) {
-        await c.query(`begin;\n${fs.readFileSync(path.join(MIGRATIONS, f), 'utf8')}\ncommit;`);
+      for (const m of migrationSql()) {
+        await c.query('begin');
+        try {
+          await c.query(m.sql);
+          await c.query('commit');
+        } catch (e) {
+          await c.query('rollback');
+          throw new Error(`${m.file}: ${(e as Error).message}`);
+        }
       }
     });
   } catch (e) {
@@ -24,16 +40,6 @@ export async function opsDatabase(): Promise<ThrowawayDatabase> {
     throw e;
   }
   return db;
-}
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
 }
 
 /** Runs one query on the database at `url`. */
