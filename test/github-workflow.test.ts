@@ -40,7 +40,7 @@ describe('.github/workflows/gates.yml', () => {
 
   it('checks out full history, sets up Node with the npm cache, installs with npm ci', () => {
     expect(step((s) => s.uses?.startsWith('actions/checkout@') === true)?.with).toEqual({ 'fetch-depth': 0 });
-    expect(step((s) => s.uses?.startsWith('actions/setup-node@') === true)?.with).toEqual({ 'node-version': 20, cache: 'npm' });
+    expect(step((s) => s.uses?.startsWith('actions/setup-node@') === true)?.with).toEqual({ 'node-version': 24, cache: 'npm' });
     expect(steps.some((s) => s.run?.startsWith('npm ci') === true)).toBe(true);
   });
 
