@@ -1,10 +1,10 @@
 import type { RepoContext } from '../core/repo.ts';
 import { locatePointer } from '../core/yaml.ts';
 import { replay } from '../db/replay.ts';
+import { isRecord } from '../core/data.ts';
 
 export const CAPABILITIES_FILE = 'ssot/capabilities.yaml';
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface ControlPlane {
   version: 1;

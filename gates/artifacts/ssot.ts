@@ -1,6 +1,7 @@
 import type { GateResult } from '../core/run.ts';
 import type { RepoContext } from '../core/repo.ts';
 import { locatePointer } from '../core/yaml.ts';
+import { isRecord } from '../core/data.ts';
 
 /** The policies whose verdict ssot.json relies on: the shapes, and that no secret value is in the SSOT. */
 export const SSOT_GUARDS = ['ssot/schema', 'secrets/no-values'] as const;
@@ -8,7 +9,6 @@ export const SSOT_GUARDS = ['ssot/schema', 'secrets/no-values'] as const;
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Entry = { [k: string]: Json };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Why ssot.json cannot be written for this run, or undefined when it can. */
 export function ssotBlocked(result: GateResult): string | undefined {

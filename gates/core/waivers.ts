@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import type { Finding } from './finding.ts';
 import type { RepoContext } from './repo.ts';
 import { locatePointer } from './yaml.ts';
+import { isRecord } from './data.ts';
 
 /** The waiver file of the SSOT. */
 export const WAIVER_FILE = 'ssot/waivers.yaml';
@@ -175,8 +176,4 @@ export function usesOf(findings: readonly Finding[]): SuppressionUse {
     if (s?.kind === 'waiver' && s.line !== undefined) use.waivers.add(s.line);
   }
   return use;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

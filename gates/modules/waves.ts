@@ -1,5 +1,6 @@
 import type { RepoContext } from '../core/repo.ts';
 import { locatePointer } from '../core/yaml.ts';
+import { isRecord } from '../core/data.ts';
 
 export const WAVES_FILE = 'ssot/modules/waves.yaml';
 
@@ -18,8 +19,6 @@ export interface Waves {
   core: Map<string, string>;
   byName: Map<string, WaveModule>;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The module waves of the SSOT, or why they cannot be read. */
 export function readWaves(ctx: RepoContext): Waves | { missing: string } {

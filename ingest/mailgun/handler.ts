@@ -3,8 +3,9 @@ import type pg from 'pg';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Redactor } from '../lib/redact.ts';
-import { MailStore } from './store.ts';
+import { MailStore, type MailRow } from './store.ts';
 import { ENVIRONMENTS, type EnvName, type MailgunConfig } from './config.ts';
+import { isRecord } from '../../gates/core/data.ts';
 
 export interface MailgunDeps {
   pool: pg.Pool;
@@ -61,29 +62,21 @@ async function readCapped(req: Request, cap: number): Promise<Uint8Array | undef
   return Buffer.concat(chunks);
 }
 
-interface MailRow {
-  env: EnvName;
-  message_id: string;
-  subject: string | null;
-  sender: string | null;
-  recipient: string;
-  transport: string | null;
-  stamp: number;
-}
+/** The row of ops.mail_events, its environment one the SSOT names. */
+type MailEventRow = MailRow & { env: EnvName };
 
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const optText = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** event-data → the row of ops.mail_events, or what is wrong with it. */
-export function normalizeEvent(ev: Record<string, unknown>, rule: MailgunConfig['envRule']): MailRow | string {
+export function normalizeEvent(ev: Record<string, unknown>, rule: MailgunConfig['envRule']): MailEventRow | string {
   if (typeof ev.id !== 'string' || ev.id === '') return '`event-data.id` is missing';
   if (typeof ev.timestamp !== 'number' || !Number.isFinite(ev.timestamp) || ev.timestamp <= 0) return '`event-data.timestamp` is not a Unix time';
   if (typeof ev.recipient !== 'string' || ev.recipient === '') return '`event-data.recipient` is missing';
-  const message = isObj(ev.message) ? ev.message : {};
-  const headers = isObj(message.headers) ? message.headers : {};
+  const message = isRecord(ev.message) ? ev.message : {};
+  const headers = isRecord(message.headers) ? message.headers : {};
   const messageId = headers['message-id'];
   if (typeof messageId !== 'string' || messageId === '') return '`event-data.message.headers.message-id` is missing';
-  const vars = isObj(ev['user-variables']) ? ev['user-variables'] : {};
+  const vars = isRecord(ev['user-variables']) ? ev['user-variables'] : {};
   const named = vars[rule.userVariable];
   let env: EnvName = rule.default;
   if (named !== undefined && named !== null && named !== '') {
@@ -92,7 +85,7 @@ export function normalizeEvent(ev: Record<string, unknown>, rule: MailgunConfig[
     }
     env = named as EnvName;
   }
-  const envelope = isObj(ev.envelope) ? ev.envelope : {};
+  const envelope = isRecord(ev.envelope) ? ev.envelope : {};
   return {
     env,
     message_id: messageId,
@@ -142,7 +135,7 @@ export function mailgunHandler(config: MailgunConfig, deps: MailgunDeps): (req: 
     } catch {
       return reject('malformed', 'the body is not JSON; Mailgun webhooks post {"signature": …, "event-data": …} as application/json');
     }
-    if (!isObj(body) || !isObj(body.signature) || !isObj(body['event-data'])) {
+    if (!isRecord(body) || !isRecord(body.signature) || !isRecord(body['event-data'])) {
       return reject('malformed', 'the body needs the objects `signature` and `event-data`');
     }
     const sig = body.signature;

@@ -1,11 +1,7 @@
 import type pg from 'pg';
 
-/** One verified delivery to record: its signature token and the normalized event. */
-export interface Delivery {
-  token: string;
-  /** Signature timestamp, Unix seconds. */
-  signedAt: number;
-  eventId: string;
+/** An event normalized into the columns of ops.mail_events. */
+export interface MailRow {
   env: string;
   message_id: string;
   subject: string | null;
@@ -14,6 +10,14 @@ export interface Delivery {
   transport: string | null;
   /** Event time, Unix seconds. */
   stamp: number;
+}
+
+/** One verified delivery to record: its signature token and the normalized event. */
+export interface Delivery extends MailRow {
+  token: string;
+  /** Signature timestamp, Unix seconds. */
+  signedAt: number;
+  eventId: string;
   /** The body as posted. */
   raw: string;
 }
