@@ -60,8 +60,9 @@ Options for check:
   --prune            with --baseline on a full run: drop the entries that are gone
   --shard K/N        check only shard K of N of the per-file work (cross-file policies run
                      in shard 1); combine the N JSON reports with \`gates merge\`
-  --no-cache         replay the migrations even when the replay cache
-                     (node_modules/.cache/odooops-gates/replay) holds their result; store nothing
+  --no-cache         use no cache: replay the migrations even when the replay cache
+                     (node_modules/.cache/odooops-gates/replay) holds their result, compile
+                     the repository's JSON Schemas; store nothing
 
 Options for routes smoke:
   --root DIR         repository with ssot/console/nav.yaml (default: the current directory)

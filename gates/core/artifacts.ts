@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { cachedValidators, createAjv, storeValidators, type SchemaSource, type Validate } from './validators.ts';
 
 /** Set by the launcher's bundle, which does not live beside the sources. */
 declare const __GATES_ENGINE_DIR__: string | undefined;
@@ -10,6 +10,9 @@ declare const __GATES_ENGINE_DIR__: string | undefined;
 export const ENGINE_DIR = typeof __GATES_ENGINE_DIR__ === 'string' ? __GATES_ENGINE_DIR__ : path.resolve(import.meta.dirname, '..', '..');
 
 export const ARTIFACT_SCHEMAS_DIR = path.join(ENGINE_DIR, 'schemas', 'artifacts');
+
+/** Compiled JSON Schema validators (the artifacts' and the repository's), keyed by the schemas' content. */
+export const VALIDATOR_CACHE_DIR = path.join(ENGINE_DIR, 'node_modules', '.cache', 'odooops-gates', 'validators');
 
 /** An artifact that breaks its contract; it is never written. */
 export class ArtifactError extends Error {
@@ -21,22 +24,43 @@ export class ArtifactError extends Error {
   }
 }
 
-const validators = new Map<string, ValidateFunction>();
+const validators = new Map<string, Validate>();
 
-/** The schema of an artifact kind: `schemas/artifacts/<kind>.schema.json`, compiled once. */
-function validator(kind: string): ValidateFunction {
-  let v = validators.get(kind);
+/** The schema of an artifact kind as the validator cache takes it. */
+export function artifactSchema(kind: string): SchemaSource {
+  const text = fs.readFileSync(path.join(ARTIFACT_SCHEMAS_DIR, `${kind}.schema.json`), 'utf8');
+  return { file: `schemas/artifacts/${kind}.schema.json`, id: `artifact:${kind}`, text, schema: JSON.parse(text) as object };
+}
+
+/**
+ * The schema of an artifact kind: `schemas/artifacts/<kind>.schema.json`, compiled once per
+ * process, its compiled code kept in the validator cache (`cacheDir`; null: compile every process).
+ */
+function validator(kind: string, cacheDir: string | null): Validate {
+  const key = `${cacheDir ?? ''}\0${kind}`;
+  let v = validators.get(key);
   if (!v) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    v = ajv.compile(JSON.parse(fs.readFileSync(path.join(ARTIFACT_SCHEMAS_DIR, `${kind}.schema.json`), 'utf8')) as object);
-    validators.set(kind, v);
+    const source = artifactSchema(kind);
+    v = cacheDir === null ? undefined : cachedValidators(cacheDir, 'artifact', [source])?.get(source.id);
+    if (!v) {
+      const ajv = createAjv('artifact', cacheDir !== null);
+      ajv.addSchema(source.schema, source.id);
+      if (cacheDir !== null) storeValidators(cacheDir, 'artifact', [source], ajv);
+      const compiled = ajv.getSchema(source.id);
+      if (!compiled) throw new Error(`schemas/artifacts/${kind}.schema.json did not compile`);
+      v = compiled;
+    }
+    validators.set(key, v);
   }
   return v;
 }
 
-/** Why the data breaks the artifact kind's schema; empty when it conforms. */
-export function artifactProblems(kind: string, data: unknown): string[] {
-  const validate = validator(kind);
+/**
+ * Why the data breaks the artifact kind's schema; empty when it conforms. `cacheDir`: where the
+ * compiled validators are kept (null: compile the schema with Ajv, store nothing).
+ */
+export function artifactProblems(kind: string, data: unknown, cacheDir: string | null = VALIDATOR_CACHE_DIR): string[] {
+  const validate = validator(kind, cacheDir);
   if (validate(data)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}`.trim());
 }

@@ -34,6 +34,11 @@ export interface GateOptions {
    * target platform and the engine); undefined: every run replays.
    */
   replayCache?: string;
+  /**
+   * Folder of compiled JSON Schema validators (Ajv standalone code keyed by the schemas' content);
+   * undefined: the schemas are compiled in every run.
+   */
+  schemaCache?: string;
   /** Folder of `module_status_<env>.txt` files (`--module-status`), inside the root; relative to it or absolute. */
   moduleStatusDir?: string;
   /** The merge base `changedFiles` were measured from; dependency rules compare files there. */

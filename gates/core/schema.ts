@@ -1,13 +1,11 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import picomatch from 'picomatch';
 import type { PolicyFinding } from './finding.ts';
 import { resolveInRepo } from './paths.ts';
 import { suggest } from './suggest.ts';
 import type { RepoContext } from './repo.ts';
-
-// ajv-formats is CommonJS; under ESM its default export may arrive wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
+import { cachedValidators, createAjv, storeValidators, type SchemaSource, type Validate } from './validators.ts';
 
 /** The one place that says which schema governs which SSOT files. */
 export const SCHEMA_MAP_FILE = 'schemas/map.yaml';
@@ -30,21 +28,25 @@ export interface SchemaChoice {
 
 /**
  * Every JSON Schema of the repository in one Ajv instance (draft 2020-12, strict, all errors,
- * formats), each compiled at most once, on first use.
+ * formats), each compiled at most once, on first use. With the repository's validator cache
+ * (`options.schemaCache`), a set of schemas seen before is not compiled at all: its validators'
+ * code comes from the cache and Ajv is never loaded; a new set is compiled whole and stored.
  */
 export class SchemaSet {
   readonly problems: PolicyFinding[] = [];
   readonly map: SchemaMapEntry[] = [];
-  private readonly ajv: Ajv2020;
+  private ajv: Ajv2020 | undefined;
+  /** The validators of every schema, when they came from the cache. */
+  private cached: Map<string, Validate> | undefined;
+  private readonly sources: SchemaSource[] = [];
   private readonly byPath = new Map<string, string>();
   private readonly byId = new Map<string, string>();
-  private readonly compiled = new Map<string, ValidateFunction | undefined>();
+  private readonly compiled = new Map<string, Validate | undefined>();
   private readonly matchers: Array<{ entry: SchemaMapEntry; match: (p: string) => boolean }> = [];
 
   constructor(private readonly repo: RepoContext) {
-    this.ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
-    addFormats(this.ajv);
     for (const file of repo.glob(SCHEMA_GLOB)) this.load(file);
+    this.addAll(repo.options.schemaCache);
     this.loadMap();
   }
 
@@ -82,16 +84,34 @@ export class SchemaSet {
       this.problems.push({ file, line: 1, message: 'schema has no `$id`; give it a stable URL-like id' });
       return;
     }
-    if (this.byId.has(id)) {
-      this.problems.push({ file, line: 1, message: `schema \`$id\` ${id} is also used by ${this.byId.get(id) ?? 'another schema'}` });
-      return;
+    this.sources.push({ file, id, text, schema: schema as object });
+  }
+
+  /** Adds the schemas that parsed: from the cache when it holds this set, else to Ajv (and stores them). */
+  private addAll(cacheDir: string | undefined): void {
+    this.cached = cacheDir === undefined ? undefined : cachedValidators(cacheDir, 'ssot', this.sources);
+    const added: SchemaSource[] = [];
+    for (const s of this.sources) {
+      if (this.byId.has(s.id)) {
+        this.problems.push({ file: s.file, line: 1, message: `schema \`$id\` ${s.id} is also used by ${this.byId.get(s.id) ?? 'another schema'}` });
+        continue;
+      }
+      if (!this.cached) {
+        this.ajv ??= createAjv('ssot', cacheDir !== undefined);
+        try {
+          this.ajv.addSchema(s.schema, s.id);
+        } catch (e) {
+          this.problems.push({ file: s.file, line: 1, message: `schema is invalid: ${(e as Error).message}` });
+          continue;
+        }
+      }
+      added.push(s);
+      this.byPath.set(s.file, s.id);
+      this.byId.set(s.id, s.file);
     }
-    try {
-      this.ajv.addSchema(schema as object, id);
-      this.byPath.set(file, id);
-      this.byId.set(id, file);
-    } catch (e) {
-      this.problems.push({ file, line: 1, message: `schema is invalid: ${(e as Error).message}` });
+    // Only a set that was added whole is stored (storing compiles it), so a hit means no schema was invalid or a duplicate.
+    if (!this.cached && this.ajv && cacheDir !== undefined && added.length === this.sources.length) {
+      storeValidators(cacheDir, 'ssot', this.sources, this.ajv);
     }
   }
 
@@ -175,7 +195,7 @@ export class SchemaSet {
     if (!this.compiled.has(schemaPath)) {
       const id = this.byPath.get(schemaPath);
       try {
-        fn = id ? this.ajv.getSchema(id) : undefined;
+        fn = id === undefined ? undefined : (this.cached?.get(id) ?? this.ajv?.getSchema(id));
       } catch (e) {
         this.problems.push({ file: schemaPath, line: 1, message: `schema does not compile: ${(e as Error).message}` });
         fn = undefined;
