@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitView } from '../gates/core/git.ts';
+import { gitHead, gitView } from '../gates/core/git.ts';
 import { definePolicy } from '../gates/core/policy.ts';
 import { runGates } from '../gates/core/run.ts';
 import { makeTree } from './helpers/tree.ts';
@@ -81,5 +81,24 @@ describe('ctx.policyIds', () => {
   it('defaults to the ids of the policies run', async () => {
     const r = await runGates({ root, artifactsDir: path.join(root, 'artifacts'), policies: [seen] });
     expect(r.findings[0]?.data).toEqual({ ids: 'test/sees-ids' });
+  });
+});
+
+describe('gitHead', () => {
+  it('names the commit and the branch, the commit alone when detached, nothing outside git', () => {
+    const dir = repo({ 'a.txt': 'a\n' }, {});
+    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
+    expect(gitHead(dir)).toEqual({ commit: sha, ref: 'refs/heads/main' });
+    fs.mkdirSync(path.join(dir, 'sub'));
+    expect(gitHead(path.join(dir, 'sub'))).toEqual({ commit: sha, ref: 'refs/heads/main' });
+    execFileSync('git', ['checkout', '-q', '--detach'], { cwd: dir });
+    expect(gitHead(dir)).toEqual({ commit: sha, ref: null });
+    expect(gitHead(makeTree({ 'a.txt': 'a\n' }))).toEqual({ commit: null, ref: null });
+  });
+
+  it('names the branch of a repository with no commit yet', () => {
+    const dir = makeTree({ 'a.txt': 'a\n' });
+    execFileSync('git', ['init', '-q', '-b', 'trunk'], { cwd: dir });
+    expect(gitHead(dir)).toEqual({ commit: null, ref: 'refs/heads/trunk' });
   });
 });

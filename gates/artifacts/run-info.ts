@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENGINE_DIR } from '../core/artifacts.ts';
-import { git } from '../core/git.ts';
+import { gitHead } from '../core/git.ts';
 
 /** Who, what and when of one gate run: the `run` of gate-report.json and the row of ops.advisor_runs. */
 export interface RunInfo {
@@ -63,8 +63,9 @@ export function runInfo(input: RunInfoInput): RunInfo {
   const id =
     input.runId ??
     (repository && actionsRun ? uuidFromName(`${repository}/${actionsRun}/${str(env.GITHUB_RUN_ATTEMPT) ?? '1'}`) : randomUUID());
-  const commit = str(input.headSha) ?? git(input.root, ['rev-parse', '--verify', '-q', 'HEAD'])?.trim() ?? null;
-  const ref = str(env.GITHUB_REF) ?? git(input.root, ['symbolic-ref', '-q', 'HEAD'])?.trim() ?? null;
+  const head = str(input.headSha) !== undefined && str(env.GITHUB_REF) !== undefined ? undefined : gitHead(input.root);
+  const commit = str(input.headSha) ?? head?.commit ?? null;
+  const ref = str(env.GITHUB_REF) ?? head?.ref ?? null;
   return {
     id,
     repository,

@@ -3,30 +3,53 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseUnifiedDiff } from '../github/diff.ts';
 
+/** Runs git in `cwd`: its exit status, stdout and stderr (status null when git could not run). */
+function runGit(cwd: string, args: string[], maxBuffer = 256 * 1024 * 1024): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
 /** Runs git in `cwd`; returns stdout, or undefined when git fails. */
 export function git(cwd: string, args: string[], opts: { maxBuffer?: number } = {}): string | undefined {
-  const r = spawnSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const r = runGit(cwd, args, opts.maxBuffer);
   return r.status === 0 ? r.stdout : undefined;
 }
 
-/** True when `dir` is inside a git work tree. */
-export function isWorkTree(dir: string): boolean {
-  return git(dir, ['rev-parse', '--is-inside-work-tree'])?.trim() === 'true';
+/**
+ * Files git knows below `dir` (tracked and untracked-not-ignored, minus deleted), relative to
+ * `dir`; undefined when `dir` is not in a work tree. One git process: `-t` tags each path, `R`
+ * for a tracked file deleted from the work tree.
+ */
+export function gitFiles(dir: string): string[] | undefined {
+  const listed = git(dir, ['ls-files', '-z', '-t', '--cached', '--others', '--deleted', '--exclude-standard']);
+  if (listed === undefined) return undefined;
+  const out = new Set<string>();
+  const deleted: string[] = [];
+  for (const entry of listed.split('\0')) {
+    if (entry.length < 3) continue;
+    const file = entry.slice(2);
+    if (entry[0] === 'R') deleted.push(file);
+    else out.add(file);
+  }
+  for (const f of deleted) out.delete(f);
+  return [...out];
 }
 
-/** Files git knows below `dir` (tracked and untracked-not-ignored, minus deleted), relative to `dir`. */
-export function gitFiles(dir: string): string[] | undefined {
-  const listed = git(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
-  if (listed === undefined) return undefined;
-  const deleted = new Set((git(dir, ['ls-files', '-z', '--deleted']) ?? '').split('\0').filter(Boolean));
-  const out = new Set<string>();
-  for (const f of listed.split('\0')) if (f && !deleted.has(f)) out.add(f);
-  return [...out];
+/**
+ * The commit checked out at `dir` and the branch HEAD names (`refs/heads/main`; null when
+ * detached), both null outside a git work tree. One git process, two on an unborn branch.
+ */
+export function gitHead(dir: string): { commit: string | null; ref: string | null } {
+  const r = runGit(dir, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD']);
+  if (r.status === 0) {
+    const [commit = '', ref = ''] = r.stdout.split('\n').map((l) => l.trim());
+    return { commit: commit || null, ref: ref && ref !== 'HEAD' ? ref : null };
+  }
+  if (r.status === null || /not a git repository/i.test(r.stderr)) return { commit: null, ref: null };
+  return {
+    commit: git(dir, ['rev-parse', '--verify', '-q', 'HEAD'])?.trim() || null,
+    ref: git(dir, ['symbolic-ref', '-q', 'HEAD'])?.trim() || null,
+  };
 }
 
 /** Content of `path` (relative to `dir`) at `ref`, or undefined when it does not exist there. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { cmp } from './finding.ts';
-import { gitFiles, gitView, isWorkTree, type GitView } from './git.ts';
+import { gitFiles, gitView, type GitView } from './git.ts';
 import { isInside, toPosix } from './paths.ts';
 import { readText, type FileText } from './read.ts';
 import { FileTree, walkFiles, type Opened } from './tree.ts';
@@ -60,7 +60,7 @@ function listRepoFiles(root: string, artifactsDir: string): string[] {
   const rel = toPosix(path.relative(root, artifactsDir));
   const artifacts = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? [`${rel}/**`] : [];
   const ignored = picomatch([...DEFAULT_IGNORES, ...artifacts], { dot: true });
-  const listed = (isWorkTree(root) ? gitFiles(root) : undefined) ?? walkFiles(root, '', { skipDirs: WALK_SKIPPED }).files;
+  const listed = gitFiles(root) ?? walkFiles(root, '', { skipDirs: WALK_SKIPPED }).files;
   return listed
     .map(toPosix)
     .filter((f) => !ignored(f))
