@@ -1,8 +1,7 @@
-import { parse } from 'yaml';
-
 // A small, line-based Markdown reader for the docs policies: headings, links, code spans, tables
 // and front matter, each with its 1-based line and code-point column. Fenced code blocks are
 // skipped everywhere (their content is an example, not a claim about the repository).
+import { yamlLib } from './yaml.ts';
 
 export interface MdLine {
   line: number;
@@ -78,7 +77,7 @@ export function frontMatter(text: string): FrontMatter | undefined {
   if (end === 0) return undefined;
   let data: unknown;
   try {
-    data = parse(lines.slice(1, end - 1).join('\n'));
+    data = yamlLib().parse(lines.slice(1, end - 1).join('\n'));
   } catch {
     return undefined;
   }

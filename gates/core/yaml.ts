@@ -1,21 +1,15 @@
-import {
-  type Alias,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  visit,
-  type Document,
-  type Node,
-  type Pair,
-  type YAMLMap,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type { Alias, Document, Node, Pair, YAMLMap } from 'yaml';
 import type { Range } from './finding.ts';
 import { decodePointer } from './pointer.ts';
 import { LineIndex } from './text.ts';
+
+type YamlLib = typeof import('yaml');
+let lib: YamlLib | undefined;
+/** The yaml package, loaded on first use: a run that reads no YAML never loads it. */
+export function yamlLib(): YamlLib {
+  return (lib ??= createRequire(import.meta.url)('yaml') as YamlLib);
+}
 
 /** A problem with a YAML file as a whole: syntax, duplicate key, alias bomb … */
 export interface YamlProblem {
@@ -76,9 +70,10 @@ const recent = new Set<YamlFile>();
 /** Aliases a file may expand before it is taken for a resource-exhaustion attack. */
 const MAX_ALIAS_COUNT = 100;
 
-function parseDocs(text: string): { docs: Document.Parsed[]; lineCounter: LineCounter } {
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
+function parseDocs(text: string): { docs: Document.Parsed[]; lineCounter: InstanceType<YamlLib['LineCounter']> } {
+  const Y = yamlLib();
+  const lineCounter = new Y.LineCounter();
+  const parsed = Y.parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   return { docs: Array.isArray(parsed) ? parsed : [], lineCounter };
 }
 
@@ -155,14 +150,15 @@ function errorProblem(file: YamlFile, doc: Document.Parsed, index: number, code:
 }
 
 function findDuplicateKey(doc: Document.Parsed, near: number): { key: string; first: [number, number]; second: [number, number] } | undefined {
+  const Y = yamlLib();
   let found: { key: string; first: [number, number]; second: [number, number] } | undefined;
   let best = Infinity;
-  visit(doc, {
+  Y.visit(doc, {
     Map(_, map) {
       const seen = new Map<string, [number, number]>();
       for (const pair of map.items) {
         const k = pair.key;
-        if (!isScalar(k) || !k.range) continue;
+        if (!Y.isScalar(k) || !k.range) continue;
         const name = String(k.value);
         const prev = seen.get(name);
         const here: [number, number] = [k.range[0], k.range[1]];
@@ -180,12 +176,13 @@ function findDuplicateKey(doc: Document.Parsed, near: number): { key: string; fi
 }
 
 function aliasProblem(file: YamlFile, doc: Document.Parsed, index: number, e: unknown): YamlProblem {
+  const Y = yamlLib();
   let first: [number, number] | undefined;
-  visit(doc, {
+  Y.visit(doc, {
     Alias(_, node) {
       if (node.range) {
         first = [node.range[0], node.range[1]];
-        return visit.BREAK;
+        return Y.visit.BREAK;
       }
       return undefined;
     },
@@ -219,6 +216,7 @@ export interface PointerLocation {
  * (or a `<<` merge) is located at the alias.
  */
 export function locatePointer(file: YamlFile, pointer: string, opts: { doc?: number; at?: 'key' | 'value' } = {}): PointerLocation {
+  const Y = yamlLib();
   const doc = file.docs[opts.doc ?? 0];
   const start: Range = { line: 1, column: 1, endLine: 1, endColumn: 1 };
   if (!doc) return { range: start, exact: false };
@@ -242,13 +240,13 @@ export function locatePointer(file: YamlFile, pointer: string, opts: { doc?: num
   if (segments.length === 0 && opts.at === 'key') return { range: rootRange(), exact: true };
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i] as string;
-    if (isAlias(node)) {
+    if (Y.isAlias(node)) {
       alias ??= node;
       node = node.resolve(doc);
     }
     let next: { pair?: Pair; value: unknown; via?: Alias } | undefined;
-    if (isMap(node)) next = findInMap(doc, node, seg);
-    else if (isSeq(node) && /^\d+$/.test(seg)) {
+    if (Y.isMap(node)) next = findInMap(doc, node, seg);
+    else if (Y.isSeq(node) && /^\d+$/.test(seg)) {
       const item = node.items[Number(seg)];
       if (item !== undefined) next = { value: item };
     }
@@ -257,36 +255,37 @@ export function locatePointer(file: YamlFile, pointer: string, opts: { doc?: num
       return { range, exact: false, ...anchorOf(file, doc, alias) };
     }
     if (next.via) alias ??= next.via;
-    keyNode = next.pair && isScalar(next.pair.key) ? next.pair.key : undefined;
+    keyNode = next.pair && Y.isScalar(next.pair.key) ? next.pair.key : undefined;
     const kr = alias ? undefined : rangeOf(keyNode);
     lastKeyRange = alias ? rangeOf(alias) : (kr ?? rangeOf(next.value as Node) ?? lastKeyRange);
     node = next.value;
   }
   if (alias) return { range: rangeOf(alias) ?? rootRange(), exact: true, ...anchorOf(file, doc, alias) };
   if (opts.at === 'key' && keyNode) return { range: rangeOf(keyNode) ?? rootRange(), exact: true };
-  if (isAlias(node)) {
+  if (Y.isAlias(node)) {
     return { range: rangeOf(node) ?? rootRange(), exact: true, ...anchorOf(file, doc, node) };
   }
   const vr = rangeOf(node as Node);
-  if (vr) return { range: vr, exact: true, ...(opts.at !== 'key' && isScalar(node) ? { scalar: true } : {}) };
+  if (vr) return { range: vr, exact: true, ...(opts.at !== 'key' && Y.isScalar(node) ? { scalar: true } : {}) };
   // A null value (`key:` with nothing after it) has no range of its own: use the key.
   return { range: (keyNode && rangeOf(keyNode)) ?? rootRange(), exact: true };
 }
 
 function findInMap(doc: Document.Parsed, map: YAMLMap, seg: string): { pair?: Pair; value: unknown; via?: Alias } | undefined {
+  const Y = yamlLib();
   for (const pair of map.items) {
     const k = pair.key;
-    const name = isScalar(k) ? String(k.value) : String(k);
+    const name = Y.isScalar(k) ? String(k.value) : String(k);
     if (name === seg && !isMergeKey(k)) return { pair, value: pair.value };
   }
   // Keys merged in with `<<: *anchor` (or a list of anchors) are reported at that alias.
   for (const pair of map.items) {
-    if (!(isPair(pair) && isMergeKey(pair.key))) continue;
-    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    if (!(Y.isPair(pair) && isMergeKey(pair.key))) continue;
+    const sources = Y.isSeq(pair.value) ? pair.value.items : [pair.value];
     for (const src of sources) {
-      if (!isAlias(src)) continue;
+      if (!Y.isAlias(src)) continue;
       const target = src.resolve(doc);
-      if (isMap(target)) {
+      if (Y.isMap(target)) {
         const hit = findInMap(doc, target, seg);
         if (hit) return { ...hit, via: src };
       }
@@ -297,7 +296,8 @@ function findInMap(doc: Document.Parsed, map: YAMLMap, seg: string): { pair?: Pa
 
 /** A `<<` merge key (with `merge: true` its value is a symbol). */
 function isMergeKey(k: unknown): boolean {
-  return isScalar(k) && (typeof k.value === 'symbol' || (k.value === '<<' && k.source === '<<'));
+  const Y = yamlLib();
+  return Y.isScalar(k) && (typeof k.value === 'symbol' || (k.value === '<<' && k.source === '<<'));
 }
 
 function anchorOf(file: YamlFile, doc: Document.Parsed, alias: Alias | undefined): { anchor?: { name: string; line: number } } {
