@@ -1,4 +1,4 @@
-// The `npm run gates` entry: runs the engine as one bundled file that it keeps fresh itself.
+// The `npm run gates` entry: runs the engine as a bundle that it keeps fresh itself.
 // The bundle (esbuild, dependencies left external) lives under node_modules/.cache and is keyed
 // by every source file it was built from, the lockfile, the Node version and this launcher; a
 // source edit shows in the next run with no build step. The sources still run directly with
@@ -24,15 +24,22 @@ const CACHE_DIR = path.join(
   'odooops-gates',
   `bundle-${createHash('sha256').update(ENGINE_DIR).digest('hex').slice(0, 12)}`,
 );
+// The entry of the bundle; what only some runs need (the database, the publisher, the GitHub
+// client) is split into chunks beside it, loaded when a run gets there.
 const BUNDLE = path.join(CACHE_DIR, 'gates.mjs');
 const MANIFEST = path.join(CACHE_DIR, 'manifest.json');
 const ENTRY = path.join(ENGINE_DIR, 'gates', 'cli.ts');
 
-/** What the bundle depends on besides its source files. */
+/** Files the bundle depends on besides its sources, checked like them (size and mtime, then content). */
+const DEPENDS_ON = ['package-lock.json'];
+/** Chunks of an earlier build are removed at a rebuild once they are this old (a run still using them is long over). */
+const STALE_CHUNK_MS = 10 * 60 * 1000;
+
+/** What the bundle depends on besides its input files: the Node version and this launcher. */
 function environmentKey() {
   const h = createHash('sha256');
   h.update(process.version);
-  for (const f of ['package-lock.json', 'gates/launcher.mjs']) h.update(readOr(path.join(ENGINE_DIR, f), ''));
+  h.update(readOr(path.join(ENGINE_DIR, 'gates', 'launcher.mjs'), ''));
   return h.digest('hex');
 }
 
@@ -50,7 +57,8 @@ const sha = (data) => createHash('sha256').update(data).digest('hex');
  * Whether the cached bundle is still the build of the current sources: each input's size and
  * mtime are compared first, and its content hash only when they moved (a checkout that touches a
  * file without changing it does not force a rebuild). A missing or unreadable manifest, a missing
- * input or a bundle whose bytes changed is a miss: the cache is rebuilt, never trusted.
+ * input or an output file (the entry or a chunk) whose bytes changed is a miss: the cache is
+ * rebuilt, never trusted.
  */
 function fresh(envKey) {
   let m;
@@ -59,7 +67,7 @@ function fresh(envKey) {
   } catch {
     return false;
   }
-  if (!m || m.env !== envKey || typeof m.inputs !== 'object' || typeof m.bundle !== 'string') return false;
+  if (!m || m.env !== envKey || typeof m.inputs !== 'object') return false;
   let touched = false;
   for (const [rel, rec] of Object.entries(m.inputs)) {
     let st;
@@ -74,8 +82,11 @@ function fresh(envKey) {
     rec.mtimeMs = st.mtimeMs;
     touched = true;
   }
-  const bundle = readOr(BUNDLE, undefined);
-  if (bundle === undefined || sha(bundle) !== m.bundle) return false;
+  if (typeof m.outputs !== 'object' || !m.outputs || !('gates.mjs' in m.outputs)) return false;
+  for (const [name, hash] of Object.entries(m.outputs)) {
+    const bytes = readOr(path.join(CACHE_DIR, name), undefined);
+    if (bytes === undefined || sha(bytes) !== hash) return false;
+  }
   if (touched) writeAtomic(MANIFEST, JSON.stringify(m));
   return true;
 }
@@ -89,7 +100,11 @@ function writeAtomic(file, data) {
 async function build(envKey) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: [ENTRY],
+    entryPoints: { gates: ENTRY },
+    outdir: CACHE_DIR,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    splitting: true,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -101,18 +116,33 @@ async function build(envKey) {
     absWorkingDir: ENGINE_DIR,
     define: { __GATES_ENGINE_DIR__: JSON.stringify(ENGINE_DIR) },
   });
-  const out = result.outputFiles[0];
-  if (!out) throw new Error('esbuild produced no output');
+  if (!result.outputFiles.some((f) => f.path === BUNDLE)) throw new Error('esbuild produced no entry');
   const inputs = {};
-  for (const rel of Object.keys(result.metafile.inputs)) {
+  const present = DEPENDS_ON.filter((f) => fs.existsSync(path.join(ENGINE_DIR, f)));
+  for (const rel of [...Object.keys(result.metafile.inputs), ...present]) {
     const abs = path.resolve(ENGINE_DIR, rel);
     const key = path.relative(ENGINE_DIR, abs);
     const st = fs.statSync(abs);
     inputs[key] = { size: st.size, mtimeMs: st.mtimeMs, sha: sha(fs.readFileSync(abs)) };
   }
   fs.mkdirSync(CACHE_DIR, { recursive: true });
-  writeAtomic(BUNDLE, out.contents);
-  writeAtomic(MANIFEST, JSON.stringify({ env: envKey, bundle: sha(out.contents), inputs }));
+  const outputs = {};
+  // Chunks are named by their content, so a chunk of the new build never replaces one of the old
+  // build's under a running process; the entry goes last, the manifest after it.
+  for (const f of result.outputFiles.sort((a, b) => (a.path === BUNDLE) - (b.path === BUNDLE))) {
+    writeAtomic(f.path, f.contents);
+    outputs[path.relative(CACHE_DIR, f.path)] = sha(f.contents);
+  }
+  writeAtomic(MANIFEST, JSON.stringify({ env: envKey, outputs, inputs }));
+  for (const name of fs.readdirSync(CACHE_DIR)) {
+    if (!/^chunk-.*\.mjs$/.test(name) || name in outputs) continue;
+    try {
+      const file = path.join(CACHE_DIR, name);
+      if (Date.now() - fs.statSync(file).mtimeMs > STALE_CHUNK_MS) fs.rmSync(file, { force: true });
+    } catch {
+      // Removed by a concurrent rebuild.
+    }
+  }
 }
 
 const envKey = environmentKey();

@@ -28,8 +28,8 @@ afterAll(() => {
   for (const dir of caches) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function launch(dir: string): { out: string; err: string; rebuilt: boolean; status: number | null } {
-  const r = spawnSync(process.execPath, [path.join(dir, 'gates', 'launcher.mjs'), 'list'], {
+function launch(dir: string, args: string[] = ['list']): { out: string; err: string; rebuilt: boolean; status: number | null } {
+  const r = spawnSync(process.execPath, [path.join(dir, 'gates', 'launcher.mjs'), ...args], {
     encoding: 'utf8',
     env: { ...process.env, GATES_LAUNCHER_DEBUG: '1', NO_COLOR: '1' },
   });
@@ -88,6 +88,56 @@ describe('the gates launcher', () => {
     expect(s.rebuilt).toBe(true);
     expect(s.status).toBe(0);
     expect(launch(dir).rebuilt).toBe(false);
+  });
+
+  it('never trusts a corrupted or missing chunk: it rebuilds', () => {
+    const chunks = () => fs.readdirSync(cache).filter((f) => /^chunk-.*\.mjs$/.test(f));
+    const [first, second] = chunks();
+    expect(first && second).toBeTruthy();
+    fs.appendFileSync(path.join(cache, first ?? ''), '\nthrow new Error("corrupted");\n');
+    expect(launch(dir).rebuilt).toBe(true);
+    fs.rmSync(path.join(cache, second ?? ''));
+    const r = launch(dir);
+    expect(r.rebuilt).toBe(true);
+    expect(r.status).toBe(0);
+    expect(launch(dir).rebuilt).toBe(false);
+  });
+
+  it('removes the chunks of earlier builds at a rebuild once they are old, keeps recent ones', () => {
+    const old = path.join(cache, 'chunk-OLDBUILD.mjs');
+    const recent = path.join(cache, 'chunk-RECENTBUILD.mjs');
+    fs.writeFileSync(old, 'export {};\n');
+    fs.writeFileSync(recent, 'export {};\n');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    fs.utimesSync(old, hourAgo, hourAgo);
+    expect(launch(dir).rebuilt).toBe(false);
+    expect(fs.existsSync(old)).toBe(true);
+    fs.appendFileSync(path.join(dir, 'package-lock.json'), '\n');
+    expect(launch(dir).rebuilt).toBe(true);
+    expect(fs.existsSync(old)).toBe(false);
+    expect(fs.existsSync(recent)).toBe(true);
+  });
+
+  it('reports the same findings as the sources run under tsx, loading its chunks as a run needs them', () => {
+    const repo = tree({ 'ssot/platform.yaml': 'version: 1\n', 'migrations/20260101000000_init.sql': 'create tabel x ();\n' });
+    const json = (args: string[], name: string): unknown => {
+      const file = path.join(repo, `${name}.json`);
+      const r = spawnSync(
+        process.execPath,
+        [...args, 'check', '--root', repo, '--no-cache', '--format', `json:${file}`, '--artifacts', path.join(repo, name)],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, DATABASE_URL: '' },
+        },
+      );
+      expect(r.status, r.stderr).toBe(1);
+      const report = JSON.parse(fs.readFileSync(file, 'utf8')) as { findings: unknown[]; policies: Array<{ id: string; status: string; reason?: string }> };
+      return [report.findings, report.policies.map((p) => [p.id, p.status, p.reason])];
+    };
+    const bundled = json([path.join(dir, 'gates', 'launcher.mjs')], 'bundled');
+    const sources = json(['--import', 'tsx', path.join(dir, 'gates', 'cli.ts')], 'sources');
+    expect(bundled).toEqual(sources);
+    expect(JSON.stringify(bundled)).toContain('migrations/syntax');
   });
 
   it('rebuilds when a source file it was built from is gone', () => {
