@@ -555,8 +555,13 @@ function rangeVars(node: unknown, out: unknown[] = []): unknown[] {
   if (Array.isArray(node)) {
     for (const x of node) rangeVars(x, out);
   } else if (node && typeof node === 'object') {
-    if (typeof (node as { relname?: unknown }).relname === 'string') out.push(node);
-    else for (const v of Object.values(node)) rangeVars(v, out);
+    const fields = node as Record<string, unknown>;
+    if (typeof fields.relname === 'string') out.push(node);
+    else
+      for (const k in fields) {
+        const v = fields[k];
+        if (v && typeof v === 'object') rangeVars(v, out);
+      }
   }
   return out;
 }
