@@ -16,11 +16,25 @@ export function git(cwd: string, args: string[], opts: { maxBuffer?: number } = 
 }
 
 /**
+ * False when git cannot find a repository for `dir`: no `.git` in it or any folder above, and no
+ * GIT_DIR or GIT_WORK_TREE to point elsewhere. Checked before starting git, which costs a process
+ * (a few milliseconds) only to fail outside a repository.
+ */
+function mayBeInRepo(dir: string): boolean {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return true;
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return true;
+    if (path.dirname(d) === d) return false;
+  }
+}
+
+/**
  * Files git knows below `dir` (tracked and untracked-not-ignored, minus deleted), relative to
  * `dir`; undefined when `dir` is not in a work tree. One git process: `-t` tags each path, `R`
  * for a tracked file deleted from the work tree.
  */
 export function gitFiles(dir: string): string[] | undefined {
+  if (!mayBeInRepo(dir)) return undefined;
   const listed = git(dir, ['ls-files', '-z', '-t', '--cached', '--others', '--deleted', '--exclude-standard']);
   if (listed === undefined) return undefined;
   const out = new Set<string>();
@@ -40,6 +54,7 @@ export function gitFiles(dir: string): string[] | undefined {
  * detached), both null outside a git work tree. One git process, two on an unborn branch.
  */
 export function gitHead(dir: string): { commit: string | null; ref: string | null } {
+  if (!mayBeInRepo(dir)) return { commit: null, ref: null };
   const r = runGit(dir, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD']);
   if (r.status === 0) {
     const [commit = '', ref = ''] = r.stdout.split('\n').map((l) => l.trim());
