@@ -6,9 +6,13 @@ import { commitExists, filesAt } from '../../gates/db/history.ts';
 import { MIGRATIONS_DIR, migrationFiles, parsedMigrations } from '../../gates/db/migrations.ts';
 import { addBaseline, justifications, LINT_MESSAGES, LintState, lintStatement, longIdentifiers, toFindings } from './_lib/lint-rules.ts';
 
-/** True when some word or quoted name of the text is over 63 bytes (only then can an identifier be). */
+/**
+ * True when some word or quoted name of the text is over 63 bytes (only then can an identifier
+ * be). A word is only tried from its start, and only one of 16 code points or more can be over
+ * 63 bytes; one UTF-16 unit is at most 3 bytes, so a shorter match is not even measured.
+ */
 function hasLongWord(text: string): boolean {
-  for (const m of text.matchAll(/[\p{L}\p{N}_$]{16,}|"(?:[^"]|"")*"/gu)) if (Buffer.byteLength(m[0]) > 63) return true;
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}_$])[\p{L}\p{N}_$]{16,}|"(?:[^"]|"")*"/gu)) if (m[0].length > 21 && Buffer.byteLength(m[0]) > 63) return true;
   return false;
 }
 

@@ -1,0 +1,2 @@
+-- The same without quotes.
+create table ops.üüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüü (id int);
