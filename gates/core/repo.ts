@@ -6,7 +6,8 @@ import { gitFiles, gitView, type GitView } from './git.ts';
 import { isInside, toPosix } from './paths.ts';
 import { readText, type FileText } from './read.ts';
 import { FileTree, walkFiles, type Opened } from './tree.ts';
-import { parseYaml, type YamlFile } from './yaml.ts';
+import { parseYaml, restoreYaml, yamlEntry, type YamlFile } from './yaml.ts';
+import { YamlCache } from './yaml-cache.ts';
 
 export { MAX_FILE_BYTES, type FileText } from './read.ts';
 
@@ -39,6 +40,11 @@ export interface GateOptions {
    * undefined: the schemas are compiled in every run.
    */
   schemaCache?: string;
+  /**
+   * Folder of the YAML cache (what each YAML text parsed to, keyed by a hash of the text; see
+   * gates/core/yaml-cache.ts); undefined: every YAML file is parsed.
+   */
+  yamlCache?: string;
   /** Folder of `module_status_<env>.txt` files (`--module-status`), inside the root; relative to it or absolute. */
   moduleStatusDir?: string;
   /** The merge base `changedFiles` were measured from; dependency rules compare files there. */
@@ -120,6 +126,7 @@ export class Repo implements RepoContext {
   private readonly yamls = new Map<string, YamlFile | undefined>();
   private readonly memos = new Map<string, unknown>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
+  private readonly yamlCache: YamlCache | undefined;
   readonly git: GitView;
   readonly policyIds: readonly string[];
 
@@ -128,6 +135,7 @@ export class Repo implements RepoContext {
     this.options = options;
     this.git = gitView(this.root);
     this.policyIds = [...(options.policyIds ?? [])].sort(cmp);
+    this.yamlCache = options.yamlCache === undefined ? undefined : new YamlCache(options.yamlCache, this.root);
   }
 
   get files(): readonly string[] {
@@ -166,9 +174,22 @@ export class Repo implements RepoContext {
   yaml(file: string): YamlFile | undefined {
     if (!this.yamls.has(file)) {
       const t = this.read(file);
-      this.yamls.set(file, t.ok ? parseYaml(file, t.text) : undefined);
+      this.yamls.set(file, t.ok ? this.parseYaml(file, t.text) : undefined);
     }
     return this.yamls.get(file);
+  }
+
+  private parseYaml(file: string, text: string): YamlFile {
+    const hit = this.yamlCache?.get(text);
+    if (hit) return restoreYaml(file, text, hit);
+    const y = parseYaml(file, text);
+    this.yamlCache?.set(text, yamlEntry(y));
+    return y;
+  }
+
+  /** Writes what this run added to the caches it keeps (the YAML cache). */
+  saveCaches(): void {
+    this.yamlCache?.save();
   }
 
   data(file: string): unknown {

@@ -128,6 +128,7 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
     run.durationMs += Math.round((performance.now() - t0) * 10) / 10;
     internalErrors += locate(repo, policy, run, raw, findings);
   }
+  repo.saveCaches();
   const unique = dedupe(findings.sort(compareFindings));
   const stale = req.baseline ? applyBaseline(req.baseline, unique) : undefined;
   for (const r of runs) r.findings = unique.filter((f) => f.policy === r.id).length;

@@ -77,6 +77,24 @@ function parseDocs(text: string): { docs: Document.Parsed[]; lineCounter: Instan
   return { docs: Array.isArray(parsed) ? parsed : [], lineCounter };
 }
 
+/** What a parse gave, without the syntax trees: what the YAML cache keeps. */
+export function yamlEntry(file: YamlFile): { lineStarts: number[]; docCount: number; problems: YamlProblem[]; values: unknown[] } {
+  return { lineStarts: file.lines.lineStarts, docCount: file.docCount, problems: file.problems, values: file.values };
+}
+
+/** A parsed file from what an earlier parse of the same text gave; its syntax trees are rebuilt when asked for. */
+export function restoreYaml(
+  path: string,
+  text: string,
+  entry: { lineStarts: number[]; docCount: number; problems: YamlProblem[]; values: unknown[] },
+): YamlFile {
+  const file = new YamlFile(path, text, new LineIndex(text, entry.lineStarts));
+  file.docCount = entry.docCount;
+  file.problems.push(...entry.problems);
+  file.values.push(...entry.values);
+  return file;
+}
+
 export function parseYaml(path: string, text: string): YamlFile {
   const { docs, lineCounter } = parseDocs(text);
   const file = new YamlFile(path, text, new LineIndex(text, lineCounter.lineStarts));
