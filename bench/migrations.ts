@@ -60,7 +60,9 @@ try {
   files[`migrations/${version(0)}_bench_schema.sql`] = 'create schema ops;\n';
   for (let i = 0; i < COUNT - 1; i++) files[`migrations/${version(i + 1)}_bench_${i}.sql`] = migration(i);
   for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(root, f), text);
-  console.log(`${Object.keys(files).length} migration files in ${root}`);
+  console.log(
+    `${Object.keys(files).length} migration files in ${root} (${os.cpus().length} cores, node ${process.version}, load ${(os.loadavg()[0] ?? 0).toFixed(2)})`,
+  );
 
   const tsx = path.join(ENGINE_DIR, 'node_modules', '.bin', 'tsx');
   const squawk = path.join(ENGINE_DIR, 'node_modules', '.bin', 'squawk');

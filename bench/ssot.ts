@@ -25,9 +25,9 @@ interface Run {
   errors: number;
 }
 
-function measure(root: string, entry: string[]): Run {
+function measure(root: string, entry: string[], extra: string[] = []): Run {
   const out = path.join(root, 'report.json');
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...entry, 'check', '--root', root, '--format', `json:${out}`], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...entry, 'check', '--root', root, '--format', `json:${out}`, ...extra], {
     cwd: ENGINE,
     encoding: 'utf8',
   });
@@ -54,11 +54,14 @@ for (const n of sizes.length ? sizes : [2000, 20000]) {
     measure(root, SOURCES);
     const bundle: Run[] = [];
     const tsx: Run[] = [];
+    const cold: Run[] = [];
     for (let i = 0; i < RUNS; i++) {
       bundle.push(measure(root, LAUNCHER));
       tsx.push(measure(root, SOURCES));
+      // No cache at all: every YAML file parsed, every schema compiled.
+      cold.push(measure(root, LAUNCHER, ['--no-cache']));
     }
-    const all = [...bundle, ...tsx].every((r) => r.errors === planted && r.exit === 1);
+    const all = [...bundle, ...tsx, ...cold].every((r) => r.errors === planted && r.exit === 1);
     const b = median(bundle.map((r) => r.seconds));
     const t = median(tsx.map((r) => r.seconds));
     const target = n <= 2000 ? '<= 1.0 s' : n <= 20000 ? '<= 5 s' : '';
@@ -66,6 +69,10 @@ for (const n of sizes.length ? sizes : [2000, 20000]) {
       `${String(n).padStart(6)} files: launcher ${b.toFixed(2)} s (cpu ${median(bundle.map((r) => r.cpu)).toFixed(2)} s, peak RSS ${median(bundle.map((r) => r.maxRssMiB)).toFixed(0)} MiB)   ` +
         `node --import tsx ${t.toFixed(2)} s (cpu ${median(tsx.map((r) => r.cpu)).toFixed(2)} s)   ratio ${(b / t).toFixed(2)}   target ${target}   ` +
         `schema errors reported ${bundle[0]?.errors ?? 0}/${planted}${all ? '' : '  MISMATCH'}`,
+    );
+    const c = median(cold.map((r) => r.seconds));
+    console.log(
+      `${''.padStart(6)}        launcher --no-cache ${c.toFixed(2)} s (cpu ${median(cold.map((r) => r.cpu)).toFixed(2)} s)   beside the launcher with its caches ${b.toFixed(2)} s   ratio ${(b / c).toFixed(2)}`,
     );
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

@@ -46,7 +46,7 @@ function line(label: string, t: number, peerLabel: string, peer: number, target:
 
 const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-bench-empty-'));
 try {
-  console.log(`gates start-up (${os.cpus().length} cores, node ${process.version}, medians of ${RUNS})`);
+  console.log(`gates start-up (${os.cpus().length} cores, node ${process.version}, load ${(os.loadavg()[0] ?? 0).toFixed(2)}, medians of ${RUNS})`);
   const noDb = { DATABASE_URL: '' };
   const [bundle, tsx] = pair([...LAUNCHER, 'check', '--root', empty], [...SOURCES, 'check', '--root', empty], noDb, [0, 1]);
   line('check, empty repo, launcher (npm run gates)', bundle, 'node --import tsx gates/cli.ts', tsx, '<= 0.35 s and <= 0.45x');
