@@ -62,7 +62,7 @@ Options for check:
                      in shard 1); combine the N JSON reports with \`gates merge\`
   --no-cache         use no cache: replay the migrations even when the replay cache
                      (node_modules/.cache/odooops-gates/replay) holds their result, compile
-                     the repository's JSON Schemas, parse every YAML file; store nothing
+                     the repository's JSON Schemas, parse every file; store nothing
 
 Options for routes smoke:
   --root DIR         repository with ssot/console/nav.yaml (default: the current directory)

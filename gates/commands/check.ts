@@ -3,7 +3,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { prepareArtifacts, writeArtifacts } from '../artifacts/finish.ts';
 import { RUN_ID } from '../artifacts/run-info.ts';
-import { ENGINE_DIR, VALIDATOR_CACHE_DIR, YAML_CACHE_DIR } from '../core/artifacts.ts';
+import { ENGINE_DIR, VALIDATOR_CACHE_DIR, PARSE_CACHE_DIR } from '../core/artifacts.ts';
 import { isInside } from '../core/paths.ts';
 import type { Policy } from '../core/policy.ts';
 import { BaselineError, pruneBaseline, readBaseline, writeBaseline, type Baseline } from '../core/baseline.ts';
@@ -94,7 +94,7 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
     ...(baseline ? { baseline } : {}),
     ...(v['app-dir'] !== undefined ? { appDir: v['app-dir'] } : {}),
     ...(io.env.DATABASE_URL ? { databaseUrl: io.env.DATABASE_URL } : {}),
-    ...(v['no-cache'] ? {} : { replayCache: opts.replayCacheDir ?? REPLAY_CACHE_DIR, schemaCache: VALIDATOR_CACHE_DIR, yamlCache: YAML_CACHE_DIR }),
+    ...(v['no-cache'] ? {} : { replayCache: opts.replayCacheDir ?? REPLAY_CACHE_DIR, schemaCache: VALIDATOR_CACHE_DIR, parseCache: PARSE_CACHE_DIR }),
     ...(moduleStatusDir !== undefined ? { moduleStatusDir } : {}),
   });
   const ctx = reporterContext(io, actions, pr, annotate, artifactsDir);

@@ -14,8 +14,8 @@ export const ARTIFACT_SCHEMAS_DIR = path.join(ENGINE_DIR, 'schemas', 'artifacts'
 /** Compiled JSON Schema validators (the artifacts' and the repository's), keyed by the schemas' content. */
 export const VALIDATOR_CACHE_DIR = path.join(ENGINE_DIR, 'node_modules', '.cache', 'odooops-gates', 'validators');
 
-/** What each YAML text parsed to, one pack per checked root (gates/core/yaml-cache.ts). */
-export const YAML_CACHE_DIR = path.join(ENGINE_DIR, 'node_modules', '.cache', 'odooops-gates', 'yaml');
+/** What each YAML file and migration parsed to, one pack per kind and checked root (gates/core/parse-cache.ts). */
+export const PARSE_CACHE_DIR = path.join(ENGINE_DIR, 'node_modules', '.cache', 'odooops-gates', 'parse');
 
 /** An artifact that breaks its contract; it is never written. */
 export class ArtifactError extends Error {

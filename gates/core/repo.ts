@@ -6,8 +6,8 @@ import { gitFiles, gitView, type GitView } from './git.ts';
 import { isInside, toPosix } from './paths.ts';
 import { readText, type FileText } from './read.ts';
 import { FileTree, walkFiles, type Opened } from './tree.ts';
-import { parseYaml, restoreYaml, yamlEntry, type YamlFile } from './yaml.ts';
-import { YamlCache } from './yaml-cache.ts';
+import { isYamlEntry, parseYaml, restoreYaml, yamlEntry, YAML_PARSE_VERSION, type YamlEntry, type YamlFile } from './yaml.ts';
+import { packageVersion, ParseCache } from './parse-cache.ts';
 
 export { MAX_FILE_BYTES, type FileText } from './read.ts';
 
@@ -41,10 +41,10 @@ export interface GateOptions {
    */
   schemaCache?: string;
   /**
-   * Folder of the YAML cache (what each YAML text parsed to, keyed by a hash of the text; see
-   * gates/core/yaml-cache.ts); undefined: every YAML file is parsed.
+   * Folder of the parse caches (what each YAML file and each migration parsed to, keyed by a hash
+   * of the text; gates/core/parse-cache.ts); undefined: every file is parsed.
    */
-  yamlCache?: string;
+  parseCache?: string;
   /** Folder of `module_status_<env>.txt` files (`--module-status`), inside the root; relative to it or absolute. */
   moduleStatusDir?: string;
   /** The merge base `changedFiles` were measured from; dependency rules compare files there. */
@@ -115,6 +115,11 @@ export interface RepoContext {
   openTree(dir: string): Opened;
   /** Computes once per run and shares the result between policies (e.g. a database replay). */
   memo<T>(key: string, compute: () => T): T;
+  /**
+   * The run's parse cache of a kind of text (`version` names the parser and its options), or
+   * undefined when the run keeps none; what it gains is written at the end of the run.
+   */
+  parseCache<T>(kind: string, version: string, valid: (entry: unknown) => entry is T): ParseCache<T> | undefined;
 }
 
 export class Repo implements RepoContext {
@@ -126,7 +131,7 @@ export class Repo implements RepoContext {
   private readonly yamls = new Map<string, YamlFile | undefined>();
   private readonly memos = new Map<string, unknown>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
-  private readonly yamlCache: YamlCache | undefined;
+  private readonly caches = new Map<string, ParseCache<unknown>>();
   readonly git: GitView;
   readonly policyIds: readonly string[];
 
@@ -135,7 +140,6 @@ export class Repo implements RepoContext {
     this.options = options;
     this.git = gitView(this.root);
     this.policyIds = [...(options.policyIds ?? [])].sort(cmp);
-    this.yamlCache = options.yamlCache === undefined ? undefined : new YamlCache(options.yamlCache, this.root);
   }
 
   get files(): readonly string[] {
@@ -180,16 +184,29 @@ export class Repo implements RepoContext {
   }
 
   private parseYaml(file: string, text: string): YamlFile {
-    const hit = this.yamlCache?.get(text);
+    const cache = this.parseCache<YamlEntry>('yaml', `${packageVersion('yaml')}\0${YAML_PARSE_VERSION}`, isYamlEntry);
+    const hit = cache?.get(text);
     if (hit) return restoreYaml(file, text, hit);
     const y = parseYaml(file, text);
-    this.yamlCache?.set(text, yamlEntry(y));
+    cache?.set(text, yamlEntry(y));
     return y;
   }
 
-  /** Writes what this run added to the caches it keeps (the YAML cache). */
+  parseCache<T>(kind: string, version: string, valid: (entry: unknown) => entry is T): ParseCache<T> | undefined {
+    const dir = this.options.parseCache;
+    if (dir === undefined) return undefined;
+    const key = `${kind}\0${version}`;
+    let cache = this.caches.get(key) as ParseCache<T> | undefined;
+    if (!cache) {
+      cache = new ParseCache<T>(dir, this.root, kind, version, valid);
+      this.caches.set(key, cache);
+    }
+    return cache;
+  }
+
+  /** Writes what this run added to the parse caches. */
   saveCaches(): void {
-    this.yamlCache?.save();
+    for (const c of this.caches.values()) c.save();
   }
 
   data(file: string): unknown {

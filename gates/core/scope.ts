@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import { cmp } from './finding.ts';
 import type { GitView } from './git.ts';
 import type { YamlFile } from './yaml.ts';
+import type { ParseCache } from './parse-cache.ts';
 import type { Opened } from './tree.ts';
 import { globFiles, type FileText, type GateOptions, type RepoContext } from './repo.ts';
 
@@ -76,6 +77,10 @@ export class ScopedRepo implements RepoContext {
 
   yaml(file: string): YamlFile | undefined {
     return this.base.yaml(file);
+  }
+
+  parseCache<T>(kind: string, version: string, valid: (entry: unknown) => entry is T): ParseCache<T> | undefined {
+    return this.base.parseCache(kind, version, valid);
   }
 
   data(file: string): unknown {

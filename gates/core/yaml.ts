@@ -77,17 +77,31 @@ function parseDocs(text: string): { docs: Document.Parsed[]; lineCounter: Instan
   return { docs: Array.isArray(parsed) ? parsed : [], lineCounter };
 }
 
-/** What a parse gave, without the syntax trees: what the YAML cache keeps. */
-export function yamlEntry(file: YamlFile): { lineStarts: number[]; docCount: number; problems: YamlProblem[]; values: unknown[] } {
+/** What a parse gave, without the syntax trees: what the parse cache keeps of a YAML text. */
+export interface YamlEntry {
+  lineStarts: number[];
+  docCount: number;
+  problems: YamlProblem[];
+  values: unknown[];
+}
+
+export function yamlEntry(file: YamlFile): YamlEntry {
   return { lineStarts: file.lines.lineStarts, docCount: file.docCount, problems: file.problems, values: file.values };
 }
 
+/** Whether a cached value has the shape of a {@link YamlEntry}. */
+export function isYamlEntry(e: unknown): e is YamlEntry {
+  const x = e as Partial<YamlEntry> | null;
+  return (
+    typeof x === 'object' && x !== null && Array.isArray(x.lineStarts) && Array.isArray(x.problems) && Array.isArray(x.values) && typeof x.docCount === 'number'
+  );
+}
+
+/** The options of the parse (part of the parse cache's key), with the yaml package's version. */
+export const YAML_PARSE_VERSION = `uniqueKeys,merge,maxAliasCount=${MAX_ALIAS_COUNT}`;
+
 /** A parsed file from what an earlier parse of the same text gave; its syntax trees are rebuilt when asked for. */
-export function restoreYaml(
-  path: string,
-  text: string,
-  entry: { lineStarts: number[]; docCount: number; problems: YamlProblem[]; values: unknown[] },
-): YamlFile {
+export function restoreYaml(path: string, text: string, entry: YamlEntry): YamlFile {
   const file = new YamlFile(path, text, new LineIndex(text, entry.lineStarts));
   file.docCount = entry.docCount;
   file.problems.push(...entry.problems);

@@ -1,5 +1,6 @@
+import { packageVersion } from '../core/parse-cache.ts';
 import type { RepoContext } from '../core/repo.ts';
-import { loadSqlParser, parseSql, type SqlParse } from '../core/sql.ts';
+import { loadSqlParser, NEWEST_PG_MAJOR, parseSql, type SqlParse } from '../core/sql.ts';
 
 /** Where Supabase-style migrations live. */
 export const MIGRATIONS_DIR = 'migrations';
@@ -73,16 +74,34 @@ export function isMigrationName(rel: string): boolean {
   return !rel.includes('/') && MIGRATION_NAME.test(rel);
 }
 
-/** Every migration parsed once per run (the parser is loaded on first use). */
+/** Whether a cached value has the shape of a {@link SqlParse}. */
+function isSqlParse(e: unknown): e is SqlParse {
+  const x = e as { ok?: unknown; statements?: unknown; message?: unknown; offset?: unknown } | null;
+  if (typeof x !== 'object' || x === null) return false;
+  return x.ok === true ? Array.isArray(x.statements) : x.ok === false && typeof x.message === 'string' && typeof x.offset === 'number';
+}
+
+/**
+ * A text parsed with the newest grammar, from the run's parse cache when an earlier run parsed
+ * the same text (the parser is then not even loaded), else by the parser.
+ */
+export async function parseSqlCached(ctx: RepoContext, text: string): Promise<SqlParse> {
+  const cache = ctx.parseCache('sql', `${packageVersion('libpg-query')}\0${NEWEST_PG_MAJOR}`, isSqlParse);
+  const hit = cache?.get(text);
+  if (hit) return hit;
+  await loadSqlParser();
+  const p = parseSql(text);
+  cache?.set(text, p);
+  return p;
+}
+
+/** Every migration parsed once per run (the parser is loaded on first use, and only for a text the parse cache does not hold). */
 export async function parsedMigrations(ctx: RepoContext): Promise<Map<string, SqlParse>> {
   return ctx.memo('db/parsed-migrations', async () => {
     const out = new Map<string, SqlParse>();
-    const files = migrationFiles(ctx);
-    if (files.length === 0) return out;
-    await loadSqlParser();
-    for (const m of files) {
+    for (const m of migrationFiles(ctx)) {
       const text = ctx.text(m.file);
-      if (text !== undefined) out.set(m.file, parseSql(text));
+      if (text !== undefined) out.set(m.file, await parseSqlCached(ctx, text));
     }
     return out;
   });

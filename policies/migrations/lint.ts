@@ -1,9 +1,10 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { parseSql, scanSql, type SqlStatement } from '../../gates/core/sql.ts';
+import { loadSqlParser, scanSql, type SqlStatement } from '../../gates/core/sql.ts';
 import { baselineSql } from '../../gates/db/engine.ts';
 import { commitExists, filesAt } from '../../gates/db/history.ts';
-import { MIGRATIONS_DIR, migrationFiles, parsedMigrations } from '../../gates/db/migrations.ts';
+import { MIGRATIONS_DIR, migrationFiles, parsedMigrations, parseSqlCached } from '../../gates/db/migrations.ts';
+import type { RepoContext } from '../../gates/core/repo.ts';
 import { addBaseline, justifications, LINT_MESSAGES, LintState, lintStatement, longIdentifiers, toFindings } from './_lib/lint-rules.ts';
 
 /**
@@ -16,19 +17,18 @@ function hasLongWord(text: string): boolean {
   return false;
 }
 
-let baseline: SqlStatement[] | undefined;
-/** The statements of the platform baseline (parsed once per process; empty if it cannot be read). */
-function baselineStatements(): SqlStatement[] {
-  if (baseline) return baseline;
-  let text = '';
-  try {
-    text = baselineSql();
-  } catch {
-    text = '';
-  }
-  const p = parseSql(text);
-  baseline = p.ok ? p.statements : [];
-  return baseline;
+/** The statements of the platform baseline (parsed once per run; empty if it cannot be read). */
+async function baselineStatements(ctx: RepoContext): Promise<SqlStatement[]> {
+  return ctx.memo('migrations/lint-baseline', async () => {
+    let text = '';
+    try {
+      text = baselineSql();
+    } catch {
+      text = '';
+    }
+    const p = await parseSqlCached(ctx, text);
+    return p.ok ? p.statements : [];
+  });
 }
 
 /**
@@ -50,7 +50,7 @@ export default definePolicy({
     const onBase = new Set(base !== undefined && commitExists(ctx.root, base) ? filesAt(ctx.root, base, MIGRATIONS_DIR) : []);
     const parsed = await parsedMigrations(ctx);
     const state = new LintState();
-    addBaseline(state, baselineStatements());
+    addBaseline(state, await baselineStatements(ctx));
     for (const m of files) {
       const p = parsed.get(m.file);
       const text = ctx.text(m.file);
@@ -59,8 +59,11 @@ export default definePolicy({
       state.startFile(isNew);
       const hits = p.statements.flatMap((s) => lintStatement(s, state));
       if (!isNew) continue;
-      // The lexer pass is only needed for justifications or an identifier long enough to matter.
-      const tokens = text.includes('lint-allow') || hasLongWord(text) ? (scanSql(text) ?? []) : [];
+      // The lexer pass is only needed for justifications or an identifier long enough to matter
+      // (the parser may not be loaded yet: every parse came from the cache).
+      const scan = text.includes('lint-allow') || hasLongWord(text);
+      if (scan) await loadSqlParser();
+      const tokens = scan ? (scanSql(text) ?? []) : [];
       hits.push(...longIdentifiers(tokens));
       out.push(...toFindings(m.file, hits, p.statements, justifications(tokens)));
     }

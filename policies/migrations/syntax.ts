@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { scanSql } from '../../gates/core/sql.ts';
+import { loadSqlParser, scanSql } from '../../gates/core/sql.ts';
 import { MIGRATIONS_DIR, migrationFiles, parsedMigrations } from '../../gates/db/migrations.ts';
 
 /**
@@ -28,7 +28,9 @@ export default definePolicy({
     }
     for (const [file, p] of await parsedMigrations(ctx)) {
       if (!p.ok) {
-        // Underline the token Postgres points at (the lexer still runs on text that does not parse).
+        // Underline the token Postgres points at (the lexer still runs on text that does not parse;
+        // the parser may not be loaded yet when the parse came from the cache).
+        await loadSqlParser();
         const text = ctx.text(file) ?? '';
         const token = scanSql(text)?.find((t) => t.start === p.offset);
         out.push({ file, offset: p.offset, endOffset: token?.end, messageId: 'syntax-error', data: { error: p.message }, key: 'syntax' });

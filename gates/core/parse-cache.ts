@@ -1,11 +1,12 @@
 /**
- * What parsing a YAML text gave (its problems, its documents as plain data, its line starts),
- * kept between runs by a hash of the text. Parsing YAML is most of the time of a run over a large
- * SSOT tree (≈0.3-0.5 ms a file), and the result is a pure function of the text, the yaml
- * package's version and the options: a file that did not change is not parsed again. The
- * documents' syntax trees (to locate findings) are still rebuilt from the text when asked for.
+ * What parsing a text gave, kept between runs by a hash of the text: for YAML, its problems, its
+ * documents as plain data and its line starts (parsing YAML is most of the time of a run over a
+ * large SSOT tree, ≈0.3-0.5 ms a file; the syntax trees that locate findings are rebuilt from the
+ * text when asked for); for SQL, the migrations' statements (or the syntax error) from the
+ * Postgres parser. A parse is a pure function of the text and the parser's version and options,
+ * which are in the key: a file that did not change is not parsed again.
  *
- * One pack per checked root, written with V8's serializer (it keeps what JSON cannot: undefined,
+ * One pack per kind and checked root, written with V8's serializer (it keeps what JSON cannot: undefined,
  * NaN, -0) and a checksum: a pack that does not match its checksum or does not deserialize is
  * ignored and rebuilt. Each entry is serialized when it is stored, right after the parse (so a
  * policy that changed the data later cannot change the cache), and deserialized afresh for each
@@ -17,35 +18,36 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import v8 from 'node:v8';
-import type { YamlProblem } from './yaml.ts';
 
-/** What a YAML text parsed to, without its syntax trees. */
-export interface YamlEntry {
-  lineStarts: number[];
-  docCount: number;
-  problems: YamlProblem[];
-  values: unknown[];
-}
-
-/** Bumped when the entry layout or the parse options change. */
+/** Bumped when the pack layout changes. */
 const FORMAT = 1;
-const MAGIC = 'odooops-gates-yaml';
+const MAGIC = 'odooops-gates-parse';
 
-function yamlVersion(): string {
-  return (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version;
+/** The version of an installed package, for a cache key. */
+export function packageVersion(name: string): string {
+  return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
 }
 
-export class YamlCache {
+export class ParseCache<T> {
   private readonly file: string;
   private readonly salt: string;
   private old: Map<string, Uint8Array> | undefined;
   private readonly used = new Map<string, Uint8Array>();
   private added = 0;
 
-  /** The pack of `root` in the cache folder `dir`. */
-  constructor(dir: string, root: string) {
-    this.file = path.join(dir, `${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 16)}.bin`);
-    this.salt = `${FORMAT}\0${yamlVersion()}\0`;
+  /**
+   * The pack of `kind` for `root` in the cache folder `dir`; `version` names the parser and its
+   * options (part of every key); `valid` checks an entry's shape before it is used.
+   */
+  constructor(
+    dir: string,
+    root: string,
+    kind: string,
+    version: string,
+    private readonly valid: (entry: unknown) => entry is T,
+  ) {
+    this.file = path.join(dir, `${kind}-${createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 16)}.bin`);
+    this.salt = `${FORMAT}\0${kind}\0${version}\0`;
   }
 
   private key(text: string): string {
@@ -75,24 +77,23 @@ export class YamlCache {
   }
 
   /** What `text` parsed to in an earlier run, if it was stored. */
-  get(text: string): YamlEntry | undefined {
+  get(text: string): T | undefined {
     const key = this.key(text);
     const bytes = this.used.get(key) ?? this.load().get(key);
     if (!bytes) return undefined;
-    let entry: YamlEntry;
+    let entry: unknown;
     try {
-      entry = v8.deserialize(bytes) as YamlEntry;
+      entry = v8.deserialize(bytes);
     } catch {
       return undefined;
     }
-    if (!Array.isArray(entry.lineStarts) || !Array.isArray(entry.problems) || !Array.isArray(entry.values) || typeof entry.docCount !== 'number')
-      return undefined;
+    if (!this.valid(entry)) return undefined;
     this.used.set(key, bytes);
     return entry;
   }
 
   /** Records what `text` parsed to, for the next run. */
-  set(text: string, entry: YamlEntry): void {
+  set(text: string, entry: T): void {
     this.used.set(this.key(text), v8.serialize(entry));
     this.added++;
   }

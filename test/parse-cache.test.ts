@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ENGINE_DIR, PARSE_CACHE_DIR } from '../gates/core/artifacts.ts';
 import { Repo } from '../gates/core/repo.ts';
 import { fixtureDir, invalidCases, runPolicyOn } from '../gates/testing/fixtures.ts';
 import { policies } from '../policies/index.ts';
@@ -18,8 +21,17 @@ const tree = useTrees();
 
 const packs = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.bin')) : []);
 
-/** Every YAML-reading area's trees: the well-formedness cases (broken files, bombs, duplicates) and the SSOT's. */
-const AREAS = policies.filter((p) => p.id.startsWith('files/') || p.id.startsWith('ssot/') || p.id.startsWith('parity/'));
+/**
+ * Every YAML-reading area's trees (the well-formedness cases: broken files, bombs, duplicates;
+ * the SSOT's) and the static migration policies' (syntax errors, justifications, long names).
+ */
+const AREAS = policies.filter(
+  (p) =>
+    p.id.startsWith('files/') ||
+    p.id.startsWith('ssot/') ||
+    p.id.startsWith('parity/') ||
+    ['migrations/lint', 'migrations/syntax', 'migrations/file-names'].includes(p.id),
+);
 
 /** Values JSON cannot hold, several documents, an empty one, a null one, merges and anchors. */
 const ODD = `a: .nan
@@ -35,15 +47,15 @@ f: { <<: *x, j: 2 }
 - [two, 3.5e3]
 `;
 
-describe('the YAML cache', () => {
-  it('gives every policy that reads YAML the same findings parsed, stored and loaded from the cache', async () => {
+describe('the parse cache', () => {
+  it('gives every policy that reads YAML or migrations the same findings parsed, stored and loaded from the cache', async () => {
     for (const policy of AREAS) {
       for (const root of [path.join(fixtureDir(policy.id), 'valid'), ...invalidCases(policy.id).map((c) => c.dir)]) {
         if (!fs.existsSync(root)) continue;
         const cache = tempDir();
         const fresh = await runPolicyOn(policy, root);
-        const stored = await runPolicyOn(policy, root, { yamlCache: cache });
-        const loaded = await runPolicyOn(policy, root, { yamlCache: cache });
+        const stored = await runPolicyOn(policy, root, { parseCache: cache });
+        const loaded = await runPolicyOn(policy, root, { parseCache: cache });
         expect(stored.findings, `${policy.id} ${root}`).toEqual(fresh.findings);
         expect(loaded.findings, `${policy.id} ${root}`).toEqual(fresh.findings);
       }
@@ -54,7 +66,7 @@ describe('the YAML cache', () => {
     const root = tree({ 'odd.yaml': ODD, 'broken.yaml': 'a: [1, 2\nb: c\n', 'dup.yaml': 'a: 1\nb: 2\na: 3\n', 'same.yaml': ODD });
     const cache = tempDir();
     const read = () => {
-      const repo = new Repo({ root, artifactsDir: path.join(root, 'artifacts'), yamlCache: cache });
+      const repo = new Repo({ root, artifactsDir: path.join(root, 'artifacts'), parseCache: cache });
       const out = ['odd.yaml', 'broken.yaml', 'dup.yaml', 'same.yaml'].map((f) => {
         const y = repo.yaml(f);
         return { values: y?.values, problems: y?.problems, docCount: y?.docCount, lines: y?.lines.lineStarts, docs: y?.docs.length };
@@ -86,25 +98,54 @@ describe('the YAML cache', () => {
     if (!policy) throw new Error('no files/yaml-wellformed');
     const root = path.join(fixtureDir(policy.id), 'invalid');
     const fresh = await runPolicyOn(policy, root);
-    await runPolicyOn(policy, root, { yamlCache: cache });
+    await runPolicyOn(policy, root, { parseCache: cache });
     const [pack] = packs(cache);
     const file = path.join(cache, pack ?? '');
     const good = fs.readFileSync(file);
     const flipped = Buffer.from(good);
     flipped[flipped.length - 5] = (flipped[flipped.length - 5] ?? 0) ^ 0xff;
     fs.writeFileSync(file, flipped);
-    expect((await runPolicyOn(policy, root, { yamlCache: cache })).findings).toEqual(fresh.findings);
+    expect((await runPolicyOn(policy, root, { parseCache: cache })).findings).toEqual(fresh.findings);
     expect(fs.readFileSync(file).equals(good)).toBe(true);
     fs.writeFileSync(file, 'not a pack');
-    expect((await runPolicyOn(policy, root, { yamlCache: cache })).findings).toEqual(fresh.findings);
+    expect((await runPolicyOn(policy, root, { parseCache: cache })).findings).toEqual(fresh.findings);
     expect(fs.readFileSync(file).equals(good)).toBe(true);
+  });
+
+  it('reports the same when every migration comes from the cache and the parser loads only to scan', () => {
+    const root = tree({
+      'migrations/20260101000000_a.sql':
+        'create schema ops;\ncreate table ops.t (id int);\n-- lint-allow drop-table: the table is empty, it was created above\ndrop table ops.t;\n',
+      'migrations/20260101000001_b.sql': 'create tabel ops.x (id int);\n',
+      [`migrations/20260101000002_c.sql`]: `create table ops.${'long_name_'.repeat(7)} (id int);\ndrop table ops.t;\n`,
+    });
+    const run = (): string => {
+      const r = spawnSync(
+        process.execPath,
+        [path.join(ENGINE_DIR, 'gates', 'launcher.mjs'), 'check', '--root', root, '--only', 'migrations/lint,migrations/syntax', '--format', 'json'],
+        { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } },
+      );
+      expect(r.status, r.stderr).toBe(1);
+      const report = JSON.parse(r.stdout) as { findings: unknown[] };
+      return JSON.stringify(report.findings);
+    };
+    try {
+      const first = run();
+      expect(first).toContain('syntax-error');
+      expect(first).toContain('identifier-too-long');
+      expect(run()).toBe(first);
+    } finally {
+      // The launcher keeps its packs in the engine's cache folder, one per root: remove this root's.
+      const id = createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 16);
+      for (const f of fs.existsSync(PARSE_CACHE_DIR) ? fs.readdirSync(PARSE_CACHE_DIR) : []) if (f.includes(id)) fs.rmSync(path.join(PARSE_CACHE_DIR, f));
+    }
   });
 
   it('keeps only the entries of the last run', () => {
     const root = tree({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 2\n' });
     const cache = tempDir();
     const run = (files: string[]) => {
-      const repo = new Repo({ root, artifactsDir: path.join(root, 'artifacts'), yamlCache: cache });
+      const repo = new Repo({ root, artifactsDir: path.join(root, 'artifacts'), parseCache: cache });
       for (const f of files) repo.yaml(f);
       repo.saveCaches();
     };
