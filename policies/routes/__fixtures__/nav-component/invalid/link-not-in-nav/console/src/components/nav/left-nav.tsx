@@ -2,11 +2,10 @@ import Link from 'next/link';
 
 const items = [
   { href: '/logs', label: 'Logs' },
-  { href: '/integrations', label: 'Integrations' },
   { href: '/advisors', label: 'Advisor' },
 ];
 
-export function LeftNav({ runId }: { runId: string }) {
+export function LeftNav() {
   return (
     <nav>
       <Link href="/">Overview</Link>
@@ -15,10 +14,6 @@ export function LeftNav({ runId }: { runId: string }) {
           {i.label}
         </Link>
       ))}
-      <Link href={`/logs/${runId}`}>Last run</Link>
-      <a href="https://status.example.com">Status</a>
-      <Link href={'/metrics/'}>Metrics</Link>
-      <Link href="/settings?tab=secrets">Secrets</Link>
     </nav>
   );
 }
