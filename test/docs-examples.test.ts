@@ -13,7 +13,6 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const NOT_RUNNABLE_YET = new Set<string>([
   'docs/runbooks',
   'files/yaml-wellformed',
-  'mail/mailgun-agreement',
   'migrations/catalog',
   'migrations/db-contract',
   'migrations/file-names',
