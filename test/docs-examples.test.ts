@@ -25,7 +25,6 @@ const NOT_RUNNABLE_YET = new Set<string>([
   'routes/build-manifest',
   'routes/nav-component',
   'routes/nav-coverage',
-  'secrets/consumed',
   'secrets/no-values',
   'secrets/references',
   'spec/bundle',
