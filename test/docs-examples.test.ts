@@ -27,8 +27,6 @@ const NOT_RUNNABLE_YET = new Set<string>([
   'routes/nav-coverage',
   'secrets/no-values',
   'secrets/references',
-  'spec/bundle',
-  'spec/tasks',
   'ssot/data-sources',
   'ssot/editor-schemas',
   'ssot/references',
