@@ -11,7 +11,6 @@ const ROOT = path.resolve(import.meta.dirname, '..');
  * listed page that gains runnable examples fails here until it is taken off.
  */
 const NOT_RUNNABLE_YET = new Set<string>([
-  'docs/runbooks',
   'files/yaml-wellformed',
   'migrations/catalog',
   'migrations/db-contract',
@@ -25,22 +24,48 @@ const NOT_RUNNABLE_YET = new Set<string>([
   'routes/build-manifest',
   'routes/nav-component',
   'routes/nav-coverage',
-  'secrets/no-values',
-  'secrets/references',
   'ssot/data-sources',
   'ssot/editor-schemas',
   'ssot/references',
   'ssot/schema',
   'ssot/schema-coverage',
   'ssot/unique-ids',
-  'workflows/actionlint',
   'routes/api-json',
   'routes/page-data',
   'routes/safe-json',
-  'waivers/expired',
-  'waivers/unused',
-  'modules/outside-waves',
 ]);
+
+describe('the docs examples reader', () => {
+  it('gathers the path= blocks of a section into one example, with the policies they run with', () => {
+    const page = [
+      '## Bad',
+      '```yaml path=ssot/waivers.yaml with=secrets/no-values',
+      'version: 1',
+      '```',
+      '```text',
+      'an illustration',
+      '```',
+      '```yaml path="ssot/environments/stage.yaml" with=parity/smtp-port,secrets/no-values',
+      'name: stage',
+      '```',
+      '## Good',
+      '```yaml path=ssot/waivers.yaml',
+      'waivers: []',
+      '```',
+    ].join('\n');
+    expect(docsExamples(page)).toEqual([
+      {
+        kind: 'bad',
+        files: [
+          { path: 'ssot/waivers.yaml', text: 'version: 1\n', line: 2 },
+          { path: 'ssot/environments/stage.yaml', text: 'name: stage\n', line: 8 },
+        ],
+        with: ['secrets/no-values', 'parity/smtp-port'],
+      },
+      { kind: 'good', files: [{ path: 'ssot/waivers.yaml', text: 'waivers: []\n', line: 12 }], with: [] },
+    ]);
+  });
+});
 
 // Every Bad and Good example of a docs page runs through its policy, as typescript-eslint's docs test does.
 describe.each(policies.map((p) => [p.id, p] as const))('%s docs page', (id, policy) => {
