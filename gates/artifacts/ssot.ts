@@ -2,6 +2,7 @@ import type { GateResult } from '../core/run.ts';
 import type { RepoContext } from '../core/repo.ts';
 import { locatePointer } from '../core/yaml.ts';
 import { isRecord } from '../core/data.ts';
+import { pointerOf } from '../core/pointer.ts';
 
 /** The policies whose verdict ssot.json relies on: the shapes, and that no secret value is in the SSOT. */
 export const SSOT_GUARDS = ['ssot/schema', 'secrets/no-values'] as const;
@@ -95,7 +96,7 @@ export function buildSsot(ctx: RepoContext): Entry {
         stores: strings(s.stores),
         environments: strings(s.environments),
         ...(typeof s.owner === 'string' ? { owner: s.owner } : {}),
-        source: registry.source(`/secrets/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'key'),
+        source: registry.source(pointerOf('secrets', name), 'key'),
       });
     }
   }

@@ -32,7 +32,7 @@ export class SsotReader {
     if (!t.ok) throw new ConfigError([`${file}: ${t.message}`]);
     const y = this.repo.yaml(file);
     if (!y) throw new ConfigError([`${file}: cannot be read`]);
-    const broken = y.problems.filter((p) => !p.code.startsWith('WARN_'));
+    const broken = y.problems.filter((p) => p.level === 'error');
     if (broken.length) throw new ConfigError(broken.map((p) => `${file}:${p.range.line}:${p.range.column} ${p.message}`));
     const value = y.values[0];
     const { choice, problems } = this.schemas.choose(file);

@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
-import type { SqlParse } from '../../gates/core/sql.ts';
+import { qualifiedName, type SqlParse } from '../../gates/core/sql.ts';
 import { MIGRATIONS_DIR, parsedMigrations } from '../../gates/db/migrations.ts';
 import { completeReplay, type ReplayResult } from '../../gates/db/replay.ts';
 
@@ -69,8 +69,8 @@ function seedOrigin(r: ReplayResult, parsed: Map<string, SqlParse>, table: strin
   for (const [file, p] of parsed) {
     if (!p.ok) continue;
     const ins = p.statements.find((st) => {
-      const rel = (st.node.relation ?? {}) as { schemaname?: string; relname?: string };
-      return st.kind === 'InsertStmt' && rel.relname === name && rel.schemaname === schema;
+      const rel = qualifiedName(st.node.relation);
+      return st.kind === 'InsertStmt' && rel !== undefined && rel.name === name && rel.schema === schema;
     });
     if (ins) return { file, offset: ins.offset };
   }
