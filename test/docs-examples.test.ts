@@ -11,11 +11,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
  * listed page that gains runnable examples fails here until it is taken off.
  */
 const NOT_RUNNABLE_YET = new Set<string>([
-  'docs/contracts',
-  'docs/links',
-  'docs/runbooks',
   'files/yaml-wellformed',
-  'mail/mailgun-agreement',
   'migrations/catalog',
   'migrations/db-contract',
   'migrations/file-names',
@@ -25,22 +21,45 @@ const NOT_RUNNABLE_YET = new Set<string>([
   'migrations/replay',
   'migrations/seeds',
   'migrations/syntax',
-  'secrets/consumed',
-  'secrets/no-values',
-  'secrets/references',
-  'spec/bundle',
-  'spec/tasks',
   'ssot/data-sources',
   'ssot/editor-schemas',
   'ssot/references',
   'ssot/schema',
   'ssot/schema-coverage',
   'ssot/unique-ids',
-  'workflows/actionlint',
-  'waivers/expired',
-  'waivers/unused',
-  'modules/outside-waves',
 ]);
+
+describe('the docs examples reader', () => {
+  it('gathers the path= blocks of a section into one example, with the policies they run with', () => {
+    const page = [
+      '## Bad',
+      '```yaml path=ssot/waivers.yaml with=secrets/no-values',
+      'version: 1',
+      '```',
+      '```text',
+      'an illustration',
+      '```',
+      '```yaml path="ssot/environments/stage.yaml" with=parity/smtp-port,secrets/no-values',
+      'name: stage',
+      '```',
+      '## Good',
+      '```yaml path=ssot/waivers.yaml',
+      'waivers: []',
+      '```',
+    ].join('\n');
+    expect(docsExamples(page)).toEqual([
+      {
+        kind: 'bad',
+        files: [
+          { path: 'ssot/waivers.yaml', text: 'version: 1\n', line: 2 },
+          { path: 'ssot/environments/stage.yaml', text: 'name: stage\n', line: 8 },
+        ],
+        with: ['secrets/no-values', 'parity/smtp-port'],
+      },
+      { kind: 'good', files: [{ path: 'ssot/waivers.yaml', text: 'waivers: []\n', line: 12 }], with: [] },
+    ]);
+  });
+});
 
 // Every Bad and Good example of a docs page runs through its policy, as typescript-eslint's docs test does.
 describe.each(policies.map((p) => [p.id, p] as const))('%s docs page', (id, policy) => {

@@ -23,12 +23,20 @@ export function instead(value: string, candidates: readonly string[], what: stri
   const close = suggest(value, candidates);
   if (close) return close;
   if (candidates.length === 0) return '';
+  return ` — known ${what}: ${listed(candidates)}`;
+}
+
+/**
+ * The first candidates in order, in backticks (`` `a`, `b`, `c` and 4 more ``): what exists
+ * instead of a broken name, for a message template that lists it.
+ */
+export function listed(candidates: readonly string[]): string {
   const sorted = [...new Set(candidates)].sort();
   const shown = sorted
     .slice(0, LISTED)
     .map((c) => `\`${c}\``)
     .join(', ');
-  return ` — known ${what}: ${shown}${sorted.length > LISTED ? ` and ${sorted.length - LISTED} more` : ''}`;
+  return `${shown}${sorted.length > LISTED ? ` and ${sorted.length - LISTED} more` : ''}`;
 }
 
 /** The candidate closest to `value` by edit distance, if it is close enough to be a likely typo. */

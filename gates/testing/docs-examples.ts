@@ -9,20 +9,29 @@
 // All such blocks of one section form one example: they are written over a copy of the policy's
 // valid fixture tree, and the policy must report something on the Bad example and nothing on the
 // Good one. Blocks without `path=` are illustration only.
+//
+// A policy that judges other policies' findings (waivers/unused) needs them to run too: `with=` in
+// a block's info string names them, comma-separated (`with=secrets/no-values,parity/smtp-port`).
+// They run over the example with the page's policy; only the page's policy's findings count.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Policy } from '../core/policy.ts';
-import { fixtureDir, fixtureOptions, runPolicyOn } from './fixtures.ts';
+import { runGates } from '../core/run.ts';
+import { policies } from '../../policies/index.ts';
+import { fixtureDir, fixtureOptions, formatFinding } from './fixtures.ts';
 
 export interface DocsExample {
   kind: 'bad' | 'good';
-  /** Repository path → content, in page order. */
+  /** Repository path → content, in page order; `line` is the line of the block's opening fence. */
   files: Array<{ path: string; text: string; line: number }>;
+  /** The ids of the other policies that run with the page's (`with=`), in page order. */
+  with: string[];
 }
 
 const FENCE = /^(`{3,}|~{3,})\s*([^\s`]*)(.*)$/;
 const PATH = /(?:^|\s)path=("[^"]+"|\S+)/;
+const WITH = /(?:^|\s)with=(\S+)/;
 
 /** The Bad and Good examples of a docs page (an example with no `path=` block is left out). */
 export function docsExamples(markdown: string): DocsExample[] {
@@ -48,17 +57,27 @@ export function docsExamples(markdown: string): DocsExample[] {
     const file = PATH.exec(fence[3] ?? '')?.[1]?.replace(/^"|"$/g, '');
     if (!section || file === undefined) continue;
     if (!current) {
-      current = { kind: section, files: [] };
+      current = { kind: section, files: [], with: [] };
       out.push(current);
     }
     current.files.push({ path: file, text: `${body.join('\n')}\n`, line: start });
+    for (const id of WITH.exec(fence[3] ?? '')?.[1]?.split(',') ?? []) if (id && !current.with.includes(id)) current.with.push(id);
   }
   return out;
 }
 
-/** Runs an example through its policy on a copy of the policy's valid tree; returns the case-form lines. */
+/**
+ * Runs an example through its policy (and the policies it names `with=`) on a copy of the policy's
+ * valid tree; returns the case-form lines of the policy's findings.
+ */
 export async function runDocsExample(policy: Policy, example: DocsExample): Promise<{ lines: string[]; internalErrors: number }> {
+  const others = example.with.map((id) => {
+    const p = policies.find((x) => x.id === id);
+    if (!p) throw new Error(`the ${example.kind} example of ${policy.id} runs with ${id}, which is not a registered policy`);
+    return p;
+  });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-docs-example-'));
+  const artifactsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-docs-artifacts-'));
   try {
     fs.cpSync(path.join(fixtureDir(policy.id), 'valid'), root, { recursive: true });
     for (const f of example.files) {
@@ -66,9 +85,10 @@ export async function runDocsExample(policy: Policy, example: DocsExample): Prom
       fs.mkdirSync(path.dirname(abs), { recursive: true });
       fs.writeFileSync(abs, f.text);
     }
-    const r = await runPolicyOn(policy, root, fixtureOptions(policy.id));
-    return { lines: r.caseLines, internalErrors: r.internalErrors };
+    const r = await runGates({ root, artifactsDir, policies: [...others, policy], ...fixtureOptions(policy.id) });
+    return { lines: r.findings.filter((f) => f.policy === policy.id).map(formatFinding), internalErrors: r.internalErrors };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(artifactsDir, { recursive: true, force: true });
   }
 }
