@@ -16,9 +16,10 @@ import { walkFiles } from '../gates/core/tree.ts';
 const SOURCE_DIRS = ['gates', 'policies', 'scripts', 'bench', 'test', 'ingest'];
 const EXTENSIONS = ['.ts', '.mts', '.mjs', '.js'];
 
-/** Every module file below the source folders (fixtures and dependencies excluded). */
+/** Every module file below the source folders (fixtures, dependencies and build output excluded). */
 export function moduleFiles(root: string): string[] {
-  const skipDirs = new Set(['node_modules', '__fixtures__']);
+  // Build output (`.next` of the test apps) is not source.
+  const skipDirs = new Set(['node_modules', '__fixtures__', '.next']);
   return SOURCE_DIRS.flatMap((d) =>
     walkFiles(root, d, { skipDirs })
       .files.filter((f) => EXTENSIONS.some((x) => f.endsWith(x)) && !f.endsWith('.d.ts'))
