@@ -18,6 +18,10 @@ export default definePolicy({
   severity: 'error',
   appliesTo: ['ssot/**', 'migrations/**'],
   perFile: { files: SSOT_YAML, dependents: allSsotWhen(['migrations/**']) },
+  messages: {
+    'unknown-table': '`{{table}}` is not a table or view that the migrations create{{hint}} — fix the name or add the migration that creates it',
+    'dropped-table': '`{{table}}` is dropped by {{migration}}; point this at the table that replaces it or stop dropping it',
+  },
   check(ctx) {
     const relations = opsRelations(ctx);
     if (!relations) return [];
@@ -31,9 +35,9 @@ export default definePolicy({
           file,
           pointer,
           key: `${pointer}:${value}`,
-          message: droppedBy
-            ? `\`${value}\` is dropped by ${droppedBy}; point this at the table that replaces it or stop dropping it`
-            : `\`${value}\` is not a table or view that the migrations create${instead(value, known, 'ops tables and views')} — fix the name or add the migration that creates it`,
+          ...(droppedBy
+            ? { messageId: 'dropped-table', data: { table: value, migration: droppedBy } }
+            : { messageId: 'unknown-table', data: { table: value, hint: instead(value, known, 'ops tables and views') } }),
         });
       });
     }
