@@ -14,7 +14,6 @@ const ROOT = path.resolve(import.meta.dirname, '..');
  */
 const NOT_RUNNABLE_YET = new Set<string>([
   'files/yaml-wellformed',
-  'ssot/references',
   'ssot/schema',
   'ssot/schema-coverage',
   'ssot/unique-ids',
