@@ -16,7 +16,6 @@ const NOT_RUNNABLE_YET = new Set<string>([
   'files/yaml-wellformed',
   'ssot/schema',
   'ssot/schema-coverage',
-  'ssot/unique-ids',
 ]);
 
 describe('the docs examples reader', () => {
