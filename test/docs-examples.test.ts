@@ -14,8 +14,6 @@ const ROOT = path.resolve(import.meta.dirname, '..');
  */
 const NOT_RUNNABLE_YET = new Set<string>([
   'files/yaml-wellformed',
-  'ssot/schema',
-  'ssot/schema-coverage',
 ]);
 
 describe('the docs examples reader', () => {
