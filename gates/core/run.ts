@@ -254,6 +254,11 @@ export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFind
     // A bare line number places a finding about the whole file or line; only a column names a span.
     if (t.ok && (pf.column !== undefined || pf.endLine !== undefined)) subject = subjectText(t.lines, range);
   } else range = point(1, 1);
+  // A finding placed otherwise in one document of a multi-document YAML file says which one too.
+  if (pf.pointer === undefined && pf.doc !== undefined) {
+    const y = repo.yaml(pf.file);
+    if (y && y.docCount > 1) docCount = y.docCount;
+  }
   const severity = pf.severity ?? policy.severity;
   const f: Finding = {
     policy: policy.id,
