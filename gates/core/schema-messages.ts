@@ -2,23 +2,34 @@ import type { ErrorObject } from 'ajv';
 import type { PolicyFinding } from './finding.ts';
 import { decodePointer, escapeSegment } from './pointer.ts';
 import { renderMessage } from './policy.ts';
-import { suggest } from './suggest.ts';
+import { closest, DID_YOU_MEAN } from './suggest.ts';
+
+const UNKNOWN_KEY = 'unknown key `{{key}}` in `{{path}}`';
+const UNKNOWN_ROOT_KEY = 'unknown key `{{key}}`';
+const ENUM = '`{{path}}` must be one of {{allowed}}, got {{actual}}';
+const MAP_UNKNOWN = 'schema {{schema}} does not exist';
+const MODELINE_UNKNOWN = 'the modeline names schema {{target}}, which is not a schema of this repository';
 
 /**
  * The one wording of every schema problem, as policy messages (`{{name}}` filled from a finding's
  * `data`): the errors of a document against its schema, one message per JSON Schema keyword
  * (`-at-root` when the place is the document itself), then the problems of the schemas, the schema
  * map and modelines. `path` is the place in the document as {@link humanPath} writes it, `actual`
- * the offending value as a phrase (`the string "x"`), `hint` a suggestion or the allowed
- * names (` — did you mean …?`), possibly empty.
+ * the offending value as a phrase (`the string "x"`); a `-typo` message names the closest allowed
+ * name as `suggestion`.
  */
 export const SCHEMA_MESSAGES = {
   type: '`{{path}}` must be {{expected}}, got {{actual}}',
   required: 'missing required key `{{key}}` in `{{path}}`',
   'required-at-root': 'missing required key `{{key}}` in the document',
-  'additional-properties': 'unknown key `{{key}}` in `{{path}}`{{hint}}',
-  'additional-properties-at-root': 'unknown key `{{key}}`{{hint}}',
-  enum: '`{{path}}` must be one of {{allowed}}, got {{actual}}{{hint}}',
+  'additional-properties': `${UNKNOWN_KEY} — allowed keys: {{allowed}}`,
+  'additional-properties-typo': `${UNKNOWN_KEY}${DID_YOU_MEAN}`,
+  'additional-properties-none-allowed': UNKNOWN_KEY,
+  'additional-properties-at-root': `${UNKNOWN_ROOT_KEY} — allowed keys: {{allowed}}`,
+  'additional-properties-at-root-typo': `${UNKNOWN_ROOT_KEY}${DID_YOU_MEAN}`,
+  'additional-properties-at-root-none-allowed': UNKNOWN_ROOT_KEY,
+  enum: ENUM,
+  'enum-typo': `${ENUM}${DID_YOU_MEAN}`,
   const: '`{{path}}` must be {{expected}}, got {{actual}}',
   pattern: '`{{path}}` must match {{pattern}}, got {{actual}}',
   'pattern-described': '`{{path}}` must match {{pattern}}, got {{actual}} ({{description}})',
@@ -47,8 +58,10 @@ export const SCHEMA_MESSAGES = {
   'schema-not-compiling': 'schema does not compile: {{error}}',
   'map-not-a-list': 'the schema map must be a list of `{files, schema}` entries',
   'map-entry-incomplete': 'a map entry needs `files` (a glob or a list of globs) and `schema` (a path under schemas/)',
-  'map-unknown-schema': 'schema {{schema}} does not exist{{hint}}',
-  'modeline-unknown-schema': 'the modeline names schema {{target}}, which is not a schema of this repository{{hint}}',
+  'map-unknown-schema': MAP_UNKNOWN,
+  'map-unknown-schema-typo': `${MAP_UNKNOWN}${DID_YOU_MEAN}`,
+  'modeline-unknown-schema': MODELINE_UNKNOWN,
+  'modeline-unknown-schema-typo': `${MODELINE_UNKNOWN}${DID_YOU_MEAN}`,
   'modeline-disagrees': 'the modeline names {{schema}} but {{map}} maps this file to {{mapped}}; make them agree',
 } as const satisfies Record<string, string>;
 
@@ -178,26 +191,31 @@ function describe(e: ErrorObject): Described {
     case 'additionalProperties': {
       const extra = String(params.additionalProperty);
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      const hint = suggest(extra, allowed) || (allowed.length > 0 ? ` — allowed keys: ${list(allowed)}` : '');
+      const suggestion = closest(extra, allowed);
+      const base = p === '' ? 'additional-properties-at-root' : 'additional-properties';
+      const data = p === '' ? { key: extra } : { key: extra, path };
       return {
         pointer: `${p}/${escapeSegment(extra)}`,
         at: 'key',
         key: `${key}:${extra}`,
-        ...(p === ''
-          ? { messageId: 'additional-properties-at-root', data: { key: extra, hint } }
-          : { messageId: 'additional-properties', data: { key: extra, path, hint } }),
+        ...(suggestion
+          ? { messageId: `${base}-typo`, data: { ...data, suggestion } }
+          : allowed.length > 0
+            ? { messageId: base, data: { ...data, allowed: list(allowed) } }
+            : { messageId: `${base}-none-allowed`, data }),
       };
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]) ?? [];
-      const hint =
+      const suggestion =
         typeof e.data === 'string'
-          ? suggest(
+          ? closest(
               e.data,
               allowed.filter((a): a is string => typeof a === 'string'),
             )
-          : '';
-      return { pointer: p, key, messageId: 'enum', data: { path, allowed: list(allowed), actual: describeValue(e.data), hint } };
+          : undefined;
+      const data = { path, allowed: list(allowed), actual: describeValue(e.data) };
+      return suggestion ? { pointer: p, key, messageId: 'enum-typo', data: { ...data, suggestion } } : { pointer: p, key, messageId: 'enum', data };
     }
     case 'const':
       return { pointer: p, key, messageId: 'const', data: { path, expected: JSON.stringify(params.allowedValue), actual: describeValue(e.data) } };

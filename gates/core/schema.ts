@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import type { PolicyFinding } from './finding.ts';
 import { resolveInRepo } from './paths.ts';
 import type { SchemaMessageId } from './schema-messages.ts';
-import { suggest } from './suggest.ts';
+import { closest } from './suggest.ts';
 import type { RepoContext } from './repo.ts';
 
 // ajv-formats is CommonJS; under ESM its default export may arrive wrapped.
@@ -112,11 +112,13 @@ export class SchemaSet {
         return;
       }
       if (!this.byPath.has(e.schema)) {
+        const suggestion = closest(e.schema, this.schemaFiles);
         this.problems.push({
           file: SCHEMA_MAP_FILE,
           pointer: `/${index}/schema`,
-          messageId: 'map-unknown-schema' satisfies SchemaMessageId,
-          data: { schema: e.schema, hint: suggest(e.schema, this.schemaFiles) },
+          ...(suggestion
+            ? { messageId: 'map-unknown-schema-typo' satisfies SchemaMessageId, data: { schema: e.schema, suggestion } }
+            : { messageId: 'map-unknown-schema' satisfies SchemaMessageId, data: { schema: e.schema } }),
         });
         return;
       }
@@ -135,11 +137,13 @@ export class SchemaSet {
       const target = modeline.target;
       const resolved = /^[a-z]+:\/\//i.test(target) ? this.byId.get(target) : resolveInRepo(file, target);
       if (!resolved || !this.byPath.has(resolved)) {
+        const suggestion = closest(resolved ?? target, this.schemaFiles);
         problems.push({
           file,
           line: modeline.line,
-          messageId: 'modeline-unknown-schema' satisfies SchemaMessageId,
-          data: { target, hint: suggest(resolved ?? target, this.schemaFiles) },
+          ...(suggestion
+            ? { messageId: 'modeline-unknown-schema-typo' satisfies SchemaMessageId, data: { target, suggestion } }
+            : { messageId: 'modeline-unknown-schema' satisfies SchemaMessageId, data: { target } }),
         });
       } else {
         if (mapped && mapped !== resolved) {

@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { closest, DID_YOU_MEAN, listed } from '../../gates/core/suggest.ts';
+import { DID_YOU_MEAN, insteadOf } from '../../gates/core/suggest.ts';
 import { escapeSegment } from '../../gates/core/pointer.ts';
 import { consumerIds, REGISTRY_FILE, registrySecrets } from '../_lib/ssot.ts';
 import { ssotModelUnaffected } from '../ssot/_lib/changes.ts';
@@ -57,16 +57,11 @@ export default definePolicy({
       }
       consumers.forEach((c, i) => {
         if (typeof c !== 'string' || ids.has(c)) return;
-        const suggestion = closest(c, known);
         out.push({
           file: REGISTRY_FILE,
           pointer: `${base}/consumers/${i}`,
           key: `${name}:consumer:${c}`,
-          ...(suggestion
-            ? { messageId: 'unknown-consumer-typo', data: { consumer: c, secret: name, suggestion } }
-            : known.length > 0
-              ? { messageId: 'unknown-consumer', data: { consumer: c, secret: name, known: listed(known) } }
-              : { messageId: 'unknown-consumer-none-known', data: { consumer: c, secret: name } }),
+          ...insteadOf('unknown-consumer', c, known, { consumer: c, secret: name }),
         });
       });
     }

@@ -1,11 +1,13 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { instead } from '../../gates/core/suggest.ts';
+import { DID_YOU_MEAN, insteadOf } from '../../gates/core/suggest.ts';
 import { allSsotWhen, SSOT_YAML } from './_lib/changes.ts';
 import { opsRelations } from './_lib/migrations.ts';
 import { ssotDocs, walk } from '../_lib/ssot.ts';
 
 const OPS_TABLE = /^ops\.[a-z_][a-z0-9_]*$/;
+const UNKNOWN = '`{{table}}` is not a table or view that the migrations create';
+const UNKNOWN_FIX = ' — fix the name or add the migration that creates it';
 
 /**
  * Every `ops.<table>` the SSOT names (capability data sources, ingest targets, the mail catcher
@@ -19,7 +21,9 @@ export default definePolicy({
   appliesTo: ['ssot/**', 'migrations/**'],
   perFile: { files: SSOT_YAML, dependents: allSsotWhen(['migrations/**']) },
   messages: {
-    'unknown-table': '`{{table}}` is not a table or view that the migrations create{{hint}} — fix the name or add the migration that creates it',
+    'unknown-table-typo': `${UNKNOWN}${DID_YOU_MEAN}${UNKNOWN_FIX}`,
+    'unknown-table': `${UNKNOWN} — known ops tables and views: {{known}}${UNKNOWN_FIX}`,
+    'unknown-table-none-known': `${UNKNOWN}${UNKNOWN_FIX}`,
     'dropped-table': '`{{table}}` is dropped by {{migration}}; point this at the table that replaces it or stop dropping it',
   },
   check(ctx) {
@@ -37,7 +41,7 @@ export default definePolicy({
           key: `${pointer}:${value}`,
           ...(droppedBy
             ? { messageId: 'dropped-table', data: { table: value, migration: droppedBy } }
-            : { messageId: 'unknown-table', data: { table: value, hint: instead(value, known, 'ops tables and views') } }),
+            : insteadOf('unknown-table', value, known, { table: value })),
         });
       });
     }

@@ -2,9 +2,12 @@ import path from 'node:path';
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
-import { instead } from '../../gates/core/suggest.ts';
+import { DID_YOU_MEAN, insteadOf } from '../../gates/core/suggest.ts';
 import { CATALOG_FILE, catalogEntries, isRecord, JOBS_FILE, placeOf, providers, runners, SECRET_NAME, secretReferences } from '../_lib/ssot.ts';
 import { ssotModelUnaffected } from './_lib/changes.ts';
+
+const MISSING_LINK = '`{{field}}` of integration `{{slug}}` names {{target}}, which does not exist';
+const UNKNOWN_RUNNER = 'runner `{{runner}}` of job `{{job}}` is not declared by any provider, integration or source file';
 
 /**
  * References between SSOT files resolve: catalog ↔ integration config files ↔ provider files,
@@ -18,11 +21,15 @@ export default definePolicy({
   appliesTo: ['ssot/**'],
   unaffected: ssotModelUnaffected,
   messages: {
-    'missing-link': '`{{field}}` of integration `{{slug}}` names {{target}}, which does not exist{{hint}}',
+    'missing-link-typo': `${MISSING_LINK}${DID_YOU_MEAN}`,
+    'missing-link': `${MISSING_LINK} — known SSOT files: {{known}}`,
+    'missing-link-none-known': MISSING_LINK,
     'unlisted-secret': 'integration `{{slug}}` does not list secret `{{secret}}` in `secrets`, but its {{field}} uses it at {{place}}; add it',
     'provider-mismatch': 'integration `{{slug}}` has provider `{{provider}}` but its provider_file declares id `{{declared}}` ({{place}}); make them equal',
     'unlinked-file': 'no entry of {{catalog}} links this file; add `{{field}}: {{file}}` to its integration',
-    'unknown-runner': 'runner `{{runner}}` of job `{{job}}` is not declared by any provider, integration or source file{{hint}}',
+    'unknown-runner-typo': `${UNKNOWN_RUNNER}${DID_YOU_MEAN}`,
+    'unknown-runner': `${UNKNOWN_RUNNER} — known runners: {{known}}`,
+    'unknown-runner-none-known': UNKNOWN_RUNNER,
     'environment-name': 'environment `{{name}}` is declared in {{file}}; the file of an environment is named after it — rename the file or set `name: {{want}}`',
     'provider-folder': 'provider id `{{id}}` differs from its folder ssot/providers/{{folder}}/; make them equal',
   },
@@ -53,8 +60,7 @@ function catalogLinks(ctx: RepoContext): PolicyFinding[] {
           file: CATALOG_FILE,
           pointer: `${at}/${field}`,
           key: `${e.slug}:${field}`,
-          messageId: 'missing-link',
-          data: { field, slug: e.slug, target, hint: instead(target, ssotFiles, 'SSOT files') },
+          ...insteadOf('missing-link', target, ssotFiles, { field, slug: e.slug, target }),
         });
         continue;
       }
@@ -106,8 +112,7 @@ function jobRunners(ctx: RepoContext): PolicyFinding[] {
       file: JOBS_FILE,
       pointer: `/jobs/${i}/runner`,
       key: `runner:${String(j.id)}`,
-      messageId: 'unknown-runner',
-      data: { runner: j.runner, job: String(j.id), hint: instead(j.runner, known, 'runners') },
+      ...insteadOf('unknown-runner', j.runner, known, { runner: j.runner, job: String(j.id) }),
     });
   });
   return out;
@@ -131,3 +136,4 @@ function declaredNames(ctx: RepoContext): PolicyFinding[] {
   }
   return out;
 }
+
