@@ -8,12 +8,6 @@ import { policyById } from './helpers/policy.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-/**
- * Pages whose Bad/Good blocks are not runnable yet (no `path=` block). This list only shrinks: a
- * listed page that gains runnable examples fails here until it is taken off.
- */
-const NOT_RUNNABLE_YET = new Set<string>([]);
-
 describe('the docs examples reader', () => {
   it('gathers the path= blocks of a section into one example, with the policies they run with', () => {
     const page = [
@@ -49,13 +43,6 @@ describe('the docs examples reader', () => {
 // Every Bad and Good example of a docs page runs through its policy, as typescript-eslint's docs test does.
 describe.each(policies.map((p) => [p.id, p] as const))('%s docs page', (id, policy) => {
   const examples = docsExamples(fs.readFileSync(path.join(ROOT, policy.docs), 'utf8'));
-
-  if (NOT_RUNNABLE_YET.has(id)) {
-    it('is still listed as having no runnable example', () => {
-      expect(examples).toEqual([]);
-    });
-    return;
-  }
 
   it('has a runnable Bad and a runnable Good example', () => {
     expect(examples.map((e) => e.kind)).toEqual(expect.arrayContaining(['bad', 'good']));
