@@ -41,7 +41,7 @@ describe('the docs examples reader', () => {
 });
 
 // Every Bad and Good example of a docs page runs through its policy, as typescript-eslint's docs test does.
-describe.each(policies.map((p) => [p.id, p] as const))('%s docs page', (id, policy) => {
+describe.each(policies.map((p) => [p.id, p] as const))('%s docs page', (_id, policy) => {
   const examples = docsExamples(fs.readFileSync(path.join(ROOT, policy.docs), 'utf8'));
 
   it('has a runnable Bad and a runnable Good example', () => {
