@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import schemaPolicy from '../policies/ssot/schema.ts';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import { locatePointer, parseYaml } from '../gates/core/yaml.ts';
+import { findingText } from '../gates/reporters/util.ts';
 import { useTrees } from './helpers/tree.ts';
 
 const schema = JSON.stringify({
@@ -31,7 +32,7 @@ const schema = JSON.stringify({
 });
 
 const newTree = useTrees();
-/** Runs the schema gate over one SSOT file and returns the findings as `line:col message`. */
+/** Runs the schema gate over one SSOT file and returns the findings as `line:col text`, worded as every report shows them. */
 async function check(content: string | Uint8Array): Promise<string[]> {
   const root = newTree({
     'schemas/ssot/service.schema.json': schema,
@@ -40,7 +41,7 @@ async function check(content: string | Uint8Array): Promise<string[]> {
   });
   const { findings, internalErrors } = await runPolicyOn(schemaPolicy, root);
   expect(internalErrors).toBe(0);
-  return findings.map((f) => `${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.message}`);
+  return findings.map((f) => `${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${findingText(f)}`);
 }
 
 describe('schema findings land on the exact source range', () => {
@@ -113,6 +114,21 @@ describe('schema findings land on the exact source range', () => {
   it('a multi-document file: each document validated, findings carry the document', async () => {
     expect(await check('name: a\nsmtp: {smtp_host: a, port: 1}\n---\nname: b\nsmtp: {smtp_host: b, port: x}\n')).toEqual([
       '5:28-5:29 `smtp.port` must be an integer, got the string "x" (document 2 of 2)',
+    ]);
+  });
+
+  it("the runner keeps the alias and the document as data; the wording is the reporters' alone", async () => {
+    const root = newTree({
+      'schemas/ssot/service.schema.json': schema,
+      'schemas/map.yaml': '- files: ssot/**/*.yaml\n  schema: schemas/ssot/service.schema.json\n',
+      'ssot/service.yaml': 'name: a\nsmtp: {smtp_host: a, port: 1}\n---\nname: b\ndefaults: &d\n  port: "x"\nsmtp:\n  <<: *d\n  smtp_host: b\n',
+    });
+    const { findings } = await runPolicyOn(schemaPolicy, root);
+    expect(findings.map((f) => [f.message, f.alias, f.doc, f.docCount])).toEqual([
+      ['`smtp.port` must be an integer, got the string "x"', { name: 'd', line: 5 }, 1, 2],
+    ]);
+    expect(findings.map(findingText)).toEqual([
+      '`smtp.port` must be an integer, got the string "x" (reached through alias *d; the anchor &d is at line 5) (document 2 of 2)',
     ]);
   });
 

@@ -6,6 +6,7 @@ import type { Policy } from '../core/policy.ts';
 import type { GateOptions } from '../core/repo.ts';
 import { runGates } from '../core/run.ts';
 import { ENGINE_DIR } from '../core/artifacts.ts';
+import { findingText } from '../reporters/util.ts';
 
 /**
  * The fixtures of a policy `area/name` live in `policies/area/__fixtures__/name/`:
@@ -72,7 +73,7 @@ export function formatFinding(f: Finding): string {
 
 /** The legacy line form, `file:line:col severity message [policy]`, of `invalid.expected` and older tests. */
 export function formatLegacyFinding(f: Finding): string {
-  return `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message} [${f.policy}]`;
+  return `${f.file}:${f.line}:${f.column} ${f.severity} ${findingText(f)} [${f.policy}]`;
 }
 
 export async function runPolicyOn(

@@ -10,16 +10,33 @@ import { locatePointer } from '../../gates/core/yaml.ts';
 
 export { asRecord, isRecord };
 
-export const PLATFORM_FILE = 'ssot/platform.yaml';
-export const JOBS_FILE = 'ssot/jobs.yaml';
-export const MAILGUN_FILE = 'ssot/integrations/mailgun.yaml';
-export const CATALOG_FILE = 'ssot/integrations/catalog.yaml';
-export const REGISTRY_FILE = 'ssot/secrets/registry.yaml';
-export const NAV_FILE = 'ssot/console/nav.yaml';
-export const CAPABILITIES_FILE = 'ssot/capabilities.yaml';
-export const OBSERVABILITY_FILE = 'ssot/observability.yaml';
-export const WAVES_FILE = 'ssot/modules/waves.yaml';
-export const ENV_DIR = 'ssot/environments';
+import {
+  CAPABILITIES_FILE,
+  CATALOG_FILE,
+  DB_CONTRACT_FILE,
+  ENV_DIR,
+  JOBS_FILE,
+  MAILGUN_FILE,
+  NAV_FILE,
+  OBSERVABILITY_FILE,
+  PLATFORM_FILE,
+  REGISTRY_FILE,
+  WAVES_FILE,
+} from '../../gates/core/ssot-files.ts';
+
+export {
+  CAPABILITIES_FILE,
+  CATALOG_FILE,
+  DB_CONTRACT_FILE,
+  ENV_DIR,
+  JOBS_FILE,
+  MAILGUN_FILE,
+  NAV_FILE,
+  OBSERVABILITY_FILE,
+  PLATFORM_FILE,
+  REGISTRY_FILE,
+  WAVES_FILE,
+};
 export const NONPROD_ENVS = ['stage', 'dev'] as const;
 export const ALL_ENVS = ['prod', 'stage', 'dev'] as const;
 

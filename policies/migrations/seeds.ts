@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
-import type { SqlParse } from '../../gates/core/sql.ts';
+import { qualifiedName, type SqlParse, type SqlStatement } from '../../gates/core/sql.ts';
 import { MIGRATIONS_DIR, parsedMigrations } from '../../gates/db/migrations.ts';
 import { completeReplay, type ReplayResult } from '../../gates/db/replay.ts';
 
@@ -56,32 +56,71 @@ export default definePolicy({
         }
       });
       for (const id of [...byKey.keys()].sort()) {
-        if (!listed.has(id)) out.push(extraRow(r, parsed, s.table, s.ssot, id));
+        if (!listed.has(id)) out.push(extraRow(r, parsed, s.table, s.key, s.ssot, id));
       }
     }
     return out;
   },
 });
 
-/** The first INSERT into `table` among the migrations, else the statement that created it. */
-function seedOrigin(r: ReplayResult, parsed: Map<string, SqlParse>, table: string): { file: string; offset: number } | undefined {
+/**
+ * Where the row keyed `id` was seeded: the key's literal in the `insert ... values` tuple that
+ * holds it; else the first INSERT into `table` that is not a plain list of values (`insert ...
+ * select`, which may have made it), else the first INSERT into it, else the statement that
+ * created the table.
+ */
+function seedOrigin(
+  r: ReplayResult,
+  parsed: Map<string, SqlParse>,
+  table: string,
+  key: string,
+  id: string,
+): { file: string; offset: number; endOffset?: number } | undefined {
   const [schema, name] = table.split('.');
+  let first: { file: string; offset: number; endOffset: number } | undefined;
+  let computed: { file: string; offset: number; endOffset: number } | undefined;
   for (const [file, p] of parsed) {
     if (!p.ok) continue;
-    const ins = p.statements.find((st) => {
-      const rel = (st.node.relation ?? {}) as { schemaname?: string; relname?: string };
-      return st.kind === 'InsertStmt' && rel.relname === name && rel.schemaname === schema;
-    });
-    if (ins) return { file, offset: ins.offset };
+    for (const st of p.statements) {
+      const rel = qualifiedName(st.node.relation);
+      if (st.kind !== 'InsertStmt' || rel === undefined || rel.name !== name || rel.schema !== schema) continue;
+      first ??= { file, offset: st.offset, endOffset: st.end };
+      if (!Array.isArray((st.node.selectStmt as { SelectStmt?: { valuesLists?: unknown } } | undefined)?.SelectStmt?.valuesLists)) {
+        computed ??= { file, offset: st.offset, endOffset: st.end };
+      }
+      const literal = keyLiteral(st, [...(r.columns.get(table)?.keys() ?? [])], key, id);
+      if (literal) return { file, ...literal };
+    }
   }
-  return r.origins.get(table);
+  return computed ?? first ?? r.origins.get(table);
 }
 
-function extraRow(r: ReplayResult, parsed: Map<string, SqlParse>, table: string, ssot: string, id: string): PolicyFinding {
-  const origin = seedOrigin(r, parsed, table);
+/** The byte span of the constant `id` in the `key` column of an `insert ... values` statement. */
+function keyLiteral(st: SqlStatement, tableColumns: readonly string[], key: string, id: string): { offset: number; endOffset: number } | undefined {
+  const cols = Array.isArray(st.node.cols) ? st.node.cols.map((c) => (c as { ResTarget?: { name?: string } }).ResTarget?.name) : tableColumns;
+  const at = cols.indexOf(key);
+  const values = (st.node.selectStmt as { SelectStmt?: { valuesLists?: unknown[] } } | undefined)?.SelectStmt?.valuesLists;
+  if (at < 0 || !Array.isArray(values)) return undefined;
+  for (const tuple of values) {
+    const item = (tuple as { List?: { items?: unknown[] } }).List?.items?.[at] as
+      | { A_Const?: { sval?: { sval?: string }; ival?: { ival?: number }; location?: number } }
+      | undefined;
+    const c = item?.A_Const;
+    const value = c?.sval?.sval ?? (c?.ival ? String(c.ival.ival ?? 0) : undefined);
+    if (value !== id || typeof c?.location !== 'number') continue;
+    // The literal as written: a quoted string (quotes doubled inside) or a bare number.
+    const text = Buffer.from(st.text, 'utf8').subarray(c.location - st.offset).toString('utf8');
+    const m = /^(?:[eE]?'(?:[^']|'')*'|[-+]?[0-9.]+)/.exec(text);
+    return { offset: c.location, endOffset: c.location + Buffer.byteLength(m?.[0] ?? '', 'utf8') };
+  }
+  return undefined;
+}
+
+function extraRow(r: ReplayResult, parsed: Map<string, SqlParse>, table: string, key: string, ssot: string, id: string): PolicyFinding {
+  const origin = seedOrigin(r, parsed, table, key, id);
   return {
     file: origin?.file ?? ssot,
-    ...(origin ? { offset: origin.offset } : { line: 1 }),
+    ...(origin ? { offset: origin.offset, ...(origin.endOffset !== undefined ? { endOffset: origin.endOffset } : {}) } : { line: 1 }),
     messageId: 'extra-row',
     data: { table, id, ssot },
     key: `extra:${id}`,

@@ -14,21 +14,31 @@ export default definePolicy({
   title: 'Editor schema mapping mirrors the schema map',
   severity: 'error',
   appliesTo: [SETTINGS, SCHEMA_MAP_FILE],
+  messages: {
+    'missing-settings': '{{settings}} is missing; add `yaml.schemas` mapping each schema of {{map}} so editors validate SSOT files',
+    'not-plain-json': '{{settings}} must be plain JSON (no comments) holding a `yaml.schemas` mapping',
+    'no-mapping': 'no `yaml.schemas` mapping; editors will not validate SSOT files',
+    'not-in-map': '{{schema}} is mapped for editors but not in {{map}}; add it there or remove it here',
+    'globs-missing': 'globs for {{schema}} differ from {{map}}: missing {{missing}}',
+    'globs-extra': 'globs for {{schema}} differ from {{map}}: extra {{extra}}',
+    'globs-differ': 'globs for {{schema}} differ from {{map}}: missing {{missing}}; extra {{extra}}',
+    'not-in-settings': '{{schema}} is not in {{settings}} `yaml.schemas`; editors will not validate {{files}}',
+  },
   check(ctx) {
     const schemas = SchemaSet.of(ctx);
     if (schemas.map.length === 0) return [];
     const out: PolicyFinding[] = [];
     if (!ctx.exists(SETTINGS)) {
-      return [{ file: SCHEMA_MAP_FILE, line: 1, message: `${SETTINGS} is missing; add \`yaml.schemas\` mapping each schema of ${SCHEMA_MAP_FILE} so editors validate SSOT files` }];
+      return [{ file: SCHEMA_MAP_FILE, line: 1, messageId: 'missing-settings', data: { settings: SETTINGS, map: SCHEMA_MAP_FILE } }];
     }
     const y = ctx.yaml(SETTINGS);
     const data = y?.values[0] as { 'yaml.schemas'?: Record<string, unknown> } | undefined;
     if (!y || !data || typeof data !== 'object') {
-      return [{ file: SETTINGS, line: 1, message: `${SETTINGS} must be plain JSON (no comments) holding a \`yaml.schemas\` mapping` }];
+      return [{ file: SETTINGS, line: 1, messageId: 'not-plain-json', data: { settings: SETTINGS } }];
     }
     const editor = data['yaml.schemas'];
     if (!editor || typeof editor !== 'object') {
-      return [{ file: SETTINGS, pointer: '', message: 'no `yaml.schemas` mapping; editors will not validate SSOT files' }];
+      return [{ file: SETTINGS, pointer: '', messageId: 'no-mapping' }];
     }
     const wanted = new Map<string, Set<string>>();
     for (const e of schemas.map) {
@@ -42,7 +52,7 @@ export default definePolicy({
       const pointer = pointerOf('yaml.schemas', key);
       const want = wanted.get(schema);
       if (!want) {
-        out.push({ file: SETTINGS, pointer, at: 'key', message: `${schema} is mapped for editors but not in ${SCHEMA_MAP_FILE}; add it there or remove it here` });
+        out.push({ file: SETTINGS, pointer, at: 'key', messageId: 'not-in-map', data: { schema, map: SCHEMA_MAP_FILE } });
         continue;
       }
       const missing = [...want].filter((g) => !globs.has(g));
@@ -51,14 +61,15 @@ export default definePolicy({
         out.push({
           file: SETTINGS,
           pointer,
-          message: `globs for ${schema} differ from ${SCHEMA_MAP_FILE}:${missing.length ? ` missing ${missing.join(', ')}` : ''}${extra.length ? `${missing.length ? ';' : ''} extra ${extra.join(', ')}` : ''}`,
+          messageId: missing.length === 0 ? 'globs-extra' : extra.length === 0 ? 'globs-missing' : 'globs-differ',
+          data: { schema, map: SCHEMA_MAP_FILE, ...(missing.length ? { missing: missing.join(', ') } : {}), ...(extra.length ? { extra: extra.join(', ') } : {}) },
         });
       }
     }
     const mapped = new Set(Object.keys(editor).map((k) => k.replace(/^\.\//, '')));
     for (const e of schemas.map) {
       if (!mapped.has(e.schema)) {
-        out.push({ file: SCHEMA_MAP_FILE, pointer: `/${e.index}/schema`, message: `${e.schema} is not in ${SETTINGS} \`yaml.schemas\`; editors will not validate ${e.files.join(', ')}` });
+        out.push({ file: SCHEMA_MAP_FILE, pointer: `/${e.index}/schema`, messageId: 'not-in-settings', data: { schema: e.schema, settings: SETTINGS, files: e.files.join(', ') } });
       }
     }
     return out;
