@@ -140,6 +140,24 @@ describe('the gates launcher', () => {
     expect(JSON.stringify(bundled)).toContain('migrations/syntax');
   });
 
+  it('never serves a parse made by code that has changed since: the parse cache is keyed by it', () => {
+    const repo = tree({ 'ssot/broken.yaml': 'a: [1, 2\n' });
+    const findings = (): string => {
+      const r = launch(dir, ['check', '--root', repo, '--only', 'files/yaml-wellformed', '--format', 'json']);
+      expect(r.status, r.err).toBe(1);
+      return JSON.stringify((JSON.parse(r.out) as { findings: unknown[] }).findings);
+    };
+    const first = findings();
+    expect(first).toContain('YAML syntax error');
+    expect(findings()).toBe(first);
+    const file = path.join(dir, 'gates', 'core', 'yaml.ts');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("'YAML syntax error: {{error}}'", "'EDITED YAML syntax error: {{error}}'"));
+    expect(findings()).toContain('EDITED YAML syntax error');
+    const id = createHash('sha256').update(path.resolve(repo)).digest('hex').slice(0, 16);
+    const parse = path.join(ROOT, 'node_modules', '.cache', 'odooops-gates', 'parse');
+    for (const f of fs.readdirSync(parse)) if (f.includes(id)) fs.rmSync(path.join(parse, f));
+  });
+
   it('rebuilds when a source file it was built from is gone', () => {
     const m = JSON.parse(fs.readFileSync(path.join(cache, 'manifest.json'), 'utf8')) as { inputs: Record<string, unknown> };
     m.inputs['gates/core/vanished.ts'] = { size: 1, mtimeMs: 1, sha: 'x' };

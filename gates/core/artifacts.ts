@@ -3,11 +3,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { cachedValidators, createAjv, storeValidators, type SchemaSource, type Validate } from './validators.ts';
 
-/** Set by the launcher's bundle, which does not live beside the sources. */
-declare const __GATES_ENGINE_DIR__: string | undefined;
+import { ENGINE_DIR } from './engine-dir.ts';
 
-/** The engine's own checkout (where its schemas and docs live), whatever `--root` is. */
-export const ENGINE_DIR = typeof __GATES_ENGINE_DIR__ === 'string' ? __GATES_ENGINE_DIR__ : path.resolve(import.meta.dirname, '..', '..');
+export { ENGINE_DIR } from './engine-dir.ts';
 
 export const ARTIFACT_SCHEMAS_DIR = path.join(ENGINE_DIR, 'schemas', 'artifacts');
 

@@ -28,8 +28,14 @@ const V8_PAYLOAD = 1;
 
 /** The version of an installed package, for a cache key. */
 export function packageVersion(name: string): string {
-  return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+  let v = versions.get(name);
+  if (v === undefined) {
+    v = (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+    versions.set(name, v);
+  }
+  return v;
 }
+const versions = new Map<string, string>();
 
 /** An entry's payload: its encoding and bytes. */
 interface Payload {

@@ -8,6 +8,10 @@ import { readText, type FileText } from './read.ts';
 import { FileTree, walkFiles, type Opened } from './tree.ts';
 import { isYamlEntry, parseYaml, restoreYaml, yamlEntry, YAML_PARSE_VERSION, type YamlEntry, type YamlFile } from './yaml.ts';
 import { packageVersion, ParseCache } from './parse-cache.ts';
+import { sourcesHash } from './engine-dir.ts';
+
+/** The sources that make a YAML cache entry (the parse, its problems and their wording, the line index). */
+const YAML_ENTRY_SOURCES = ['gates/core/yaml.ts', 'gates/core/text.ts', 'gates/core/policy.ts'];
 
 export { MAX_FILE_BYTES, type FileText } from './read.ts';
 
@@ -182,7 +186,7 @@ export class Repo implements RepoContext {
   }
 
   private parseYaml(file: string, text: string): YamlFile {
-    const cache = this.parseCache<YamlEntry>('yaml', `${packageVersion('yaml')}\0${YAML_PARSE_VERSION}`, isYamlEntry);
+    const cache = this.parseCache<YamlEntry>('yaml', `${packageVersion('yaml')}\0${YAML_PARSE_VERSION}\0${sourcesHash(YAML_ENTRY_SOURCES)}`, isYamlEntry);
     const hit = cache?.get(text);
     if (hit) return restoreYaml(file, text, hit);
     const y = parseYaml(file, text);

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
+import { sourcesHash } from './engine-dir.ts';
 
 /** A compiled validator: Ajv's function, or the same code loaded from the cache. */
 export interface Validate {
@@ -54,7 +55,8 @@ export function createAjv(flavour: Flavour, source: boolean): Ajv2020 {
 function cacheKey(flavour: Flavour, sources: readonly SchemaSource[]): string {
   const h = createHash('sha256');
   const version = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
-  h.update(JSON.stringify([FORMAT, flavour, version('ajv'), flavour === 'ssot' ? version('ajv-formats') : '']));
+  // This file sets the options and writes the code: an edit to it is a new key.
+  h.update(JSON.stringify([FORMAT, flavour, version('ajv'), flavour === 'ssot' ? version('ajv-formats') : '', sourcesHash(['gates/core/validators.ts'])]));
   for (const s of sources) h.update(`\0${s.file}\0${s.id}\0${s.text}`);
   return h.digest('hex').slice(0, 40);
 }

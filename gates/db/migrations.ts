@@ -1,3 +1,4 @@
+import { sourcesHash } from '../core/engine-dir.ts';
 import { packageVersion } from '../core/parse-cache.ts';
 import type { RepoContext } from '../core/repo.ts';
 import { loadSqlParser, NEWEST_PG_MAJOR, parseSql, type SqlParse } from '../core/sql.ts';
@@ -86,7 +87,8 @@ function isSqlParse(e: unknown): e is SqlParse {
  * the same text (the parser is then not even loaded), else by the parser.
  */
 export async function parseSqlCached(ctx: RepoContext, text: string): Promise<SqlParse> {
-  const cache = ctx.parseCache('sql', `${packageVersion('libpg-query')}\0${NEWEST_PG_MAJOR}`, isSqlParse);
+  // gates/core/sql.ts turns the parser's output into statements: an edit to it is a new key.
+  const cache = ctx.parseCache('sql', `${packageVersion('libpg-query')}\0${NEWEST_PG_MAJOR}\0${sourcesHash(['gates/core/sql.ts'])}`, isSqlParse);
   const hit = cache?.get(text);
   if (hit) return hit;
   await loadSqlParser();
