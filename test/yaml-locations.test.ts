@@ -3,6 +3,7 @@ import schemaPolicy from '../policies/ssot/schema.ts';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import { locatePointer, parseYaml } from '../gates/core/yaml.ts';
 import { findingText } from '../gates/reporters/util.ts';
+import { blankJsonc } from '../gates/core/text.ts';
 import { useTrees } from './helpers/tree.ts';
 
 const schema = JSON.stringify({
@@ -167,5 +168,20 @@ describe('locatePointer', () => {
     const f = parseYaml('e.yaml', 'a:\n  b: 2\n');
     for (let i = 0; i < 300; i++) parseYaml(`other-${i}.yaml`, 'x: 1\n');
     expect(locatePointer(f, '/a/b').range).toEqual({ line: 2, column: 6, endLine: 2, endColumn: 7 });
+  });
+});
+
+describe('blankJsonc', () => {
+  it('blanks comments and trailing commas, keeping every offset, and leaves strings alone', () => {
+    const text = '{\n  // a comment\n  "a": "x // not a comment, /* nor this */",\n  /* b\n  */ "b": [1, 2,],\n  "c": "\\" ,]",\n}\n';
+    const plain = blankJsonc(text);
+    expect(plain.length).toBe(text.length);
+    expect(plain.split('\n').map((l) => l.length)).toEqual(text.split('\n').map((l) => l.length));
+    expect(JSON.parse(plain)).toEqual({ a: 'x // not a comment, /* nor this */', b: [1, 2], c: '" ,]' });
+  });
+
+  it('leaves an unterminated comment or string blanked or as is, never throwing', () => {
+    expect(blankJsonc('{"a": 1 /* open')).toBe('{"a": 1        ');
+    expect(blankJsonc('{"a": "open')).toBe('{"a": "open');
   });
 });

@@ -1,5 +1,5 @@
 import type { RepoContext } from '../core/repo.ts';
-import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, type SqlStatement } from '../core/sql.ts';
+import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, qualifiedName, type SqlStatement } from '../core/sql.ts';
 import { BASELINE_FILE, engineIdentity, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
 import { migrationFiles, parsedMigrations, type MigrationFile } from './migrations.ts';
 import { targetPlatform } from './platform.ts';
@@ -111,21 +111,24 @@ export interface ReplayResult {
   columns: Map<string, Map<string, ColumnInfo>>;
   /** Where each table or view was created, by `schema.name`. */
   origins: Map<string, Origin>;
-  /** Rows of the seeded tables, by `schema.table` (only those that exist). */
+  /**
+   * Rows of the seeded tables (every table a migration inserts or copies rows into) that exist
+   * after the replay, by `schema.table`; a table of more than {@link SEEDED_ROW_LIMIT} rows is left
+   * out and named in `rowsOmitted`.
+   */
   rows: Map<string, Array<Record<string, unknown>>>;
+  rowsOmitted: string[];
 }
 
 export interface ReplayOptions {
   databaseUrl?: string | undefined;
   statementTimeoutMs?: number;
-  /** Tables whose rows the result carries (e.g. seeded catalogs). */
-  readRows?: readonly string[];
   /** Postgres major of the target platform (default the engine's: no version check). */
   targetMajor?: number;
 }
 
-/** The tables whose seeds the SSOT governs. */
-export const SEEDED_TABLES = ['ops.integrations_catalog', 'ops.capabilities'] as const;
+/** The most rows of one seeded table the result carries; a larger table is named in `rowsOmitted`. */
+export const SEEDED_ROW_LIMIT = 10_000;
 
 /**
  * Replays the repository's migrations once per run and shares the result (undefined when there is
@@ -160,7 +163,6 @@ export async function replayKey(ctx: RepoContext, files: readonly MigrationFile[
     files: files.map((m) => ({ file: m.file, text: ctx.text(m.file) ?? '' })),
     platform: targetPlatform(ctx),
     engine,
-    readRows: SEEDED_TABLES,
   });
 }
 
@@ -189,7 +191,7 @@ async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[])
     }
     inputs.push({ file: m.file, statements: p.statements });
   }
-  return replayMigrations(inputs, { databaseUrl: ctx.options.databaseUrl, readRows: SEEDED_TABLES, targetMajor: target });
+  return replayMigrations(inputs, { databaseUrl: ctx.options.databaseUrl, targetMajor: target });
 }
 
 /** The baseline, each statement as the engine will run it (stubs for extensions it lacks). */
@@ -296,10 +298,7 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       }
       result.catalog = await readCatalog(db, byOid, st.stubObjects);
       result.columns = await readColumns(db);
-      for (const table of opts.readRows ?? []) {
-        const [exists] = await db.query<{ t: string | null }>('select to_regclass($1)::text as t', [table]);
-        if (exists?.t) result.rows.set(table, await db.query<Record<string, unknown>>(`select * from ${table}`));
-      }
+      await readSeededRows(db, inputs, result);
     }
     return result;
   } finally {
@@ -320,7 +319,48 @@ function emptyResult(engine: Db['engine']): ReplayResult {
     columns: new Map(),
     origins: new Map(),
     rows: new Map(),
+    rowsOmitted: [],
   };
+}
+
+/** `insert into <name>` in the text of a DO block or a function body, which the parser does not open. */
+const INSERT_IN_BODY = /\binsert\s+into\s+((?:"(?:[^"]|"")+"|[a-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[a-z_][\w$]*))?)/gi;
+
+/**
+ * The tables the migrations may seed, as written: the target of every INSERT and COPY FROM, and
+ * every `insert into` in a DO block or function body. A name that is no table after the replay is
+ * passed over.
+ */
+function seededTables(inputs: readonly ReplayInput[]): string[] {
+  const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  const out = new Set<string>();
+  for (const input of inputs) {
+    for (const s of input.statements) {
+      if (s.kind === 'InsertStmt' || (s.kind === 'CopyStmt' && s.node.is_from === true)) {
+        const rel = qualifiedName(s.node.relation);
+        if (rel) out.add(rel.schema === undefined ? quote(rel.name) : `${quote(rel.schema)}.${quote(rel.name)}`);
+      } else if (s.kind === 'DoStmt' || s.kind === 'CreateFunctionStmt') {
+        for (const m of s.text.matchAll(INSERT_IN_BODY)) out.add((m[1] as string).replace(/\s+/g, ''));
+      }
+    }
+  }
+  return [...out];
+}
+
+/** Reads the rows of every seeded table that exists after the replay into `result.rows`. */
+async function readSeededRows(db: Db, inputs: readonly ReplayInput[], result: ReplayResult): Promise<void> {
+  for (const written of seededTables(inputs)) {
+    const [t] = await db.query<{ name: string | null; sql: string | null }>(
+      `select n.nspname || '.' || c.relname as name, quote_ident(n.nspname) || '.' || quote_ident(c.relname) as sql
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.oid = to_regclass($1) and c.relkind in ('r', 'p', 'v', 'm')`,
+      [written],
+    );
+    if (!t?.name || !t.sql || result.rows.has(t.name) || result.rowsOmitted.includes(t.name)) continue;
+    const rows = await db.query<Record<string, unknown>>(`select * from ${t.sql} limit ${SEEDED_ROW_LIMIT + 1}`);
+    if (rows.length > SEEDED_ROW_LIMIT) result.rowsOmitted.push(t.name);
+    else result.rows.set(t.name, rows);
+  }
 }
 
 /** Applies a file as one transaction and returns what `after` (a catalog query) reads, or the failure. */

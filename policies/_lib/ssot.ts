@@ -6,37 +6,14 @@ import { asRecord, isRecord } from '../../gates/core/data.ts';
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { escapeSegment, pointerOf } from '../../gates/core/pointer.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
+import { CATALOG_FILE, ENV_DIR, JOBS_FILE, PLATFORM_FILE, REGISTRY_FILE } from '../../gates/core/ssot-files.ts';
 import { locatePointer } from '../../gates/core/yaml.ts';
 
 export { asRecord, isRecord };
 
-import {
-  CAPABILITIES_FILE,
-  CATALOG_FILE,
-  DB_CONTRACT_FILE,
-  ENV_DIR,
-  JOBS_FILE,
-  MAILGUN_FILE,
-  NAV_FILE,
-  OBSERVABILITY_FILE,
-  PLATFORM_FILE,
-  REGISTRY_FILE,
-  WAVES_FILE,
-} from '../../gates/core/ssot-files.ts';
+// Where each SSOT file lives: the one list of gates/core/ssot-files.ts, for the policies that read them.
+export * from '../../gates/core/ssot-files.ts';
 
-export {
-  CAPABILITIES_FILE,
-  CATALOG_FILE,
-  DB_CONTRACT_FILE,
-  ENV_DIR,
-  JOBS_FILE,
-  MAILGUN_FILE,
-  NAV_FILE,
-  OBSERVABILITY_FILE,
-  PLATFORM_FILE,
-  REGISTRY_FILE,
-  WAVES_FILE,
-};
 export const NONPROD_ENVS = ['stage', 'dev'] as const;
 export const ALL_ENVS = ['prod', 'stage', 'dev'] as const;
 

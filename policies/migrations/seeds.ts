@@ -2,7 +2,7 @@ import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
 import { qualifiedName, type SqlParse, type SqlStatement } from '../../gates/core/sql.ts';
 import { MIGRATIONS_DIR, parsedMigrations } from '../../gates/db/migrations.ts';
-import { completeReplay, type ReplayResult } from '../../gates/db/replay.ts';
+import { completeReplay, SEEDED_ROW_LIMIT, type ReplayResult } from '../../gates/db/replay.ts';
 
 /** Which SSOT list each seeded table mirrors, by which key, with which columns. */
 const SEEDS = [
@@ -20,6 +20,7 @@ export default definePolicy({
     'missing-table': 'no migration creates {{table}}, which must hold the {{count}} rows of this list; create and seed it in a migration',
     'missing-row': '{{key}} {{id}} has no row in {{table}} after the replay; seed it in a migration (insert into {{table}} ...)',
     'value-differs': '{{table}} row {{id}} has {{column}} {{actual}}, but this file says {{expected}}; make the migration seed the same value (in a new migration)',
+    'too-many-rows': '{{table}} holds more than {{limit}} rows after the replay, so its seeds were not compared with this list; seed a catalog in migrations, and bulk data elsewhere',
     'extra-row': '{{table}} holds row {{id}}, which {{ssot}} does not list; add it to the SSOT or delete the row in a migration',
   },
   async check(ctx) {
@@ -33,7 +34,20 @@ export default definePolicy({
     for (const s of present) {
       const entries = (ctx.data(s.ssot) as Record<string, unknown> | undefined)?.[s.list];
       if (!Array.isArray(entries)) continue;
-      const rows = r.rows.get(s.table);
+      if (r.rowsOmitted.includes(s.table)) {
+        out.push({
+          file: s.ssot,
+          pointer: `/${s.list}`,
+          at: 'key',
+          severity: 'warning',
+          messageId: 'too-many-rows',
+          data: { table: s.table, limit: SEEDED_ROW_LIMIT },
+          key: `rows:${s.table}`,
+        });
+        continue;
+      }
+      // A table no migration seeds holds no rows.
+      const rows = r.rows.get(s.table) ?? (r.columns.has(s.table) ? [] : undefined);
       if (!rows) {
         out.push({ file: s.ssot, pointer: `/${s.list}`, at: 'key', messageId: 'missing-table', data: { table: s.table, count: entries.length }, key: `table:${s.table}` });
         continue;
@@ -66,8 +80,8 @@ export default definePolicy({
 /**
  * Where the row keyed `id` was seeded: the key's literal in the `insert ... values` tuple that
  * holds it; else the first INSERT into `table` that is not a plain list of values (`insert ...
- * select`, which may have made it), else the first INSERT into it, else the statement that
- * created the table.
+ * select`, a DO block or a function that inserts into it, which may have made it), else the first
+ * INSERT into it, else the statement that created the table.
  */
 function seedOrigin(
   r: ReplayResult,
@@ -82,6 +96,10 @@ function seedOrigin(
   for (const [file, p] of parsed) {
     if (!p.ok) continue;
     for (const st of p.statements) {
+      if ((st.kind === 'DoStmt' || st.kind === 'CreateFunctionStmt') && insertsInto(st.text, schema, name)) {
+        computed ??= { file, offset: st.offset, endOffset: st.end };
+        continue;
+      }
       const rel = qualifiedName(st.node.relation);
       if (st.kind !== 'InsertStmt' || rel === undefined || rel.name !== name || rel.schema !== schema) continue;
       first ??= { file, offset: st.offset, endOffset: st.end };
@@ -93,6 +111,12 @@ function seedOrigin(
     }
   }
   return computed ?? first ?? r.origins.get(table);
+}
+
+/** Whether a DO block or function body says `insert into` the table (schema-qualified or not). */
+function insertsInto(text: string, schema: string | undefined, name: string | undefined): boolean {
+  const id = (s: string): string => `"?${s.replace(/[^\w$]/g, '\\$&')}"?`;
+  return name !== undefined && new RegExp(`\\binsert\\s+into\\s+(?:${schema ? `${id(schema)}\\s*\\.\\s*` : ''})?${id(name)}(?![\\w$])`, 'i').test(text);
 }
 
 /** The byte span of the constant `id` in the `key` column of an `insert ... values` statement. */

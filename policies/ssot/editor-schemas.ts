@@ -2,6 +2,8 @@ import { pointerOf } from '../../gates/core/pointer.ts';
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import { SCHEMA_MAP_FILE, SchemaSet } from '../../gates/core/schema.ts';
+import { blankJsonc } from '../../gates/core/text.ts';
+import { locatePointer, parseYaml } from '../../gates/core/yaml.ts';
 
 const SETTINGS = '.vscode/settings.json';
 
@@ -16,7 +18,7 @@ export default definePolicy({
   appliesTo: [SETTINGS, SCHEMA_MAP_FILE],
   messages: {
     'missing-settings': '{{settings}} is missing; add `yaml.schemas` mapping each schema of {{map}} so editors validate SSOT files',
-    'not-plain-json': '{{settings}} must be plain JSON (no comments) holding a `yaml.schemas` mapping',
+    'not-json': '{{settings}} does not parse as JSON (comments and trailing commas are fine, as VS Code reads it); it must hold a `yaml.schemas` mapping',
     'no-mapping': 'no `yaml.schemas` mapping; editors will not validate SSOT files',
     'not-in-map': '{{schema}} is mapped for editors but not in {{map}}; add it there or remove it here',
     'globs-missing': 'globs for {{schema}} differ from {{map}}: missing {{missing}}',
@@ -31,14 +33,22 @@ export default definePolicy({
     if (!ctx.exists(SETTINGS)) {
       return [{ file: SCHEMA_MAP_FILE, line: 1, messageId: 'missing-settings', data: { settings: SETTINGS, map: SCHEMA_MAP_FILE } }];
     }
-    const y = ctx.yaml(SETTINGS);
-    const data = y?.values[0] as { 'yaml.schemas'?: Record<string, unknown> } | undefined;
+    // VS Code reads its settings as JSON with comments: blanking them keeps every position.
+    const text = ctx.text(SETTINGS);
+    const y = text === undefined ? undefined : parseYaml(SETTINGS, blankJsonc(text));
+    const data = y && !y.broken ? (y.values[0] as { 'yaml.schemas'?: Record<string, unknown> } | undefined) : undefined;
     if (!y || !data || typeof data !== 'object') {
-      return [{ file: SETTINGS, line: 1, messageId: 'not-plain-json', data: { settings: SETTINGS } }];
+      return [{ file: SETTINGS, line: 1, messageId: 'not-json', data: { settings: SETTINGS } }];
     }
+    /** A place in the settings, located in the blanked text (the runner would read the comments as YAML). */
+    const at = (pointer: string, where: 'key' | 'value' = 'value'): PolicyFinding & { file: string } => ({
+      file: SETTINGS,
+      ...locatePointer(y, pointer, { at: where }).range,
+      key: `${where}:${pointer}`,
+    });
     const editor = data['yaml.schemas'];
     if (!editor || typeof editor !== 'object') {
-      return [{ file: SETTINGS, pointer: '', messageId: 'no-mapping' }];
+      return [{ ...at(''), messageId: 'no-mapping' }];
     }
     const wanted = new Map<string, Set<string>>();
     for (const e of schemas.map) {
@@ -52,15 +62,14 @@ export default definePolicy({
       const pointer = pointerOf('yaml.schemas', key);
       const want = wanted.get(schema);
       if (!want) {
-        out.push({ file: SETTINGS, pointer, at: 'key', messageId: 'not-in-map', data: { schema, map: SCHEMA_MAP_FILE } });
+        out.push({ ...at(pointer, 'key'), messageId: 'not-in-map', data: { schema, map: SCHEMA_MAP_FILE } });
         continue;
       }
       const missing = [...want].filter((g) => !globs.has(g));
       const extra = [...globs].filter((g) => !want.has(g));
       if (missing.length || extra.length) {
         out.push({
-          file: SETTINGS,
-          pointer,
+          ...at(pointer),
           messageId: missing.length === 0 ? 'globs-extra' : extra.length === 0 ? 'globs-missing' : 'globs-differ',
           data: { schema, map: SCHEMA_MAP_FILE, ...(missing.length ? { missing: missing.join(', ') } : {}), ...(extra.length ? { extra: extra.join(', ') } : {}) },
         });
