@@ -82,7 +82,7 @@ export function readReplayCache(dir: string, key: string): ReplayResult | undefi
 
 /** Stores `result` under `key` atomically (a temporary file renamed into place); a failure to write is not an error. */
 export function writeReplayCache(dir: string, key: string, result: ReplayResult): boolean {
-  const { database: _database, ...rest } = result;
+  const { database: _database, basis: _basis, ...rest } = result;
   const body = v8.serialize({ format: REPLAY_CACHE_FORMAT, key, result: rest });
   const sum = createHash('sha256').update(body).digest();
   const file = entryFile(dir, key);

@@ -3,8 +3,19 @@ import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, type SqlSt
 import { BASELINE_FILE, engineIdentity, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
 import { migrationFiles, parsedMigrations, type MigrationFile } from './migrations.ts';
 import { targetPlatform } from './platform.ts';
-import { cacheable, readReplayCache, replayCacheKey, writeReplayCache } from './replay-cache.ts';
+import { cacheable, readReplayCache, replayCacheKey, writeReplayCache, type ReplayKeyInputs } from './replay-cache.ts';
 import { newPrepareState, prepareStatements, type PrepareState, type PreparedStatement } from './prepare.ts';
+import {
+  applySession,
+  findTemplate,
+  keepTemplate,
+  pruneTemplates,
+  TEMPLATE_BUILD_PREFIX,
+  templateKey,
+  templateName,
+  templatePlan,
+  type TemplateState,
+} from './template.ts';
 
 /** Default bound on one statement; a statement that runs longer is stopped and reported. */
 export const STATEMENT_TIMEOUT_MS = 60_000;
@@ -90,10 +101,15 @@ export interface ReplayNotice extends Origin {
   message: string;
 }
 
+/** How the replay started: from a template of the pull request's base, or from the baseline (and why not from a template). */
+export type ReplayBasis = { from: 'template'; template: string; built: boolean; baseFiles: number } | { from: 'baseline'; reason?: string };
+
 export interface ReplayResult {
   engine: Db['engine'];
   /** The throwaway database the replay ran in, on a server (dropped since). */
   database?: string;
+  /** How this run's replay started (not stored in the replay cache: it never changes the result). */
+  basis?: ReplayBasis;
   /** Taken from the replay cache: no database was opened. */
   fromCache?: boolean;
   /** Postgres major of the engine and of the target platform. */
@@ -122,6 +138,16 @@ export interface ReplayOptions {
   readRows?: readonly string[];
   /** Postgres major of the target platform (default the engine's: no version check). */
   targetMajor?: number;
+  /**
+   * Postgres: copy this template, which holds the first `state.bounds.length` inputs replayed,
+   * and replay only the inputs after them.
+   */
+  template?: { name: string; state: TemplateState };
+  /**
+   * Postgres: when every input applied, hand the database to `keep` (which keeps or drops it)
+   * instead of reading the catalog; the result then carries no snapshot.
+   */
+  keep?: (db: Db, state: Omit<TemplateState, 'session'>) => Promise<void>;
 }
 
 /** The tables whose seeds the SSOT governs. */
@@ -142,26 +168,50 @@ export function replay(ctx: RepoContext): Promise<ReplayResult | undefined> {
       if (hit) return { ...hit, fromCache: true };
     }
     const r = await replayUncached(ctx, files);
+    replayNoteOf(ctx).text = describeBasis(r.basis);
     if (dir && key && cacheable(r)) writeReplayCache(dir, key, r);
     return r;
   });
 }
 
-/** The replay cache key of this tree (its migrations as the replay reads them), or undefined when the engine cannot be identified (its server is unreachable: the replay reports that). */
-export async function replayKey(ctx: RepoContext, files: readonly MigrationFile[] = migrationFiles(ctx)): Promise<string | undefined> {
-  let engine: string;
-  try {
-    engine = await engineIdentity(ctx.options.databaseUrl);
-  } catch {
-    return undefined;
+/** One line on how this run's replay started, when a pull request's base was given on a server; undefined otherwise or before the replay ran. */
+export function replayNote(ctx: RepoContext): string | undefined {
+  return replayNoteOf(ctx).text;
+}
+
+// `core/` memos are shared by every view of the run's repository.
+const replayNoteOf = (ctx: RepoContext): { text: string | undefined } => ctx.memo('core/db-replay-note', () => ({ text: undefined }));
+
+function describeBasis(b: ReplayBasis | undefined): string | undefined {
+  if (!b) return undefined;
+  if (b.from === 'template') {
+    return `copied the template ${b.template} of the base's ${b.baseFiles} ${b.baseFiles === 1 ? 'migration' : 'migrations'}${b.built ? ' (built by this run)' : ''} and replayed only the new ones`;
   }
-  return replayCacheKey({
+  return b.reason ? `replayed every migration from the baseline, not from a template of the base: ${b.reason}` : undefined;
+}
+
+/** The engine's identity, asked once per run; undefined when the server cannot be reached. */
+function engineOf(ctx: RepoContext): Promise<string | undefined> {
+  return ctx.memo('db/engine-identity', () => engineIdentity(ctx.options.databaseUrl).catch(() => undefined));
+}
+
+/** What a replay of these files depends on, for a cache or template key; undefined when the engine cannot be identified. */
+async function keyInputs(ctx: RepoContext, files: readonly MigrationFile[]): Promise<ReplayKeyInputs | undefined> {
+  const engine = await engineOf(ctx);
+  if (engine === undefined) return undefined;
+  return {
     baseline: rawBaselineSql(),
     files: files.map((m) => ({ file: m.file, text: ctx.text(m.file) ?? '' })),
     platform: targetPlatform(ctx),
     engine,
     readRows: SEEDED_TABLES,
-  });
+  };
+}
+
+/** The replay cache key of this tree (its migrations as the replay reads them), or undefined when the engine cannot be identified (its server is unreachable: the replay reports that). */
+export async function replayKey(ctx: RepoContext, files: readonly MigrationFile[] = migrationFiles(ctx)): Promise<string | undefined> {
+  const inputs = await keyInputs(ctx, files);
+  return inputs && replayCacheKey(inputs);
 }
 
 /** Parses the migrations with the target platform's grammar and replays them. */
@@ -189,7 +239,83 @@ async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[])
     }
     inputs.push({ file: m.file, statements: p.statements });
   }
-  return replayMigrations(inputs, { databaseUrl: ctx.options.databaseUrl, readRows: SEEDED_TABLES, targetMajor: target });
+  const opts: ReplayOptions = { databaseUrl: ctx.options.databaseUrl, readRows: SEEDED_TABLES, targetMajor: target };
+  let reason: string | undefined;
+  if (ctx.options.databaseUrl) {
+    const via = await replayFromTemplate(ctx, files, inputs, opts).catch((e: unknown) => ({ reason: `the template failed: ${toDbError(e).message}` }));
+    if ('result' in via) return via.result;
+    reason = via.reason;
+  }
+  const r = await replayMigrations(inputs, opts);
+  return reason === undefined ? r : { ...r, basis: { from: 'baseline', reason } };
+}
+
+/**
+ * A pull request's replay on a server, from the template of its base (built by this run when the
+ * server has none): a copy of the base's replayed database, then only the files the pull request
+ * adds. Its result is the full replay's. Or why it cannot start there; the caller then replays
+ * every file from the baseline.
+ */
+async function replayFromTemplate(
+  ctx: RepoContext,
+  files: readonly MigrationFile[],
+  inputs: readonly ReplayInput[],
+  opts: ReplayOptions,
+): Promise<{ result: ReplayResult } | { reason: string | undefined }> {
+  const url = opts.databaseUrl;
+  const plan = templatePlan(ctx, files);
+  if (!url || !plan) return { reason: undefined };
+  if ('reason' in plan) return plan;
+  const base = inputs.slice(0, plan.base.length);
+  if (base.length !== plan.base.length || base.some((b, i) => b.file !== plan.base[i]?.file))
+    return { reason: 'the base has a migration the replay leaves out' };
+  if (createsRoles(base)) return { reason: "the base's migrations create roles, which live in the server, not in a database a template can hold" };
+  const key = await baseTemplateKey(ctx, plan.base);
+  if (!key) return { reason: undefined };
+  const name = templateName(key);
+  const timeout = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
+  let state = await findTemplate(url, name, key);
+  const built = state === undefined;
+  if (!state) {
+    const out: { kept?: TemplateState | { reason: string } } = {};
+    const build = await replayMigrations(base, {
+      ...opts,
+      keep: async (db, s) => {
+        out.kept = await keepTemplate(db, url, name, key, s, timeout);
+      },
+    });
+    const f = build.failure;
+    if (f) {
+      return { reason: f.setup ? f.message : `the base's replay stops at ${f.file}:${lineOf(ctx, f.file, f.offset)}, so it has no template` };
+    }
+    const kept = out.kept ?? { reason: "the base's replay did not finish" };
+    if ('reason' in kept) return kept;
+    state = kept;
+    await pruneTemplates(url);
+  }
+  const r = await replayMigrations(inputs, { ...opts, template: { name, state } });
+  if (r.failure?.setup) return { reason: `the template ${name} could not be copied: ${r.failure.message}` };
+  return { result: { ...r, basis: { from: 'template', template: name, built, baseFiles: base.length } } };
+}
+
+async function baseTemplateKey(ctx: RepoContext, base: readonly MigrationFile[]): Promise<string | undefined> {
+  const k = await keyInputs(ctx, base);
+  return k && templateKey(replayCacheKey(k));
+}
+
+/** The template a pull-request run's replay on a server starts from (whether the server has it or not); undefined when it starts from the baseline. */
+export async function replayTemplateName(ctx: RepoContext): Promise<string | undefined> {
+  const plan = ctx.options.databaseUrl ? templatePlan(ctx, migrationFiles(ctx)) : undefined;
+  if (!plan || 'reason' in plan) return undefined;
+  const key = await baseTemplateKey(ctx, plan.base);
+  return key && templateName(key);
+}
+
+/** Whether a statement creates a role (cluster-wide: replays that do take turns and drop them after). */
+const createsRole = (s: SqlStatement): boolean => s.kind === 'CreateRoleStmt' || (s.kind === 'DoStmt' && /\bcreate\s+(role|user|group)\b/i.test(s.text));
+
+function createsRoles(inputs: readonly ReplayInput[]): boolean {
+  return inputs.some((i) => i.statements.some(createsRole));
 }
 
 /** The baseline, each statement as the engine will run it (stubs for extensions it lacks). */
@@ -206,16 +332,17 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
   const timeout = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
   await loadSqlParser();
   const extensions = new Set<string>();
-  let createsRoles = false;
+  let roles = false;
   const texts: string[] = [];
   for (const input of inputs) {
     for (const s of input.statements) {
       if (s.kind === 'CreateExtensionStmt') extensions.add(typeof s.node.extname === 'string' ? s.node.extname : '');
-      if (s.kind === 'CreateRoleStmt' || (s.kind === 'DoStmt' && /\bcreate\s+(role|user|group)\b/i.test(s.text))) createsRoles = true;
+      if (createsRole(s)) roles = true;
       texts.push(s.text.toLowerCase());
     }
   }
   const all = texts.join('\n');
+  const from = opts.databaseUrl ? opts.template : undefined;
   let state: PrepareState | undefined;
   let db: Db;
   try {
@@ -223,11 +350,13 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       databaseUrl: opts.databaseUrl,
       statementTimeoutMs: timeout,
       pgliteExtensions: [...extensions],
+      ...(from ? { template: from.name } : {}),
+      ...(opts.keep ? { namePrefix: TEMPLATE_BUILD_PREFIX } : {}),
       baseline: (available) => {
         state = newPrepareState(available, NEWEST_PG_MAJOR, NEWEST_PG_MAJOR);
         return preparedBaseline(state);
       },
-      ...(createsRoles ? { ownsRole: (name: string) => all.includes(name.toLowerCase()) } : {}),
+      ...(roles ? { ownsRole: (name: string) => all.includes(name.toLowerCase()) } : {}),
     });
   } catch (e) {
     const err = toDbError(e);
@@ -252,22 +381,37 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
     const st = state ?? newPrepareState(db.available, result.targetMajor, db.major);
     st.targetMajor = result.targetMajor;
     st.engineMajor = db.major;
-    const start = await maxOid(db);
-    const [base] = await db.query<{ n: string }>(COUNT_OBJECTS);
     // Object ids only grow on a fresh database: what file k creates has an id above the largest
     // id after file k-1 and at most the largest after file k. Reading that bound is an index
-    // lookup, so the catalog itself is read once, after the last file.
+    // lookup, so the catalog itself is read once, after the last file. A copy of a template keeps
+    // the template's ids, and what it creates gets ids above them: the template says where the
+    // baseline ended and the bound of each file it holds.
     const bounds: Array<{ input: ReplayInput; upto: number }> = [];
-    let last = start;
-    for (const input of inputs) {
-      const prepared = prepareStatements(input.statements, st);
-      const seen = new Set<string>();
-      for (const p of prepared) {
-        if (p.note && !seen.has(p.note)) {
-          seen.add(p.note);
-          result.notices.push({ file: input.file, offset: p.stmt.offset, message: p.note });
-        }
+    let start: number;
+    let baselineCount: number;
+    let done = 0;
+    if (from) {
+      start = from.state.start;
+      baselineCount = from.state.baselineCount;
+      for (const [file, upto] of from.state.bounds) {
+        const input = inputs[done];
+        if (input?.file !== file) throw new Error(`the template ${from.name} holds ${file}, where the replay has ${input?.file ?? 'no file'}`);
+        // The statements are prepared again, for what carries from file to file and the notices.
+        notePrepared(result, input, prepareStatements(input.statements, st));
+        result.applied.push(file);
+        bounds.push({ input, upto });
+        done++;
       }
+      await applySession(db, from.state.session);
+    } else {
+      start = await maxOid(db);
+      const [base] = await db.query<{ n: string }>(COUNT_OBJECTS);
+      baselineCount = Number(base?.n ?? 0);
+    }
+    let last = Math.max(start, bounds.at(-1)?.upto ?? 0);
+    for (const input of inputs.slice(done)) {
+      const prepared = prepareStatements(input.statements, st);
+      notePrepared(result, input, prepared);
       const applied = await applyFile(db, input, prepared, timeout, MAX_OID);
       if (!Array.isArray(applied)) {
         result.failure = applied;
@@ -276,6 +420,10 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       result.applied.push(input.file);
       last = Math.max(last, Number(applied[0]?.n ?? 0));
       bounds.push({ input, upto: last });
+    }
+    if (opts.keep && !result.failure) {
+      await opts.keep(db, { start, baselineCount, bounds: bounds.map((b): [string, number] => [b.input.file, b.upto]) });
+      return result;
     }
     const byOid = new Map<string, Origin>();
     if (!result.failure) {
@@ -289,7 +437,7 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
         if (o.cat === 'rel' && 'rpS'.includes(o.kind)) perFile.set(origin.file, (perFile.get(origin.file) ?? 0) + 1);
       }
       // Tables and sequences alive at the end, counted at the file that created them.
-      let count = Number(base?.n ?? 0);
+      let count = baselineCount;
       for (const b of bounds) {
         count += perFile.get(b.input.file) ?? 0;
         result.objectCounts.push({ file: b.input.file, count });
@@ -298,12 +446,24 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       result.columns = await readColumns(db);
       for (const table of opts.readRows ?? []) {
         const [exists] = await db.query<{ t: string | null }>('select to_regclass($1)::text as t', [table]);
-        if (exists?.t) result.rows.set(table, await db.query<Record<string, unknown>>(`select * from ${table}`));
+        // In a stable order: the heap's own changes with the server's vacuuming.
+        if (exists?.t) result.rows.set(table, await db.query<Record<string, unknown>>(`select r.* from ${table} r order by r::text`));
       }
     }
     return result;
   } finally {
     await db.close();
+  }
+}
+
+/** The notices of a file's prepared statements, once per file and kind. */
+function notePrepared(result: ReplayResult, input: ReplayInput, prepared: readonly PreparedStatement[]): void {
+  const seen = new Set<string>();
+  for (const p of prepared) {
+    if (p.note && !seen.has(p.note)) {
+      seen.add(p.note);
+      result.notices.push({ file: input.file, offset: p.stmt.offset, message: p.note });
+    }
   }
 }
 
@@ -419,6 +579,7 @@ union all
 select 'con', co.oid::int8::text, co.contype::text, n.nspname, co.conname, t.relname
   from pg_constraint co join pg_namespace n on n.oid = co.connamespace left join pg_class t on t.oid = co.conrelid
  where co.oid > $1::oid
+order by 1, 2
 `;
 
 const COUNT_OBJECTS = `select count(*)::text as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -463,7 +624,8 @@ const CATALOG_QUERIES = {
       (has_schema_privilege('anon', n.oid, 'usage') or has_schema_privilege('authenticated', n.oid, 'usage')) as "apiSchema",
       coalesce(c.reloptions, '{}'::text[]) as reloptions
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p', 'v', 'm') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 'c.oid')}`,
+    where c.relkind in ('r', 'p', 'v', 'm') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 'c.oid')}
+    order by n.nspname, c.relname`,
   foreignKeys: `select 'con:' || co.oid::int8 as key, n.nspname as schema, t.relname as table, co.conname as name,
       array(select a.attname::text from unnest(co.conkey) with ordinality k(attnum, ord)
          join pg_attribute a on a.attrelid = co.conrelid and a.attnum = k.attnum order by k.ord) as columns,
@@ -471,17 +633,20 @@ const CATALOG_QUERIES = {
         and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(co.conkey)] @> co.conkey
         and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(co.conkey)] <@ co.conkey) as indexed
     from pg_constraint co join pg_class t on t.oid = co.conrelid join pg_namespace n on n.oid = t.relnamespace
-    where co.contype = 'f' and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}`,
+    where co.contype = 'f' and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}
+    order by n.nspname, t.relname, co.conname`,
   indexes: `select 'rel:' || i.indexrelid::int8 as key, n.nspname as schema, t.relname as table, c.relname as name,
       concat_ws(' | ', i.indrelid::text, i.indkey::text, i.indclass::text, i.indcollation::text,
         coalesce(pg_get_expr(i.indexprs, i.indrelid), ''), coalesce(pg_get_expr(i.indpred, i.indrelid), '')) as signature
     from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}`,
+    where n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}
+    order by n.nspname, t.relname, c.relname`,
   functions: `select 'proc:' || p.oid::int8 as key, n.nspname as schema, p.proname as name, pg_get_function_identity_arguments(p.oid) as args,
       exists (select 1 from unnest(coalesce(p.proconfig, '{}'::text[])) cfg where cfg like 'search_path=%') as "searchPathSet",
       p.prosecdef as "securityDefiner"
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-    where p.prokind in ('f', 'p') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_proc', 'p.oid')}`,
+    where p.prokind in ('f', 'p') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_proc', 'p.oid')}
+    order by n.nspname, p.proname, 4`,
 } as const;
 
 /** The objects the migrations created (id above the baseline's), each at the statement that created it; stubs' objects left out. */
