@@ -42,6 +42,24 @@ describe('ctx.git', () => {
     expect(g.show('base', 'a/two.txt')).toBeUndefined();
   });
 
+  it('shows many files at a ref through one git process, as show does one by one', () => {
+    const files = ['a/one.txt', 'b.txt', 'a/two.txt', 'no such dir/x.txt'];
+    const many = gitView(dir).showMany('base', files);
+    expect([...many]).toEqual(files.map((f) => [f, g.show('base', f)]));
+    expect(many.get('a/one.txt')).toBe('x\ny\nz\n');
+    expect(many.get('a/two.txt')).toBeUndefined();
+    // Multi-byte text and a path with spaces, bytes counted as git counts them.
+    const utf = repo({ 'd/é t.sql': "select 'é';\n", 'd/z.sql': 'select 2;\n' }, {});
+    expect([...gitView(utf).showMany('base', ['d/é t.sql', 'd/z.sql'])]).toEqual([
+      ['d/é t.sql', "select 'é';\n"],
+      ['d/z.sql', 'select 2;\n'],
+    ]);
+    expect([...gitView(dir).showMany('no-such-ref', ['a/one.txt', 'b.txt'])]).toEqual([
+      ['a/one.txt', undefined],
+      ['b.txt', undefined],
+    ]);
+  });
+
   it('finds the merge base', () => {
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
     expect(g.mergeBase('base')).toBe(head);

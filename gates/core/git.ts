@@ -35,6 +35,41 @@ function showFile(dir: string, ref: string, path: string): string | undefined {
 }
 
 /**
+ * The content of each file at `ref` through one `git cat-file --batch`: undefined for a file that
+ * does not exist there; undefined as a whole when git fails (the caller asks file by file then).
+ */
+function showFiles(dir: string, ref: string, paths: readonly string[]): Map<string, string | undefined> | undefined {
+  // A path with a newline cannot be asked for on a line: those go one by one.
+  const asked = paths.filter((p) => !p.includes('\n'));
+  const r = spawnSync('git', ['cat-file', '--batch'], {
+    cwd: dir,
+    input: asked.map((p) => `${ref}:./${p}\n`).join(''),
+    maxBuffer: 1024 * 1024 * 1024,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  if (r.status !== 0 || !Buffer.isBuffer(r.stdout)) return undefined;
+  const out = new Map<string, string | undefined>();
+  const buf = r.stdout;
+  let at = 0;
+  for (const p of asked) {
+    const eol = buf.indexOf(0x0a, at);
+    if (eol < 0) return undefined;
+    const header = buf.subarray(at, eol).toString('utf8');
+    at = eol + 1;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) {
+      // `<object> missing` (or ambiguous): no such file at the ref.
+      out.set(p, undefined);
+      continue;
+    }
+    const size = Number(m[2]);
+    out.set(p, m[1] === 'blob' ? buf.subarray(at, at + size).toString('utf8') : undefined);
+    at += size + 1;
+  }
+  return out;
+}
+
+/**
  * The repository's history as a policy sees it (`ctx.git`): read-only questions about refs and
  * files at them. Every answer comes from git in the checked root; a question git cannot answer
  * (no work tree, unknown ref) gets `undefined`, `false` or an empty list, never a guess.
@@ -46,6 +81,8 @@ export interface GitView {
   filesAt(ref: string, dir?: string): string[];
   /** The content of `file` at `ref`, or undefined when it does not exist there. */
   show(ref: string, file: string): string | undefined;
+  /** The content of each of `files` at `ref` (undefined where it does not exist), read by one git process; later `show` calls reuse it. */
+  showMany(ref: string, files: readonly string[]): Map<string, string | undefined>;
   /** The merge base of `a` and `b` (default `HEAD`), or undefined when there is none. */
   mergeBase(a: string, b?: string): string | undefined;
   /**
@@ -70,6 +107,14 @@ export function gitView(root: string): GitView {
         return (out ?? '').split('\0').filter(Boolean).sort();
       }),
     show: (ref, file) => once(`show\0${ref}\0${file}`, () => showFile(root, ref, file)),
+    showMany: (ref, files) => {
+      const missing = files.filter((f) => !cache.has(`show\0${ref}\0${f}`));
+      if (missing.length > 1) {
+        const read = showFiles(root, ref, missing);
+        if (read) for (const [f, text] of read) cache.set(`show\0${ref}\0${f}`, text);
+      }
+      return new Map(files.map((f) => [f, view.show(ref, f)]));
+    },
     mergeBase: (a, b = 'HEAD') => once(`base\0${a}\0${b}`, () => git(root, ['merge-base', a, b])?.trim() || undefined),
     addedLines: (ref, file) => {
       if (!view.commitExists(ref)) return undefined;

@@ -63,10 +63,14 @@ export function templatePlan(ctx: RepoContext, files: readonly MigrationFile[]):
   const base = migrationsOf(folderEntries(ctx.git.filesAt(ref, MIGRATIONS_DIR)));
   if (base.length === 0) return { reason: 'the base has no migration' };
   const tree = new Map(files.map((m, i) => [m.file, i]));
+  const texts = ctx.git.showMany(
+    ref,
+    base.map((m) => m.file),
+  );
   for (const [i, m] of base.entries()) {
     const at = tree.get(m.file);
     if (at === undefined) return { reason: `the pull request deletes or renames ${m.file}, a migration of the base` };
-    const before = (ctx.git.show(ref, m.file) ?? '').replace(/^\uFEFF/, '');
+    const before = (texts.get(m.file) ?? '').replace(/^\uFEFF/, '');
     if (before !== (ctx.text(m.file) ?? '')) return { reason: `the pull request edits ${m.file}, a migration of the base` };
     if (at !== i) {
       const added = files.slice(0, at).find((f) => !base.some((b) => b.file === f.file));
