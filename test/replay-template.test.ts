@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Repo, type GateOptions } from '../gates/core/repo.ts';
 import { runGates, type GateResult } from '../gates/core/run.ts';
 import { replay, replayTemplateName, type ReplayResult } from '../gates/db/replay.ts';
-import { KEEP_TEMPLATES, pruneTemplates, TEMPLATE_BUILD_PREFIX, TEMPLATE_FORMAT, TEMPLATE_PREFIX } from '../gates/db/template.ts';
+import { KEEP_TEMPLATES, pruneTemplates, TEMPLATE_BUILD_PREFIX, TEMPLATE_FORMAT, TEMPLATE_PREFIX, WORK_LOCK_KEY, workName } from '../gates/db/template.ts';
 import { main } from '../gates/main.ts';
 import { formatFinding } from '../gates/testing/fixtures.ts';
 import policies from '../policies/migrations/index.ts';
@@ -32,8 +32,8 @@ function baseFiles(tag: string): Record<string, string> {
     'ssot/platform.yaml': PLATFORM,
     [M(10, 'ops')]: `-- ${tag}
 create schema ops;
-create table ops.capabilities (id text primary key, title text not null);
-insert into ops.capabilities values ('read', 'Read');
+create table ops.capabilities (id text primary key, title text not null, n bigint generated always as identity);
+insert into ops.capabilities (id, title) values ('read', 'Read');
 create extension if not exists pg_jsonschema;
 `,
     [M(20, 'notes')]: `create table public.profiles (id uuid primary key, org text);
@@ -53,14 +53,12 @@ set search_path = ops, public, extensions;
 }
 
 /** What the pull request adds: it renames a base table, references it, seeds a row and drops a base view. */
-const ADDED = {
-  [M(40, 'tags')]: `alter table public.notes rename to memos;
+const TAGS = `alter table public.notes rename to memos;
 create table public.tags (id int primary key, memo_id bigint references public.memos (id));
-insert into ops.capabilities values ('write', 'Write');
+insert into ops.capabilities (id, title) values ('write', 'Write');
 create table more (id int);
-`,
-  [M(50, 'index')]: 'create index tags_memo_idx on public.tags (memo_id);\ndrop view public.note_list;\n',
-};
+`;
+const ADDED = { [M(40, 'tags')]: TAGS, [M(50, 'index')]: 'create index tags_memo_idx on public.tags (memo_id);\ndrop view public.note_list;\n' };
 
 const git = (dir: string, ...args: string[]): string =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: dir, stdio: 'pipe', encoding: 'utf8' });
@@ -117,6 +115,10 @@ async function run(root: string, options: Partial<GateOptions>): Promise<GateRes
   return runGates({ root, artifactsDir, policies, ...(DATABASE_URL ? { databaseUrl: DATABASE_URL } : {}), ...options });
 }
 
+/** A template's stored state as `keepTemplate` writes it, for a database the test makes itself. */
+const fakeMeta = (key: string, usedAt: number): string =>
+  JSON.stringify({ format: TEMPLATE_FORMAT, key, start: 1, baselineCount: 0, bounds: [], session: [], objects: 0, sequences: [], usedAt });
+
 async function databases(prefix: string): Promise<string[]> {
   const { rows } = await withClient(serverUrl(), (c) =>
     c.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1) order by 1', [prefix]),
@@ -133,38 +135,113 @@ describe('replay from a template of the base', () => {
     expect(await databases(name as string)).toEqual([]);
     const { full, pr } = await bothReplays(root);
     expect(full.failure).toBeUndefined();
-    // Built by this run, kept for the next.
-    expect(pr.basis).toEqual({ from: 'template', template: name, built: true, baseFiles: 3 });
+    // Built by this run, kept for the next; two new files: a copy of it.
+    const copied = {
+      from: 'template',
+      template: name,
+      baseFiles: 3,
+      via: 'copy',
+      reason: 'the pull request adds 2 migrations; one is replayed on the working copy',
+    };
+    expect(pr.basis).toEqual({ ...copied, built: true });
     expect(comparable(pr)).toEqual(comparable(full));
     expect(await databases(name as string)).toEqual([name]);
     // The next run of the pull request copies it.
     const again = await replay(repo(root, { base: 'base' }));
-    expect(again?.basis).toEqual({ from: 'template', template: name, built: false, baseFiles: 3 });
+    expect(again?.basis).toEqual({ ...copied, built: false });
     expect(comparable(again)).toEqual(comparable(full));
     // What the comparison covers: objects of base and new files, at their statements.
     expect(full.applied).toHaveLength(5);
     expect(full.origins.get('public.memos')).toEqual({ file: M(20, 'notes'), offset: expect.any(Number) as number });
     expect(full.origins.get('ops.more')?.file).toBe(M(40, 'tags'));
-    expect(full.rows.get('ops.capabilities')).toHaveLength(2);
+    expect(full.rows.get('ops.capabilities')).toEqual([
+      { id: 'read', title: 'Read', n: '1' },
+      { id: 'write', title: 'Write', n: '2' },
+    ]);
     // Every policy's verdict, with the template and without.
     const withTemplate = verdict(await run(root, { base: 'base' }));
     expect(withTemplate).toEqual(verdict(await run(root, { base: 'base', replayTemplates: false })));
     expect(withTemplate.join('\n')).toContain('fk-no-index');
   }, 240_000);
 
-  it("reports a new file's failure as the replay from the baseline does", async (ctx) => {
+  it('replays one new file on the working copy in a transaction rolled back: the same result, run after run', async (ctx) => {
     needsServer(ctx, 'template databases (CREATE DATABASE ... TEMPLATE); PGlite has none');
-    const root = pullRequest(baseFiles(uniqueName('t')), {
-      [M(40, 'broken')]: 'create table public.fine (id int primary key);\n\ninsert into public.nothing_here values (1);\n',
-      [M(50, 'later')]: 'create table public.later (id int primary key);\n',
-    });
+    const one = { [M(40, 'tags')]: TAGS };
+    const root = pullRequest(baseFiles(uniqueName('t')), one);
+    const name = (await replayTemplateName(repo(root, { base: 'base' }))) as string;
     const { full, pr } = await bothReplays(root);
-    expect(full.failure).toMatchObject({ file: M(40, 'broken'), code: '42P01' });
-    expect(pr.basis).toMatchObject({ from: 'template', built: true });
+    expect(full.failure).toBeUndefined();
+    const rolledBack = { from: 'template', template: name, baseFiles: 3, via: 'rollback' };
+    expect(pr.basis).toEqual({ ...rolledBack, built: true });
     expect(comparable(pr)).toEqual(comparable(full));
+    // The rollback left the working copy as the base: its sequence too (the seeded row's identity).
+    for (let i = 0; i < 2; i++) {
+      const again = await replay(repo(root, { base: 'base' }));
+      expect(again?.basis, `run ${i + 2}`).toEqual({ ...rolledBack, built: false });
+      expect(comparable(again), `run ${i + 2}`).toEqual(comparable(full));
+    }
+    expect(full.rows.get('ops.capabilities')?.map((r) => r.n)).toEqual(['1', '2']);
+    expect(await databases(workName(name))).toEqual([workName(name)]);
     const withTemplate = verdict(await run(root, { base: 'base' }));
     expect(withTemplate).toEqual(verdict(await run(root, { base: 'base', replayTemplates: false })));
-    expect(withTemplate.join('\n')).toContain(`migrations/catalog skipped the replay stopped at ${M(40, 'broken')}:3`);
+    // A pull request that adds nothing to the migrations reads the base's catalog from it.
+    const none = pullRequest(baseFiles(uniqueName('t')), { 'README.md': 'no migration\n' });
+    const both = await bothReplays(none);
+    expect(both.pr.basis).toMatchObject({ from: 'template', via: 'rollback' });
+    expect(comparable(both.pr)).toEqual(comparable(both.full));
+  }, 240_000);
+
+  it('makes a copy when the working copy is busy or no longer the base, and replaces the one that is not', async (ctx) => {
+    needsServer(ctx, 'template databases (CREATE DATABASE ... TEMPLATE); PGlite has none');
+    const root = pullRequest(baseFiles(uniqueName('t')), { [M(40, 'tags')]: TAGS });
+    const { full, pr } = await bothReplays(root);
+    expect(pr.basis).toMatchObject({ via: 'rollback', built: true });
+    const work = workName((await replayTemplateName(repo(root, { base: 'base' }))) as string);
+    const url = new URL(serverUrl());
+    url.pathname = `/${work}`;
+    // Another run's turn: this one waits for it a while, then copies the template.
+    await withClient(url.toString(), async (c) => {
+      await c.query('select pg_advisory_lock($1)', [WORK_LOCK_KEY]);
+      const busy = await replay(repo(root, { base: 'base' }));
+      expect(busy?.basis).toMatchObject({ via: 'copy', reason: expect.stringMatching(/^its working copy is busy with another run/) as string });
+      expect(comparable(busy)).toEqual(comparable(full));
+    });
+    // Something committed in it: not the base's state any more; it is dropped and made again.
+    await withClient(url.toString(), (c) => c.query('create table public.leaked (id int)'));
+    const stale = await replay(repo(root, { base: 'base' }));
+    expect(stale?.basis).toMatchObject({
+      via: 'copy',
+      reason: expect.stringMatching(/^its working copy is not the base's state \(largest object id/) as string,
+    });
+    expect(comparable(stale)).toEqual(comparable(full));
+    const fresh = await replay(repo(root, { base: 'base' }));
+    expect(fresh?.basis).toMatchObject({ via: 'rollback', built: false });
+    expect(comparable(fresh)).toEqual(comparable(full));
+  }, 240_000);
+
+  it("reports a new file's failure as the replay from the baseline does, on the working copy and on a copy", async (ctx) => {
+    needsServer(ctx, 'template databases (CREATE DATABASE ... TEMPLATE); PGlite has none');
+    const broken = { [M(40, 'broken')]: 'create table public.fine (id int primary key);\n\ninsert into public.nothing_here values (1);\n' };
+    // A deferred foreign key fails at commit: on the working copy, where nothing commits, too.
+    const deferred = {
+      [M(40, 'deferred')]:
+        'create table public.parent (id int primary key);\ncreate table public.child (parent_id int references public.parent (id) deferrable initially deferred);\ninsert into public.child values (1);\n',
+    };
+    const cases: Array<[string, Record<string, string>, string, string]> = [
+      ['one file', broken, 'rollback', `${M(40, 'broken')}:3`],
+      ['deferred', deferred, 'rollback', `${M(40, 'deferred')}:3`],
+      ['two files', { ...broken, [M(50, 'later')]: 'create table public.later (id int primary key);\n' }, 'copy', `${M(40, 'broken')}:3`],
+    ];
+    for (const [what, change, via, at] of cases) {
+      const root = pullRequest(baseFiles(uniqueName('t')), change);
+      const { full, pr } = await bothReplays(root);
+      expect(full.failure, what).toBeDefined();
+      expect(pr.basis, what).toMatchObject({ from: 'template', built: true, via });
+      expect(comparable(pr), what).toEqual(comparable(full));
+      const withTemplate = verdict(await run(root, { base: 'base' }));
+      expect(withTemplate, what).toEqual(verdict(await run(root, { base: 'base', replayTemplates: false })));
+      expect(withTemplate.join('\n'), what).toContain(`migrations/catalog skipped the replay stopped at ${at}`);
+    }
   }, 240_000);
 
   it('replays from the baseline when the pull request edits a base file, and says why', async (ctx) => {
@@ -223,14 +300,14 @@ describe('replay from a template of the base', () => {
     // Half-built (still open to connections, no state), then one whose state names another key.
     const impostors = [
       `create database ${name}`,
-      `create database ${name} allow_connections false; comment on database ${name} is '${JSON.stringify({ format: TEMPLATE_FORMAT, key: '0'.repeat(64), start: 1, baselineCount: 0, bounds: [], session: [], usedAt: Date.now() })}'`,
+      `create database ${name} allow_connections false; comment on database ${name} is '${fakeMeta('0'.repeat(64), Date.now())}'`,
     ];
     for (const sql of impostors) {
       await withClient(serverUrl(), async (c) => {
         for (const s of sql.split('; ')) await c.query(s);
       });
       const pr = await replay(repo(root, { base: 'base' }));
-      expect(pr?.basis, sql).toEqual({ from: 'template', template: name, built: true, baseFiles: 3 });
+      expect(pr?.basis, sql).toMatchObject({ from: 'template', template: name, built: true, baseFiles: 3 });
       expect(comparable(pr), sql).toEqual(comparable(full));
       await withClient(serverUrl(), (c) => c.query(`drop database if exists ${name}`));
     }
@@ -245,9 +322,7 @@ describe('replay from a template of the base', () => {
     await withClient(serverUrl(), async (c) => {
       for (const { name, usedAt } of names) {
         await c.query(`create database ${name} allow_connections false`);
-        await c.query(
-          `comment on database ${name} is '${JSON.stringify({ format: TEMPLATE_FORMAT, key: name, start: 1, baselineCount: 0, bounds: [], session: [], usedAt })}'`,
-        );
+        await c.query(`comment on database ${name} is '${fakeMeta(name, usedAt)}'`);
       }
       await c.query(`create database ${dead}`);
       await c.query(`create database ${young}`);

@@ -55,6 +55,11 @@ export interface OpenOptions {
   template?: string;
   /** Postgres only: the throwaway database's name starts with this (default `gates_replay`). */
   namePrefix?: string;
+  /**
+   * Postgres only: connect to this existing database (which already holds the baseline) instead of
+   * creating one; closing only disconnects. `baseline` is called but not run.
+   */
+  existing?: string;
 }
 
 /** A database error, as both engines report it. */
@@ -134,7 +139,7 @@ const TEMPLATE_BUSY_WAIT_MS = 100;
 export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   const { default: pg } = await import('pg');
   const statementTimeoutMs = opts.statementTimeoutMs;
-  const name = `${opts.namePrefix ?? 'gates_replay'}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const name = opts.existing ?? `${opts.namePrefix ?? 'gates_replay'}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   let client: InstanceType<typeof pg.Client> | undefined;
@@ -165,14 +170,16 @@ export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> 
       await admin.query('select pg_advisory_lock($1)', [ROLE_LOCK_KEY]);
       rolesBefore = new Set((await admin.query<{ rolname: string }>('select rolname from pg_roles')).rows.map((r) => r.rolname));
     }
-    if (opts.template === undefined) await admin.query(`create database "${name}"`);
-    else await copyTemplate(admin, name, opts.template);
-    created = true;
+    if (opts.existing === undefined) {
+      if (opts.template === undefined) await admin.query(`create database "${name}"`);
+      else await copyTemplate(admin, name, opts.template);
+      created = true;
+    }
     const target = new URL(url);
     target.pathname = `/${name}`;
     client = new pg.Client({ connectionString: target.toString() });
     await client.connect();
-    if (opts.template !== undefined) await copyDatabaseSettings(admin, client, opts.template, name);
+    if (opts.template !== undefined) await copyDatabaseSettings(admin, client, opts.template, opts.existing === undefined ? name : undefined);
     await client.query(`set statement_timeout = ${Math.max(1, Math.round(statementTimeoutMs))}`);
     // A throwaway database needs no durability: skip the WAL flush at every commit.
     await client.query('set synchronous_commit = off');
@@ -183,7 +190,7 @@ export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> 
     const [cron] = (await client.query<{ db: string | null }>("select current_setting('cron.database_name', true) as db")).rows;
     if (cron?.db && cron.db !== name) available.delete('pg_cron');
     const baseline = opts.baseline(available);
-    if (opts.template === undefined) await client.query(baseline);
+    if (opts.template === undefined && opts.existing === undefined) await client.query(baseline);
   } catch (e) {
     await drop();
     throw e;
@@ -225,7 +232,7 @@ export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> 
  * session copying the same template at that moment makes Postgres refuse ("being accessed by
  * other users", 55006): that is retried for a while.
  */
-async function copyTemplate(admin: { query(sql: string): Promise<unknown> }, name: string, template: string): Promise<void> {
+export async function copyTemplate(admin: { query(sql: string): Promise<unknown> }, name: string, template: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await admin.query(`create database ${quoteIdent(name)} template ${quoteIdent(template)}`);
@@ -243,9 +250,10 @@ interface Queryable {
 
 /**
  * A copy does not carry the template's database-level settings (`alter database ... set`, e.g. the
- * baseline's search_path): each is set in the copy's session and stored on the copy from it.
+ * baseline's search_path): each is set in the copy's session and, when `name` is given, stored on
+ * the copy from it.
  */
-async function copyDatabaseSettings(admin: Queryable, client: Queryable, template: string, name: string): Promise<void> {
+async function copyDatabaseSettings(admin: Queryable, client: Queryable, template: string, name: string | undefined): Promise<void> {
   const { rows } = await admin.query<{ cfg: string }>(
     `select unnest(s.setconfig) as cfg from pg_db_role_setting s join pg_database d on d.oid = s.setdatabase where d.datname = $1 and s.setrole = 0`,
     [template],
@@ -255,7 +263,7 @@ async function copyDatabaseSettings(admin: Queryable, client: Queryable, templat
     if (eq <= 0) continue;
     const key = cfg.slice(0, eq);
     await client.query('select set_config($1, $2, false)', [key, cfg.slice(eq + 1)]);
-    await client.query(`alter database ${quoteIdent(name)} set ${key.split('.').map(quoteIdent).join('.')} from current`);
+    if (name !== undefined) await client.query(`alter database ${quoteIdent(name)} set ${key.split('.').map(quoteIdent).join('.')} from current`);
   }
 }
 

@@ -7,13 +7,19 @@ import { cacheable, readReplayCache, replayCacheKey, writeReplayCache, type Repl
 import { newPrepareState, prepareStatements, type PrepareState, type PreparedStatement } from './prepare.ts';
 import {
   applySession,
+  dropWorkCopy,
+  ensureWorkCopy,
+  enterWork,
   findTemplate,
   keepTemplate,
+  leaveWork,
   pruneTemplates,
+  STALE_WORK,
   TEMPLATE_BUILD_PREFIX,
   templateKey,
   templateName,
   templatePlan,
+  type TemplateCapture,
   type TemplateState,
 } from './template.ts';
 
@@ -102,7 +108,18 @@ export interface ReplayNotice extends Origin {
 }
 
 /** How the replay started: from a template of the pull request's base, or from the baseline (and why not from a template). */
-export type ReplayBasis = { from: 'template'; template: string; built: boolean; baseFiles: number } | { from: 'baseline'; reason?: string };
+export type ReplayBasis =
+  | {
+      from: 'template';
+      template: string;
+      built: boolean;
+      baseFiles: number;
+      /** `copy`: a copy of the template per run; `rollback`: its working copy, the new file in one transaction rolled back at the end. */
+      via: 'copy' | 'rollback';
+      /** Why a copy was made rather than the working copy used. */
+      reason?: string;
+    }
+  | { from: 'baseline'; reason?: string };
 
 export interface ReplayResult {
   engine: Db['engine'];
@@ -140,14 +157,17 @@ export interface ReplayOptions {
   targetMajor?: number;
   /**
    * Postgres: copy this template, which holds the first `state.bounds.length` inputs replayed,
-   * and replay only the inputs after them.
+   * and replay only the inputs after them. With `work` (the template's working copy), at most one
+   * input follows them: it is replayed in that database in one transaction, the catalog read in
+   * it, and the transaction rolled back (commit-time checks run as `set constraints all
+   * immediate`), so the database stays the base's state.
    */
-  template?: { name: string; state: TemplateState };
+  template?: { name: string; state: TemplateState; work?: string };
   /**
    * Postgres: when every input applied, hand the database to `keep` (which keeps or drops it)
    * instead of reading the catalog; the result then carries no snapshot.
    */
-  keep?: (db: Db, state: Omit<TemplateState, 'session'>) => Promise<void>;
+  keep?: (db: Db, state: TemplateCapture) => Promise<void>;
 }
 
 /** The tables whose seeds the SSOT governs. */
@@ -185,7 +205,10 @@ const replayNoteOf = (ctx: RepoContext): { text: string | undefined } => ctx.mem
 function describeBasis(b: ReplayBasis | undefined): string | undefined {
   if (!b) return undefined;
   if (b.from === 'template') {
-    return `copied the template ${b.template} of the base's ${b.baseFiles} ${b.baseFiles === 1 ? 'migration' : 'migrations'}${b.built ? ' (built by this run)' : ''} and replayed only the new ones`;
+    const of = `the template ${b.template} of the base's ${b.baseFiles} ${b.baseFiles === 1 ? 'migration' : 'migrations'}${b.built ? ' (built by this run)' : ''}`;
+    return b.via === 'rollback'
+      ? `replayed the new migrations in one transaction, rolled back after, on the working copy of ${of}`
+      : `copied ${of} and replayed only the new migrations${b.reason ? ` (not on its working copy: ${b.reason})` : ''}`;
   }
   return b.reason ? `replayed every migration from the baseline, not from a template of the base: ${b.reason}` : undefined;
 }
@@ -293,9 +316,35 @@ async function replayFromTemplate(
     state = kept;
     await pruneTemplates(url);
   }
+  const basis = { from: 'template' as const, template: name, built, baseFiles: base.length };
+  const added = inputs.slice(base.length);
+  const why = rollbackBlocker(added);
+  if (!why) {
+    const work = await ensureWorkCopy(url, name);
+    const r = await replayMigrations(inputs, { ...opts, template: { name, state, work } });
+    if (!r.failure?.setup) return { result: { ...r, basis: { ...basis, via: 'rollback' } } };
+    if (r.failure.message.startsWith(STALE_WORK)) await dropWorkCopy(url, work);
+    const r2 = await replayMigrations(inputs, { ...opts, template: { name, state } });
+    if (r2.failure?.setup) return { reason: `the template ${name} could not be copied: ${r2.failure.message}` };
+    return { result: { ...r2, basis: { ...basis, via: 'copy', reason: r.failure.message } } };
+  }
   const r = await replayMigrations(inputs, { ...opts, template: { name, state } });
   if (r.failure?.setup) return { reason: `the template ${name} could not be copied: ${r.failure.message}` };
-  return { result: { ...r, basis: { from: 'template', template: name, built, baseFiles: base.length } } };
+  return { result: { ...r, basis: { ...basis, via: 'copy', reason: why } } };
+}
+
+/**
+ * Why the new files cannot be replayed in one transaction rolled back, as if each had been
+ * committed: more than one file (each file's commit would be a savepoint, and what a commit does
+ * between files, e.g. letting a later file use an enum value an earlier one added, would not
+ * happen), roles (the replay takes turns on the server for them), and `on commit` actions of
+ * temporary tables (run at a commit that never comes).
+ */
+function rollbackBlocker(added: readonly ReplayInput[]): string | undefined {
+  if (added.length > 1) return `the pull request adds ${added.length} migrations; one is replayed on the working copy`;
+  if (createsRoles(added)) return 'the new migration creates roles';
+  if (added.some((i) => i.statements.some((s) => /\bon\s+commit\b/i.test(s.text)))) return 'the new migration has an `on commit` action';
+  return undefined;
 }
 
 async function baseTemplateKey(ctx: RepoContext, base: readonly MigrationFile[]): Promise<string | undefined> {
@@ -351,6 +400,7 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       statementTimeoutMs: timeout,
       pgliteExtensions: [...extensions],
       ...(from ? { template: from.name } : {}),
+      ...(from?.work ? { existing: from.work } : {}),
       ...(opts.keep ? { namePrefix: TEMPLATE_BUILD_PREFIX } : {}),
       baseline: (available) => {
         state = newPrepareState(available, NEWEST_PG_MAJOR, NEWEST_PG_MAJOR);
@@ -373,6 +423,8 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       },
     };
   }
+  // On a template's working copy, the run's transaction is rolled back however the replay ends.
+  let working = Boolean(from?.work);
   try {
     const result = emptyResult(db.engine);
     if (db.name) result.database = db.name;
@@ -402,6 +454,17 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
         bounds.push({ input, upto });
         done++;
       }
+      if (from.work) {
+        if (inputs.length - done > 1) throw new Error('the working copy of a template takes one new file');
+        const busy = await enterWork(db, from.state);
+        if (busy) {
+          working = false;
+          return {
+            ...emptyResult('postgres'),
+            failure: { file: inputs[done]?.file ?? '', offset: 0, message: busy, code: undefined, timedOut: false, setup: true },
+          };
+        }
+      }
       await applySession(db, from.state.session);
     } else {
       start = await maxOid(db);
@@ -412,7 +475,7 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
     for (const input of inputs.slice(done)) {
       const prepared = prepareStatements(input.statements, st);
       notePrepared(result, input, prepared);
-      const applied = await applyFile(db, input, prepared, timeout, MAX_OID);
+      const applied = await applyFile(db, input, prepared, timeout, MAX_OID, from?.work ? COMMIT_CHECKS : 'commit');
       if (!Array.isArray(applied)) {
         result.failure = applied;
         break;
@@ -452,9 +515,13 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
     }
     return result;
   } finally {
+    if (working && from) await leaveWork(db, from.state).catch(() => undefined);
     await db.close();
   }
 }
+
+/** What a commit checks, run without committing: deferred constraints and constraint triggers. */
+const COMMIT_CHECKS = 'set constraints all immediate';
 
 /** The notices of a file's prepared statements, once per file and kind. */
 function notePrepared(result: ReplayResult, input: ReplayInput, prepared: readonly PreparedStatement[]): void {
@@ -483,20 +550,25 @@ function emptyResult(engine: Db['engine']): ReplayResult {
   };
 }
 
-/** Applies a file as one transaction and returns what `after` (a catalog query) reads, or the failure. */
+/**
+ * Applies a file as one transaction and returns what `after` (a catalog query) reads, or the
+ * failure. `commit` ends the transaction (on a template's working copy, the commit-time checks
+ * alone: the transaction stays open and is rolled back by the caller).
+ */
 async function applyFile(
   db: Db,
   input: ReplayInput,
   prepared: readonly PreparedStatement[],
   timeoutMs: number,
   after: string,
+  commit: string,
 ): Promise<Array<{ n: string }> | ReplayFailure> {
   const sent = prepared.filter((p) => p.sql !== undefined);
   // Fast path: the whole file and the catalog query in one round trip. Only when it fails is it
   // replayed statement by statement, to find the failing statement and Postgres's position in it.
   // PGlite goes statement by statement: a hang there kills the database, so the batch could not be retried.
   if (db.engine === 'postgres' && !prepared.some((p) => p.error)) {
-    const batch = ['begin', ...sent.map((p) => p.sql), 'commit', after].join(';\n');
+    const batch = ['begin', ...sent.map((p) => p.sql), commit, after].join(';\n');
     try {
       return await db.batch<{ n: string }>(batch);
     } catch {
@@ -523,7 +595,7 @@ async function applyFile(
     }
   }
   try {
-    await db.exec('commit');
+    await db.exec(commit);
   } catch (e) {
     const err = toDbError(e);
     await db.exec('rollback').catch(() => undefined);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RepoContext } from '../core/repo.ts';
-import { quoteIdent, toDbError, type Db } from './engine.ts';
+import { copyTemplate, quoteIdent, toDbError, type Db } from './engine.ts';
 import { folderEntries, MIGRATIONS_DIR, migrationsOf, type MigrationFile } from './migrations.ts';
 
 /**
@@ -21,6 +21,12 @@ export const TEMPLATE_FORMAT = 1;
 export const TEMPLATE_PREFIX = 'gates_tpl_';
 /** A template being built (`gates_tplbuild_<time>_<random>`); renamed when complete. */
 export const TEMPLATE_BUILD_PREFIX = 'gates_tplbuild';
+/**
+ * The working copy of a template, `gates_tplwork_<the template's hash>`: made once, it takes the
+ * replay of a pull request that adds one file, in one transaction rolled back at the end, so it
+ * stays the base's state and no copy is made per run.
+ */
+export const TEMPLATE_WORK_PREFIX = 'gates_tplwork_';
 /** Templates kept on a server: the most recently used; the others are dropped after a build. */
 export const KEEP_TEMPLATES = 4;
 /** A build database older than this was left by a run that died: dropped after a build. */
@@ -38,7 +44,14 @@ export interface TemplateState {
   bounds: Array<[file: string, upto: number]>;
   /** Settings the base's migrations left on the session (SET without LOCAL, SET ROLE), set again on the copy's session. */
   session: Array<[name: string, value: string]>;
+  /** Rows of pg_class, pg_proc, pg_constraint, pg_type and pg_namespace after the base: a working copy with other counts is not the base's state. */
+  objects: number;
+  /** Each sequence after the base: its id and last value (null when never called). A rollback leaves sequences advanced: a working copy resets them. */
+  sequences: Array<[oid: number, last: string | null]>;
 }
+
+/** What the replay reads at the end of the base, besides the bounds. */
+export type TemplateCapture = Omit<TemplateState, 'session' | 'objects' | 'sequences'>;
 
 interface TemplateMeta extends TemplateState {
   format: number;
@@ -114,7 +127,10 @@ function parseMeta(comment: string | null): TemplateMeta | undefined {
       Array.isArray(m.bounds) &&
       m.bounds.every((b) => Array.isArray(b) && typeof b[0] === 'string' && typeof b[1] === 'number') &&
       Array.isArray(m.session) &&
-      m.session.every((s) => Array.isArray(s) && typeof s[0] === 'string' && typeof s[1] === 'string')
+      m.session.every((s) => Array.isArray(s) && typeof s[0] === 'string' && typeof s[1] === 'string') &&
+      typeof m.objects === 'number' &&
+      Array.isArray(m.sequences) &&
+      m.sequences.every((s) => Array.isArray(s) && typeof s[0] === 'number' && (typeof s[1] === 'string' || s[1] === null))
     )
       return m as TemplateMeta;
   } catch {
@@ -140,11 +156,15 @@ export async function findTemplate(url: string, name: string, key: string): Prom
     const meta = parseMeta(row.meta);
     if (meta && meta.format === TEMPLATE_FORMAT && meta.key === key && !row.open) {
       if (Date.now() - meta.usedAt > TOUCH_EVERY_MS) await writeMeta(c, name, { ...meta, usedAt: Date.now() }).catch(() => undefined);
-      return { start: meta.start, baselineCount: meta.baselineCount, bounds: meta.bounds, session: meta.session };
+      return stateOf(meta);
     }
     await c.query(`drop database if exists ${quoteIdent(name)}`).catch(() => undefined);
     return undefined;
   });
+}
+
+function stateOf(m: TemplateMeta): TemplateState {
+  return { start: m.start, baselineCount: m.baselineCount, bounds: m.bounds, session: m.session, objects: m.objects, sequences: m.sequences };
 }
 
 async function writeMeta(c: import('pg').Client, database: string, meta: TemplateMeta): Promise<void> {
@@ -158,6 +178,18 @@ const SESSION_LEFTOVERS = `select
   (select count(*) from pg_prepared_statements)::int as prepared,
   (select count(*) from pg_cursors)::int as cursors,
   (select count(*) from pg_listening_channels())::int as listening`;
+
+/** How many rows the catalogs that every created object lands in hold. */
+const CATALOG_ROWS = `select ((select count(*) from pg_class) + (select count(*) from pg_proc) + (select count(*) from pg_constraint)
+  + (select count(*) from pg_type) + (select count(*) from pg_namespace))::int as n`;
+
+/** The largest object id of the catalogs the replay attributes objects from. */
+const MAX_OBJECT_ID = `select greatest(
+  coalesce((select max(oid) from pg_class)::int8, 0),
+  coalesce((select max(oid) from pg_proc)::int8, 0),
+  coalesce((select max(oid) from pg_constraint)::int8, 0))::int8 as n`;
+
+const SEQUENCES = `select c.oid::int8 as oid, pg_sequence_last_value(c.oid)::text as last from pg_class c where c.relkind = 'S' order by 1`;
 
 /** Settings SET (without LOCAL) on the session; the role and session user are not in pg_settings. */
 const SESSION_SETTINGS = `select name, setting as value from pg_settings where source = 'session'
@@ -175,7 +207,7 @@ export async function keepTemplate(
   url: string,
   name: string,
   key: string,
-  state: Omit<TemplateState, 'session'>,
+  state: TemplateCapture,
   statementTimeoutMs: number,
 ): Promise<TemplateState | { reason: string }> {
   const build = db.name;
@@ -204,8 +236,10 @@ export async function keepTemplate(
   const session = (await db.query<{ name: string; value: string }>(SESSION_SETTINGS))
     .filter((r) => own.get(r.name) !== r.value)
     .map((r): [string, string] => [r.name, r.value]);
+  const [objects] = await db.query<{ n: number }>(CATALOG_ROWS);
+  const sequences = (await db.query<{ oid: string; last: string | null }>(SEQUENCES)).map((r): [number, string | null] => [Number(r.oid), r.last]);
   await db.detach();
-  const meta: TemplateMeta = { format: TEMPLATE_FORMAT, key, ...state, session, usedAt: Date.now() };
+  const meta: TemplateMeta = { format: TEMPLATE_FORMAT, key, ...state, session, objects: Number(objects?.n ?? 0), sequences, usedAt: Date.now() };
   return withAdmin(url, async (c) => {
     const drop = (): Promise<unknown> => c.query(`drop database if exists ${quoteIdent(build)}`).catch(() => undefined);
     try {
@@ -237,7 +271,7 @@ export async function keepTemplate(
         if (!other) return { reason: `another run kept ${name} meanwhile, and it cannot be read` };
         return other;
       }
-      return { start: meta.start, baselineCount: meta.baselineCount, bounds: meta.bounds, session };
+      return stateOf(meta);
     } catch (e) {
       await drop();
       return { reason: `the template could not be kept: ${toDbError(e).message}` };
@@ -253,6 +287,81 @@ export async function applySession(db: Db, session: TemplateState['session']): P
   }
 }
 
+export function workName(template: string): string {
+  return `${TEMPLATE_WORK_PREFIX}${template.slice(TEMPLATE_PREFIX.length)}`;
+}
+
+/** Makes the working copy of `template` when the server has none; returns its name. */
+export async function ensureWorkCopy(url: string, template: string): Promise<string> {
+  const work = workName(template);
+  await withAdmin(url, async (c) => {
+    const { rows } = await c.query('select 1 from pg_database where datname = $1', [work]);
+    if (rows.length) return;
+    try {
+      await copyTemplate(c, work, template);
+    } catch (e) {
+      // Another run made it meanwhile (42P04, or 23505 when both inserted at once).
+      if (!['42P04', '23505'].includes(toDbError(e).code ?? '')) throw e;
+    }
+  });
+  return work;
+}
+
+/** The start of the reason a working copy was not used because it is no longer the base's state. */
+export const STALE_WORK = "its working copy is not the base's";
+
+/** Drops a working copy that is no longer the base's state (the next run makes another); left alone while in use. */
+export async function dropWorkCopy(url: string, work: string): Promise<void> {
+  await withAdmin(url, (c) => c.query(`drop database if exists ${quoteIdent(work)}`)).catch(() => undefined);
+}
+
+/** Any fixed key: advisory locks are per database, so this is the working copy's. */
+export const WORK_LOCK_KEY = 7_310_512_036_002;
+/** How long a run waits for another run's turn on the working copy before it makes its own copy. */
+const WORK_LOCK_WAIT = '10s';
+
+/**
+ * Takes the working copy for this session (one run at a time: its sequences are shared) and checks
+ * that it is the base's state: the same largest object id and catalog rows, and its sequences set
+ * back to the base's (a run that died may have advanced them). Returns why it cannot be used.
+ */
+export async function enterWork(db: Db, state: TemplateState): Promise<string | undefined> {
+  try {
+    await db.exec(`set lock_timeout = '${WORK_LOCK_WAIT}'`);
+    await db.query('select pg_advisory_lock($1)', [WORK_LOCK_KEY]);
+    await db.exec('reset lock_timeout');
+  } catch (e) {
+    return `its working copy is busy with another run (${toDbError(e).message})`;
+  }
+  const [max] = await db.query<{ n: string }>(MAX_OBJECT_ID);
+  const [rows] = await db.query<{ n: number }>(CATALOG_ROWS);
+  const last = state.bounds.at(-1)?.[1] ?? state.start;
+  if (Number(max?.n) !== last || Number(rows?.n) !== state.objects) {
+    return `${STALE_WORK} state (largest object id ${max?.n ?? '?'}, expected ${last}; ${rows?.n ?? '?'} catalog rows, expected ${state.objects})`;
+  }
+  await resetSequences(db, state);
+  return undefined;
+}
+
+/** Rolls the run's transaction back and sets the sequences back to the base's. */
+export async function leaveWork(db: Db, state: TemplateState): Promise<void> {
+  await db.exec('rollback');
+  // As the session's own user again: the base may have left a role without the right to set sequences.
+  await db.exec('reset session authorization');
+  await db.exec('reset role');
+  await resetSequences(db, state);
+}
+
+async function resetSequences(db: Db, state: TemplateState): Promise<void> {
+  if (state.sequences.length === 0) return;
+  await db.query(
+    `select pg_catalog.setval(r.oid::oid::regclass, coalesce(r.last, s.seqstart), r.last is not null)
+       from unnest($1::int8[], $2::int8[]) as r(oid, last) join pg_sequence s on s.seqrelid = r.oid::oid
+      where pg_sequence_last_value(r.oid::oid) is distinct from r.last`,
+    [state.sequences.map((x) => x[0]), state.sequences.map((x) => x[1])],
+  );
+}
+
 /**
  * Keeps the `keep` most recently used templates of the server and drops the others, and the build
  * databases of runs that died; a database in use is left alone. Best effort: a failure is no error.
@@ -261,8 +370,8 @@ export async function pruneTemplates(url: string, keep = KEEP_TEMPLATES): Promis
   return withAdmin(url, async (c) => {
     const { rows } = await c.query<{ name: string; meta: string | null }>(
       `select datname as name, shobj_description(oid, 'pg_database') as meta from pg_database
-        where starts_with(datname, $1) or starts_with(datname, $2)`,
-      [TEMPLATE_PREFIX, `${TEMPLATE_BUILD_PREFIX}_`],
+        where starts_with(datname, $1) or starts_with(datname, $2) or starts_with(datname, $3)`,
+      [TEMPLATE_PREFIX, `${TEMPLATE_BUILD_PREFIX}_`, TEMPLATE_WORK_PREFIX],
     );
     const templates = rows
       .filter((r) => r.name.startsWith(TEMPLATE_PREFIX))
@@ -273,8 +382,11 @@ export async function pruneTemplates(url: string, keep = KEEP_TEMPLATES): Promis
       const born = parseInt(r.name.slice(TEMPLATE_BUILD_PREFIX.length + 1).split('_')[0] ?? '', 36);
       return !Number.isFinite(born) || Date.now() - born > STALE_BUILD_MS;
     });
+    // A working copy goes with its template (first, as a copy being made from the template blocks its drop).
+    const kept = new Set(templates.slice(0, keep).map((t) => workName(t.name)));
+    const works = rows.filter((r) => r.name.startsWith(TEMPLATE_WORK_PREFIX) && !kept.has(r.name)).map((r) => r.name);
     const dropped: string[] = [];
-    for (const name of [...templates.slice(keep).map((t) => t.name), ...stale.map((r) => r.name)]) {
+    for (const name of [...works, ...templates.slice(keep).map((t) => t.name), ...stale.map((r) => r.name)]) {
       try {
         await c.query(`drop database if exists ${quoteIdent(name)}`);
         dropped.push(name);
