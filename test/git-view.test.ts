@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitView } from '../gates/core/git.ts';
+import { blobId, gitView } from '../gates/core/git.ts';
 import { definePolicy } from '../gates/core/policy.ts';
 import { runGates } from '../gates/core/run.ts';
 import { makeTree } from './helpers/tree.ts';
@@ -58,6 +58,18 @@ describe('ctx.git', () => {
       ['a/one.txt', undefined],
       ['b.txt', undefined],
     ]);
+  });
+
+  it("gives each file's object id at a ref, as git hashes the same bytes", () => {
+    const blobs = g.blobsAt('base', 'a');
+    expect([...blobs.keys()]).toEqual(['a/one.txt']);
+    const id = blobs.get('a/one.txt') ?? '';
+    expect(id).toMatch(/^[0-9a-f]{40}$/);
+    expect(blobId(Buffer.from('x\ny\nz\n'), id)).toBe(id);
+    // The edited working-tree file hashes to another id.
+    expect(blobId(fs.readFileSync(path.join(dir, 'a/one.txt')), id)).not.toBe(id);
+    expect([...g.blobsAt('base').keys()]).toEqual(['a/one.txt', 'b.txt']);
+    expect(g.blobsAt('no-such-ref', 'a').size).toBe(0);
   });
 
   it('finds the merge base', () => {

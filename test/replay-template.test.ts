@@ -117,7 +117,20 @@ async function run(root: string, options: Partial<GateOptions>): Promise<GateRes
 
 /** A template's stored state as `keepTemplate` writes it, for a database the test makes itself. */
 const fakeMeta = (key: string, usedAt: number): string =>
-  JSON.stringify({ format: TEMPLATE_FORMAT, key, start: 1, baselineCount: 0, bounds: [], session: [], objects: 0, sequences: [], usedAt });
+  JSON.stringify({
+    format: TEMPLATE_FORMAT,
+    key,
+    start: 1,
+    baselineCount: 0,
+    bounds: [],
+    session: [],
+    objects: 0,
+    sequences: [],
+    prepared: { stubbed: [], stubObjects: [], roles: [], functions: [] },
+    notices: [],
+    origins: [],
+    usedAt,
+  });
 
 async function databases(prefix: string): Promise<string[]> {
   const { rows } = await withClient(serverUrl(), (c) =>

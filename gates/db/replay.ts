@@ -247,27 +247,32 @@ async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[])
     if (p && !p.ok) return empty({ file: m.file, offset: p.offset, message: `it does not parse: ${p.message}`, code: '42601', timedOut: false, syntax: true });
   }
   await loadSqlParser(target);
-  const inputs: ReplayInput[] = [];
-  for (const m of files) {
+  /** A file as the replay takes it: undefined when unreadable (left out), or why the target's grammar refuses it. */
+  const input = (m: MigrationFile): ReplayInput | ReplayFailure | undefined => {
     const p = target === NEWEST_PG_MAJOR ? parsed.get(m.file) : parseSql(ctx.text(m.file) ?? '', target);
-    if (!p) continue;
-    if (!p.ok) {
-      return empty({
-        file: m.file,
-        offset: p.offset,
-        message: `${p.message} with the grammar of Postgres ${target}, the target platform (ssot/platform.yaml database.postgres_major); the statement needs a newer Postgres`,
-        code: '42601',
-        timedOut: false,
-      });
-    }
-    inputs.push({ file: m.file, statements: p.statements });
-  }
+    if (!p) return undefined;
+    if (p.ok) return { file: m.file, statements: p.statements };
+    return {
+      file: m.file,
+      offset: p.offset,
+      message: `${p.message} with the grammar of Postgres ${target}, the target platform (ssot/platform.yaml database.postgres_major); the statement needs a newer Postgres`,
+      code: '42601',
+      timedOut: false,
+    };
+  };
   const opts: ReplayOptions = { databaseUrl: ctx.options.databaseUrl, readRows: SEEDED_TABLES, targetMajor: target };
   let reason: string | undefined;
   if (ctx.options.databaseUrl) {
-    const via = await replayFromTemplate(ctx, files, inputs, opts).catch((e: unknown) => ({ reason: `the template failed: ${toDbError(e).message}` }));
+    const via = await replayFromTemplate(ctx, files, input, opts).catch((e: unknown) => ({ reason: `the template failed: ${toDbError(e).message}` }));
     if ('result' in via) return via.result;
+    if ('failure' in via) return empty(via.failure);
     reason = via.reason;
+  }
+  const inputs: ReplayInput[] = [];
+  for (const m of files) {
+    const i = input(m);
+    if (i && 'message' in i) return empty(i);
+    if (i) inputs.push(i);
   }
   const r = await replayMigrations(inputs, opts);
   return reason === undefined ? r : { ...r, basis: { from: 'baseline', reason } };
@@ -282,24 +287,36 @@ async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[])
 async function replayFromTemplate(
   ctx: RepoContext,
   files: readonly MigrationFile[],
-  inputs: readonly ReplayInput[],
+  input: (m: MigrationFile) => ReplayInput | ReplayFailure | undefined,
   opts: ReplayOptions,
-): Promise<{ result: ReplayResult } | { reason: string | undefined }> {
+): Promise<{ result: ReplayResult } | { failure: ReplayFailure } | { reason: string | undefined }> {
   const url = opts.databaseUrl;
   const plan = templatePlan(ctx, files);
   if (!url || !plan) return { reason: undefined };
   if ('reason' in plan) return plan;
-  const base = inputs.slice(0, plan.base.length);
-  if (base.length !== plan.base.length || base.some((b, i) => b.file !== plan.base[i]?.file))
-    return { reason: 'the base has a migration the replay leaves out' };
-  if (createsRoles(base)) return { reason: "the base's migrations create roles, which live in the server, not in a database a template can hold" };
   const key = await baseTemplateKey(ctx, plan.base);
   if (!key) return { reason: undefined };
   const name = templateName(key);
   const timeout = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
   let state = await findTemplate(url, name, key);
   const built = state === undefined;
+  // A template of this key was built from these very files, which then all parsed with the
+  // target's grammar: a base file is parsed only if the replay needs its statements.
+  const inputs: ReplayInput[] = [];
+  for (const m of files.slice(0, state ? plan.base.length : files.length)) {
+    const i = state ? lazyInput(m, input) : input(m);
+    if (i && 'message' in i) return { failure: i };
+    if (!i) return { reason: `${m.file} cannot be read` };
+    inputs.push(i);
+  }
+  for (const m of state ? files.slice(plan.base.length) : []) {
+    const i = input(m);
+    if (i && 'message' in i) return { failure: i };
+    if (i) inputs.push(i);
+  }
+  const base = inputs.slice(0, plan.base.length);
   if (!state) {
+    if (createsRoles(base)) return { reason: "the base's migrations create roles, which live in the server, not in a database a template can hold" };
     const out: { kept?: TemplateState | { reason: string } } = {};
     const build = await replayMigrations(base, {
       ...opts,
@@ -331,6 +348,22 @@ async function replayFromTemplate(
   const r = await replayMigrations(inputs, { ...opts, template: { name, state } });
   if (r.failure?.setup) return { reason: `the template ${name} could not be copied: ${r.failure.message}` };
   return { result: { ...r, basis: { ...basis, via: 'copy', reason: why } } };
+}
+
+/** A base file whose statements are parsed on first use (a template holds what the replay needs of it). */
+function lazyInput(m: MigrationFile, input: (m: MigrationFile) => ReplayInput | ReplayFailure | undefined): ReplayInput {
+  let statements: SqlStatement[] | undefined;
+  return {
+    file: m.file,
+    get statements(): SqlStatement[] {
+      if (!statements) {
+        const i = input(m);
+        if (!i || 'message' in i) throw new Error(`${m.file} of the template's base no longer parses: ${i ? i.message : 'unreadable'}`);
+        statements = i.statements;
+      }
+      return statements;
+    },
+  };
 }
 
 /**
@@ -383,7 +416,9 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
   const extensions = new Set<string>();
   let roles = false;
   const texts: string[] = [];
-  for (const input of inputs) {
+  // A template's files are replayed already (and create no role: the template would not be kept).
+  const from = opts.databaseUrl ? opts.template : undefined;
+  for (const input of inputs.slice(from?.state.bounds.length ?? 0)) {
     for (const s of input.statements) {
       if (s.kind === 'CreateExtensionStmt') extensions.add(typeof s.node.extname === 'string' ? s.node.extname : '');
       if (createsRole(s)) roles = true;
@@ -391,7 +426,6 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
     }
   }
   const all = texts.join('\n');
-  const from = opts.databaseUrl ? opts.template : undefined;
   let state: PrepareState | undefined;
   let db: Db;
   try {
@@ -445,11 +479,16 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
     if (from) {
       start = from.state.start;
       baselineCount = from.state.baselineCount;
+      // What preparing the base's statements left, and their notices, as the template's build had them.
+      const p = from.state.prepared;
+      st.stubbed = new Set(p.stubbed);
+      st.stubObjects = new Set(p.stubObjects);
+      st.roles = new Set(p.roles);
+      st.functions = new Set(p.functions);
+      result.notices.push(...from.state.notices.map((n) => ({ ...n })));
       for (const [file, upto] of from.state.bounds) {
         const input = inputs[done];
         if (input?.file !== file) throw new Error(`the template ${from.name} holds ${file}, where the replay has ${input?.file ?? 'no file'}`);
-        // The statements are prepared again, for what carries from file to file and the notices.
-        notePrepared(result, input, prepareStatements(input.statements, st));
         result.applied.push(file);
         bounds.push({ input, upto });
         done++;
@@ -484,17 +523,37 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       last = Math.max(last, Number(applied[0]?.n ?? 0));
       bounds.push({ input, upto: last });
     }
+    const objects = result.failure ? [] : await db.query<NewObject>(NEW_OBJECTS.replaceAll('$1', String(start)));
+    // Where each object was created: the file from the bounds, the statement from the file's (a
+    // template says it for the objects its base created, as long as they are what they were).
+    const stored = new Map((from?.state.origins ?? []).map(([key, offset, kind, schema, name, parent]) => [key, { offset, kind, schema, name, parent }]));
+    const originOf = (o: NewObject): Origin | undefined => {
+      const owner = bounds[lowerBound(bounds, Number(o.oid))];
+      if (!owner) return undefined;
+      const was = stored.get(`${o.cat}:${o.oid}`);
+      const same = was && was.kind === o.kind && was.schema === o.schema && was.name === o.name && was.parent === o.parent;
+      return { file: owner.input.file, offset: same ? was.offset : creationOffset(owner.input.statements, o) };
+    };
     if (opts.keep && !result.failure) {
-      await opts.keep(db, { start, baselineCount, bounds: bounds.map((b): [string, number] => [b.input.file, b.upto]) });
+      await opts.keep(db, {
+        start,
+        baselineCount,
+        bounds: bounds.map((b): [string, number] => [b.input.file, b.upto]),
+        prepared: { stubbed: [...st.stubbed], stubObjects: [...st.stubObjects], roles: [...st.roles], functions: [...st.functions] },
+        notices: result.notices,
+        origins: objects.flatMap((o) => {
+          const origin = originOf(o);
+          return origin ? [[`${o.cat}:${o.oid}`, origin.offset, o.kind, o.schema, o.name, o.parent] as TemplateState['origins'][number]] : [];
+        }),
+      });
       return result;
     }
     const byOid = new Map<string, Origin>();
     if (!result.failure) {
       const perFile = new Map<string, number>();
-      for (const o of await db.query<NewObject>(NEW_OBJECTS.replaceAll('$1', String(start)))) {
-        const owner = bounds[lowerBound(bounds, Number(o.oid))];
-        if (!owner) continue;
-        const origin = { file: owner.input.file, offset: creationOffset(owner.input.statements, o) };
+      for (const o of objects) {
+        const origin = originOf(o);
+        if (!origin) continue;
         byOid.set(`${o.cat}:${o.oid}`, origin);
         if (o.cat === 'rel' && 'rpvmf'.includes(o.kind)) result.origins.set(`${o.schema}.${o.name}`, origin);
         if (o.cat === 'rel' && 'rpS'.includes(o.kind)) perFile.set(origin.file, (perFile.get(origin.file) ?? 0) + 1);

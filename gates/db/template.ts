@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ENGINE_DIR } from '../core/artifacts.ts';
+import { blobId } from '../core/git.ts';
 import type { RepoContext } from '../core/repo.ts';
 import { copyTemplate, quoteIdent, toDbError, type Db } from './engine.ts';
 import { folderEntries, MIGRATIONS_DIR, migrationsOf, type MigrationFile } from './migrations.ts';
@@ -48,6 +52,16 @@ export interface TemplateState {
   objects: number;
   /** Each sequence after the base: its id and last value (null when never called). A rollback leaves sequences advanced: a working copy resets them. */
   sequences: Array<[oid: number, last: string | null]>;
+  /** What preparing the base's statements left for later files: extensions replayed as stubs and their objects, known roles and functions. */
+  prepared: { stubbed: string[]; stubObjects: string[]; roles: string[]; functions: string[] };
+  /** The base files' notices (stubbed extensions, transaction control left out). */
+  notices: Array<{ file: string; offset: number; message: string }>;
+  /**
+   * Each object the base created (`rel:<oid>`, `proc:<oid>`, `con:<oid>`) with the byte offset of
+   * the statement that created it, and what that was found from (kind, schema, name, parent): a
+   * replay parses a base file only for an object no longer so.
+   */
+  origins: Array<[key: string, offset: number, kind: string, schema: string, name: string, parent: string | null]>;
 }
 
 /** What the replay reads at the end of the base, besides the bounds. */
@@ -73,18 +87,16 @@ export function templatePlan(ctx: RepoContext, files: readonly MigrationFile[]):
   if (given === undefined || ctx.options.replayTemplates === false) return undefined;
   const ref = ctx.options.changedFrom ?? ctx.git.mergeBase(given);
   if (!ref) return { reason: `no merge base of --base ${given} and HEAD` };
-  const base = migrationsOf(folderEntries(ctx.git.filesAt(ref, MIGRATIONS_DIR)));
+  const blobs = ctx.git.blobsAt(ref, MIGRATIONS_DIR);
+  const base = migrationsOf(folderEntries([...blobs.keys()]));
   if (base.length === 0) return { reason: 'the base has no migration' };
   const tree = new Map(files.map((m, i) => [m.file, i]));
-  const texts = ctx.git.showMany(
-    ref,
-    base.map((m) => m.file),
-  );
   for (const [i, m] of base.entries()) {
     const at = tree.get(m.file);
     if (at === undefined) return { reason: `the pull request deletes or renames ${m.file}, a migration of the base` };
-    const before = (texts.get(m.file) ?? '').replace(/^\uFEFF/, '');
-    if (before !== (ctx.text(m.file) ?? '')) return { reason: `the pull request edits ${m.file}, a migration of the base` };
+    // The same bytes as on the base: the same object id.
+    const id = blobs.get(m.file) ?? '';
+    if (blobId(readBytes(ctx.root, m.file), id) !== id) return { reason: `the pull request edits ${m.file}, a migration of the base` };
     if (at !== i) {
       const added = files.slice(0, at).find((f) => !base.some((b) => b.file === f.file));
       return { reason: `${added?.file ?? files[i]?.file ?? 'a new migration'} sorts before ${base.at(-1)?.file ?? m.file}, the newest migration of the base` };
@@ -93,9 +105,34 @@ export function templatePlan(ctx: RepoContext, files: readonly MigrationFile[]):
   return { ref, base };
 }
 
-/** The template's key: a hash of the replay cache key of the base's files alone, and this format. */
+function readBytes(root: string, file: string): Uint8Array {
+  try {
+    return fs.readFileSync(path.join(root, file));
+  } catch {
+    return new Uint8Array();
+  }
+}
+
+/**
+ * The template's key: a hash of the replay cache key of the base's files alone, this format and
+ * the SQL parsers' versions (a replay from the template takes the base's parse from it).
+ */
 export function templateKey(replayKeyOfBase: string): string {
-  return createHash('sha256').update(`odooops-gates replay template format ${TEMPLATE_FORMAT}\n${replayKeyOfBase}`).digest('hex');
+  return createHash('sha256').update(`odooops-gates replay template format ${TEMPLATE_FORMAT}\n${parserVersions()}\n${replayKeyOfBase}`).digest('hex');
+}
+
+/** The installed libpg-query packages and their versions. */
+function parserVersions(): string {
+  return ['libpg-query', 'libpg-query-15', 'libpg-query-17']
+    .map((p) => {
+      try {
+        const pkg = JSON.parse(fs.readFileSync(path.join(ENGINE_DIR, 'node_modules', p, 'package.json'), 'utf8')) as { version?: unknown };
+        return `${p}@${String(pkg.version)}`;
+      } catch {
+        return `${p}@none`;
+      }
+    })
+    .join(',');
 }
 
 export function templateName(key: string): string {
@@ -130,7 +167,14 @@ function parseMeta(comment: string | null): TemplateMeta | undefined {
       m.session.every((s) => Array.isArray(s) && typeof s[0] === 'string' && typeof s[1] === 'string') &&
       typeof m.objects === 'number' &&
       Array.isArray(m.sequences) &&
-      m.sequences.every((s) => Array.isArray(s) && typeof s[0] === 'number' && (typeof s[1] === 'string' || s[1] === null))
+      m.sequences.every((s) => Array.isArray(s) && typeof s[0] === 'number' && (typeof s[1] === 'string' || s[1] === null)) &&
+      typeof m.prepared === 'object' &&
+      m.prepared !== null &&
+      (['stubbed', 'stubObjects', 'roles', 'functions'] as const).every((k) => Array.isArray(m.prepared?.[k])) &&
+      Array.isArray(m.notices) &&
+      m.notices.every((n) => typeof n?.file === 'string' && typeof n.offset === 'number' && typeof n.message === 'string') &&
+      Array.isArray(m.origins) &&
+      m.origins.every((o) => Array.isArray(o) && o.length === 6 && typeof o[0] === 'string' && typeof o[1] === 'number')
     )
       return m as TemplateMeta;
   } catch {
@@ -164,7 +208,8 @@ export async function findTemplate(url: string, name: string, key: string): Prom
 }
 
 function stateOf(m: TemplateMeta): TemplateState {
-  return { start: m.start, baselineCount: m.baselineCount, bounds: m.bounds, session: m.session, objects: m.objects, sequences: m.sequences };
+  const { format: _format, key: _key, usedAt: _usedAt, ...state } = m;
+  return state;
 }
 
 async function writeMeta(c: import('pg').Client, database: string, meta: TemplateMeta): Promise<void> {
