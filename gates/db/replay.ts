@@ -756,7 +756,7 @@ const CATALOG_QUERIES = {
       coalesce(c.reloptions, '{}'::text[]) as reloptions
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where c.relkind in ('r', 'p', 'v', 'm') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 'c.oid')}
-    order by n.nspname, c.relname`,
+    order by c.oid`,
   foreignKeys: `select 'con:' || co.oid::int8 as key, n.nspname as schema, t.relname as table, co.conname as name,
       array(select a.attname::text from unnest(co.conkey) with ordinality k(attnum, ord)
          join pg_attribute a on a.attrelid = co.conrelid and a.attnum = k.attnum order by k.ord) as columns,
@@ -765,19 +765,19 @@ const CATALOG_QUERIES = {
         and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(co.conkey)] <@ co.conkey) as indexed
     from pg_constraint co join pg_class t on t.oid = co.conrelid join pg_namespace n on n.oid = t.relnamespace
     where co.contype = 'f' and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}
-    order by n.nspname, t.relname, co.conname`,
+    order by co.oid`,
   indexes: `select 'rel:' || i.indexrelid::int8 as key, n.nspname as schema, t.relname as table, c.relname as name,
       concat_ws(' | ', i.indrelid::text, i.indkey::text, i.indclass::text, i.indcollation::text,
         coalesce(pg_get_expr(i.indexprs, i.indrelid), ''), coalesce(pg_get_expr(i.indpred, i.indrelid), '')) as signature
     from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
     where n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}
-    order by n.nspname, t.relname, c.relname`,
+    order by i.indexrelid`,
   functions: `select 'proc:' || p.oid::int8 as key, n.nspname as schema, p.proname as name, pg_get_function_identity_arguments(p.oid) as args,
       exists (select 1 from unnest(coalesce(p.proconfig, '{}'::text[])) cfg where cfg like 'search_path=%') as "searchPathSet",
       p.prosecdef as "securityDefiner"
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
     where p.prokind in ('f', 'p') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_proc', 'p.oid')}
-    order by n.nspname, p.proname, 4`,
+    order by p.oid`,
 } as const;
 
 /** The objects the migrations created (id above the baseline's), each at the statement that created it; stubs' objects left out. */
