@@ -7,9 +7,9 @@
  *    the ratio (target <= 1.15x). The parse (which `gates check` shares with the lint) is timed apart.
  * 2. a pull request adding one file to that base: the whole `gates check --base main --changed
  *    --no-cache` process as `npm run gates` runs it (gates/launcher.mjs), from the base's template
- *    (the first run builds it, timed apart) and without it (`--no-template`), median of the runs
- *    each (target <= 3 s with the template); both must report the same findings. Then the replay
- *    step alone, in-process (`replay(ctx)` from the template).
+ *    (the first run builds it and its working copy, timed apart) and without it (`--no-template`),
+ *    median of the runs each (target <= 3 s with the template); all must report the same findings.
+ *    Then the replay step alone, in-process (`replay(ctx)` from the template).
  * The machine's load average is printed before and after: the figures are only as quiet as it is.
  * Run: npm run bench:template [files=1000] [runs=3]
  */
@@ -23,6 +23,7 @@ import { Repo } from '../gates/core/repo.ts';
 import { loadSqlParser, NEWEST_PG_MAJOR, parseSql } from '../gates/core/sql.ts';
 import { newPrepareState } from '../gates/db/prepare.ts';
 import { preparedBaseline, replay, replayMigrations, replayTemplateName, type ReplayInput } from '../gates/db/replay.ts';
+import { workName } from '../gates/db/template.ts';
 import { addedMigration, generatedMigrations } from './migration-files.ts';
 
 const [COUNT = 1000, RUNS = 3] = process.argv
@@ -126,6 +127,7 @@ try {
   const repo = (): Repo => new Repo({ root, artifactsDir: path.join(work, 'artifacts'), base: 'main', databaseUrl: DATABASE_URL });
   template = await replayTemplateName(repo());
   if (!template) throw new Error('the pull request has no template');
+  await sql(`drop database if exists ${workName(template)}`);
   await sql(`drop database if exists ${template}`);
   const launcher = path.join(ENGINE_DIR, 'gates', 'launcher.mjs');
   const out = path.join(work, 'report.json');
@@ -160,17 +162,22 @@ try {
   console.log(`  without a template (--no-template, every file from the baseline): ${s(wall(without))} wall, ${s(cpu(without))} CPU`);
   console.log(`  same findings in every run: ${same ? 'yes' : 'NO'}`);
   const step: number[] = [];
+  let via = '';
   for (let r = 0; r < RUNS; r++) {
     t0 = performance.now();
     const res = await replay(repo());
     step.push(performance.now() - t0);
     if (res?.basis?.from !== 'template' || res.failure) throw new Error('the in-process replay did not start from the template');
+    via = res.basis.via === 'rollback' ? "the template's working copy, one transaction rolled back" : `a copy of the template (${res.basis.reason ?? ''})`;
   }
   console.log(
-    `  the replay step alone, in-process (parse ${COUNT + 1} files, find and copy the template, replay 1 file, catalog read, drop), median of ${RUNS}: ${s(median(step))}`,
+    `  the replay step alone, in-process (parse ${COUNT + 1} files, git, find the template, replay 1 file on ${via}, catalog read), median of ${RUNS}: ${s(median(step))}`,
   );
 } finally {
-  if (template) await sql(`drop database if exists ${template}`).catch(() => undefined);
+  if (template) {
+    await sql(`drop database if exists ${workName(template)}`).catch(() => undefined);
+    await sql(`drop database if exists ${template}`).catch(() => undefined);
+  }
   fs.rmSync(root, { recursive: true, force: true });
   fs.rmSync(work, { recursive: true, force: true });
   console.log(`load average after: ${load()}`);
