@@ -232,6 +232,27 @@ describe('replay from a template of the base', () => {
     expect(comparable(fresh)).toEqual(comparable(full));
   }, 240_000);
 
+  it('copies the template for one new file that sets something for its transaction only or has an on commit action', async (ctx) => {
+    needsServer(ctx, 'template databases (CREATE DATABASE ... TEMPLATE); PGlite has none');
+    const cases: Array<[string, string]> = [
+      [
+        "create type public.mood as enum ('ok', 'meh');\nset local search_path = '';\ncreate table public.moods (id int primary key, m public.mood);\n",
+        'the new migration changes a setting for its transaction only',
+      ],
+      [
+        'create temporary table scratch (id int) on commit drop;\ncreate table public.kept (id int primary key);\n',
+        'the new migration has an `on commit` action',
+      ],
+    ];
+    for (const [sql, reason] of cases) {
+      const root = pullRequest(baseFiles(uniqueName('t')), { [M(40, 'local')]: sql });
+      const { full, pr } = await bothReplays(root);
+      expect(full.failure, reason).toBeUndefined();
+      expect(pr.basis, reason).toMatchObject({ from: 'template', via: 'copy', reason });
+      expect(comparable(pr), reason).toEqual(comparable(full));
+    }
+  }, 240_000);
+
   it("reports a new file's failure as the replay from the baseline does, on the working copy and on a copy", async (ctx) => {
     needsServer(ctx, 'template databases (CREATE DATABASE ... TEMPLATE); PGlite has none');
     const broken = { [M(40, 'broken')]: 'create table public.fine (id int primary key);\n\ninsert into public.nothing_here values (1);\n' };

@@ -370,13 +370,17 @@ function lazyInput(m: MigrationFile, input: (m: MigrationFile) => ReplayInput | 
  * Why the new files cannot be replayed in one transaction rolled back, as if each had been
  * committed: more than one file (each file's commit would be a savepoint, and what a commit does
  * between files, e.g. letting a later file use an enum value an earlier one added, would not
- * happen), roles (the replay takes turns on the server for them), and `on commit` actions of
- * temporary tables (run at a commit that never comes).
+ * happen), roles (the replay takes turns on the server for them), `on commit` actions of
+ * temporary tables (run at a commit that never comes), and settings for the transaction only
+ * (`set local`, `set_config(..., true)`), which a commit would end before the catalog is read
+ * (type names there depend on the search_path).
  */
 function rollbackBlocker(added: readonly ReplayInput[]): string | undefined {
   if (added.length > 1) return `the pull request adds ${added.length} migrations; one is replayed on the working copy`;
   if (createsRoles(added)) return 'the new migration creates roles';
   if (added.some((i) => i.statements.some((s) => /\bon\s+commit\b/i.test(s.text)))) return 'the new migration has an `on commit` action';
+  if (added.some((i) => i.statements.some((s) => /\bset\s+local\b|\bset_config\s*\(/i.test(s.text))))
+    return 'the new migration changes a setting for its transaction only';
   return undefined;
 }
 

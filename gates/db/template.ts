@@ -372,9 +372,10 @@ const WORK_LOCK_WAIT = '10s';
  */
 export async function enterWork(db: Db, state: TemplateState): Promise<string | undefined> {
   try {
-    await db.exec(`set lock_timeout = '${WORK_LOCK_WAIT}'`);
+    const [was] = await db.query<{ v: string }>("select current_setting('lock_timeout') as v");
+    await db.query("select set_config('lock_timeout', $1, false)", [WORK_LOCK_WAIT]);
     await db.query('select pg_advisory_lock($1)', [WORK_LOCK_KEY]);
-    await db.exec('reset lock_timeout');
+    await db.query("select set_config('lock_timeout', $1, false)", [was?.v ?? '0']);
   } catch (e) {
     return `its working copy is busy with another run (${toDbError(e).message})`;
   }
