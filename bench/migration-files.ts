@@ -31,7 +31,7 @@ export function generatedMigrations(count: number): Record<string, string> {
   return files;
 }
 
-/** The file a pull request adds to `generatedMigrations(count)`: one more table, after the newest. */
+/** A file a pull request adds to `generatedMigrations(count)` (again with `count + 1` for a second): one more table, after the newest. */
 export function addedMigration(count: number): [file: string, text: string] {
-  return [`migrations/${version(count + 1)}_bench_added.sql`, migration(count - 1)];
+  return [`migrations/${version(count + 1)}_bench_added_${count}.sql`, migration(count - 1)];
 }

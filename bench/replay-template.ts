@@ -173,6 +173,16 @@ try {
   console.log(
     `  the replay step alone, in-process (parse ${COUNT + 1} files, git, find the template, replay 1 file on ${via}, catalog read), median of ${RUNS}: ${s(median(step))}`,
   );
+  // Two new files: a copy of the template per run (create database ... template, then drop).
+  const [second, secondText] = addedMigration(COUNT + 1);
+  fs.writeFileSync(path.join(root, second), secondText);
+  git(root, 'add', '-A');
+  git(root, 'commit', '-q', '-m', 'a second migration');
+  const copied: Array<ReturnType<typeof check>> = [];
+  for (let r = 0; r < RUNS; r++) copied.push(check([]));
+  console.log(
+    `pull request adding 2 files (a copy of the template per run), whole process, median of ${RUNS}: ${s(wall(copied))} wall, ${s(cpu(copied))} CPU; each: ${copied.map((x) => s(x.ms)).join(', ')}`,
+  );
 } finally {
   if (template) {
     await sql(`drop database if exists ${workName(template)}`).catch(() => undefined);

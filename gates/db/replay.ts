@@ -13,6 +13,7 @@ import {
   findTemplate,
   keepTemplate,
   leaveWork,
+  MAX_OBJECT_ID,
   pruneTemplates,
   STALE_WORK,
   TEMPLATE_BUILD_PREFIX,
@@ -678,10 +679,7 @@ interface NewObject {
 }
 
 // max(oid) is an index lookup on each catalog's oid index.
-const MAX_OID = `select greatest(
-  coalesce((select max(oid) from pg_class)::int8, 0),
-  coalesce((select max(oid) from pg_proc)::int8, 0),
-  coalesce((select max(oid) from pg_constraint)::int8, 0))::text as n`;
+const MAX_OID = MAX_OBJECT_ID;
 
 /** Index of the first bound whose `upto` is at least `oid`. */
 function lowerBound(bounds: ReadonlyArray<{ upto: number }>, oid: number): number {

@@ -228,11 +228,11 @@ const SESSION_LEFTOVERS = `select
 const CATALOG_ROWS = `select ((select count(*) from pg_class) + (select count(*) from pg_proc) + (select count(*) from pg_constraint)
   + (select count(*) from pg_type) + (select count(*) from pg_namespace))::int as n`;
 
-/** The largest object id of the catalogs the replay attributes objects from. */
-const MAX_OBJECT_ID = `select greatest(
+/** The largest object id of the catalogs the replay attributes objects from (as text, in `n`). */
+export const MAX_OBJECT_ID = `select greatest(
   coalesce((select max(oid) from pg_class)::int8, 0),
   coalesce((select max(oid) from pg_proc)::int8, 0),
-  coalesce((select max(oid) from pg_constraint)::int8, 0))::int8 as n`;
+  coalesce((select max(oid) from pg_constraint)::int8, 0))::text as n`;
 
 const SEQUENCES = `select c.oid::int8 as oid, pg_sequence_last_value(c.oid)::text as last from pg_class c where c.relkind = 'S' order by 1`;
 
