@@ -1,4 +1,7 @@
-// Fails (exit 1) on any import cycle among the project's own modules, static or dynamic.
+// Fails (exit 1) on any import cycle among the project's own modules, static or dynamic, and on a
+// policy that can start a process: policies see git only through `ctx.git`, so no module a policy
+// loads at run time (under policies/, or in the engine through them) may name `node:child_process`
+// or load the engine's git runner (gates/core/git.ts).
 //   npx tsx scripts/check-cycles.ts [ROOT]
 // Edges are what runs: `import`/`export … from` and `import('…')` with a literal path; `import type`
 // and type-only specifiers are erased by TypeScript and make no edge. Node's built-ins and packages
@@ -13,9 +16,10 @@ import { walkFiles } from '../gates/core/tree.ts';
 const SOURCE_DIRS = ['gates', 'policies', 'scripts', 'bench', 'test', 'ingest'];
 const EXTENSIONS = ['.ts', '.mts', '.mjs', '.js'];
 
-/** Every module file below the source folders (fixtures and dependencies excluded). */
+/** Every module file below the source folders (fixtures, dependencies and build output excluded). */
 export function moduleFiles(root: string): string[] {
-  const skipDirs = new Set(['node_modules', '__fixtures__']);
+  // Build output (`.next` of the test apps) is not source.
+  const skipDirs = new Set(['node_modules', '__fixtures__', '.next']);
   return SOURCE_DIRS.flatMap((d) =>
     walkFiles(root, d, { skipDirs })
       .files.filter((f) => EXTENSIONS.some((x) => f.endsWith(x)) && !f.endsWith('.d.ts'))
@@ -143,6 +147,53 @@ function pathThrough(component: string[], graph: Map<string, string[]>): string[
   return [start, start];
 }
 
+/** The engine's git runner: what a policy reaches through `ctx.git`, never by importing it. */
+const GIT_RUNNER = 'gates/core/git.ts';
+const CHILD_PROCESS = new Set(['child_process', 'node:child_process']);
+
+/** True when the module names `child_process` (import, `export … from`, `import()`, `require()`, createRequire). */
+export function namesChildProcess(file: string): boolean {
+  const text = fs.readFileSync(file, 'utf8');
+  if (!text.includes('child_process')) return false;
+  const src = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isStringLiteralLike(node) && CHILD_PROCESS.has(node.text)) found = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(src);
+  return found;
+}
+
+/**
+ * Every module a policy loads at run time that can start a process: one that names
+ * `node:child_process`, or the git runner. Each as the import chain from the first policy module
+ * (fixtures excluded) that reaches it, root-relative; empty when policies are hermetic.
+ */
+export function processEscapes(root: string): string[][] {
+  const rel = (f: string): string => path.relative(root, f).split(path.sep).join('/');
+  const starts = moduleFiles(root).filter((f) => rel(f).startsWith('policies/'));
+  const parent = new Map<string, string | undefined>(starts.map((f) => [f, undefined]));
+  const queue = [...starts];
+  const escapes: string[][] = [];
+  while (queue.length) {
+    const v = queue.shift() as string;
+    if (rel(v) === GIT_RUNNER || namesChildProcess(v)) {
+      const chain: string[] = [];
+      for (let x: string | undefined = v; x !== undefined; x = parent.get(x)) chain.unshift(rel(x));
+      escapes.push(chain);
+      continue;
+    }
+    for (const w of runtimeImports(v)) {
+      if (parent.has(w)) continue;
+      parent.set(w, v);
+      queue.push(w);
+    }
+  }
+  return escapes;
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const root = path.resolve(process.argv[2] ?? '.');
   const cycles = findCycles(root);
@@ -151,7 +202,14 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     process.stderr.write(
       `${cycles.length} import cycle(s); break each by moving what both sides need into a module of its own, or pass it in (as ctx.policyIds)\n`,
     );
-    process.exit(1);
   }
-  process.stdout.write(`no import cycles among ${moduleFiles(root).length} modules\n`);
+  const escapes = processEscapes(root);
+  for (const e of escapes) process.stderr.write(`policy can start a process: ${e.join(' → ')}\n`);
+  if (escapes.length) {
+    process.stderr.write(
+      `${escapes.length} module(s) loaded by policies can start a process; a policy reads history through ctx.git (commitExists, filesAt, show, mergeBase, addedLines) and never runs git or child_process itself\n`,
+    );
+  }
+  if (cycles.length || escapes.length) process.exit(1);
+  process.stdout.write(`no import cycles among ${moduleFiles(root).length} modules; no policy can start a process\n`);
 }

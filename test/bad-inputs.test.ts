@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policies } from '../policies/index.ts';
 import { Repo } from '../gates/core/repo.ts';
 import { runGates } from '../gates/core/run.ts';
-import { formatLegacyFinding as formatFinding } from '../gates/testing/fixtures.ts';
+import { formatFindingText as formatFinding } from '../gates/testing/fixtures.ts';
 import { makeTree, removeTree } from './helpers/tree.ts';
 
 const schema = JSON.stringify({

@@ -81,6 +81,8 @@ describe('gates check, end to end', () => {
         policy: 'ssot/schema',
         severity: 'error',
         message: '`port` must be an integer, got the string "587"',
+        messageId: 'type',
+        data: { path: 'port', expected: 'an integer', actual: 'the string "587"' },
         file: 'ssot/svc.yaml',
         line: 1,
         column: 7,

@@ -4,7 +4,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { PolicyId } from '../policies/ids.ts';
 import { policies } from '../policies/index.ts';
 import { IDS_FILE, idsFileText, policyModuleIds } from '../scripts/policy-ids.ts';
-import { expectedLines, fixtureDir, fixtureOptions, invalidCases, isLegacy, runPolicyOn } from '../gates/testing/fixtures.ts';
+import { expectedLines, fixtureDir, fixtureOptions, invalidCases, runPolicyOn } from '../gates/testing/fixtures.ts';
 
 // Each policy's cases are static trees on disk (valid/, and invalid/<case>/ with <case>.expected); this only runs them.
 describe.each(policies.map((p) => [p.id, p] as const))('%s', (id, policy) => {
@@ -14,10 +14,10 @@ describe.each(policies.map((p) => [p.id, p] as const))('%s', (id, policy) => {
   });
 
   it.each(invalidCases(id).map((c) => [c.name, c] as const))('invalid case %s reports exactly its expected findings', async (_, c) => {
-    const { lines, caseLines, internalErrors } = await runPolicyOn(policy, c.dir, c.options);
+    const { caseLines, internalErrors } = await runPolicyOn(policy, c.dir, c.options);
     expect(internalErrors).toBe(0);
-    expect(isLegacy(c) ? lines : caseLines).toEqual(expectedLines(c));
-    expect(lines.length).toBeGreaterThan(0);
+    expect(caseLines).toEqual(expectedLines(c));
+    expect(caseLines.length).toBeGreaterThan(0);
   });
 });
 
@@ -33,6 +33,25 @@ describe('policy registry', () => {
     // A misspelt id is a type error (checked by npm run typecheck, which covers this file).
     expectTypeOf<'parity/smtp-port'>().toExtend<PolicyId>();
     expectTypeOf<'parity/smtp-ports'>().not.toExtend<PolicyId>();
+  });
+
+  it('keeps every invalid case as a folder with its own expected file, and nothing else under invalid/', () => {
+    for (const p of policies) {
+      const invalid = path.join(fixtureDir(p.id), 'invalid');
+      expect(fs.existsSync(path.join(fixtureDir(p.id), 'invalid.expected')), `${p.id}: one invalid.expected for many cases`).toBe(false);
+      const entries = fs.existsSync(invalid) ? fs.readdirSync(invalid, { withFileTypes: true }) : [];
+      const cases = new Set(entries.filter((e) => e.isDirectory()).map((e) => e.name));
+      expect(cases.size, `${p.id} has no invalid case`).toBeGreaterThan(0);
+      for (const e of entries) {
+        if (e.isDirectory()) {
+          expect(fs.existsSync(path.join(invalid, `${e.name}.expected`)), `${p.id}: case ${e.name} has no ${e.name}.expected`).toBe(true);
+          expect(e.name, `${p.id}: case names are kebab-case`).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+        } else {
+          const m = /^(.+?)\.(expected|options\.json)$/.exec(e.name);
+          expect(m !== null && cases.has(m[1] as string), `${p.id}: invalid/${e.name} belongs to no case`).toBe(true);
+        }
+      }
+    }
   });
 
   it('gives every policy a docs page with why, examples and a fix', () => {

@@ -6,7 +6,7 @@ import { Repo, type GateOptions } from '../gates/core/repo.ts';
 import { runGates, type GateResult } from '../gates/core/run.ts';
 import { baselineSql, engineIdentity, pgliteVersion } from '../gates/db/engine.ts';
 import { readReplayCache, REPLAY_CACHE_FORMAT, replayCacheKey, writeReplayCache, type ReplayKeyInputs } from '../gates/db/replay-cache.ts';
-import { replayKey, SEEDED_TABLES } from '../gates/db/replay.ts';
+import { replayKey } from '../gates/db/replay.ts';
 import { main } from '../gates/main.ts';
 import { formatFinding } from '../gates/testing/fixtures.ts';
 import policies from '../policies/migrations/index.ts';
@@ -118,7 +118,6 @@ describe('replay cache', () => {
       files: [{ file: M(1), text: 'select 1;\n' }],
       platform: { postgresMajor: 17 },
       engine: `pglite@${pgliteVersion()}`,
-      readRows: SEEDED_TABLES,
     };
     const key = replayCacheKey(base);
     expect(replayCacheKey({ ...base })).toBe(key);

@@ -128,6 +128,7 @@ const fakeMeta = (key: string, usedAt: number): string =>
     sequences: [],
     prepared: { stubbed: [], stubObjects: [], roles: [], functions: [] },
     notices: [],
+    seeded: [],
     origins: [],
     usedAt,
   });

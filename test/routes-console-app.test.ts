@@ -71,7 +71,7 @@ describe('the console app', () => {
     expect(findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} [${f.policy}] ${f.message}`)).toEqual([
       'ssot/console/nav.yaml:4:1 notice [routes/nav-coverage] page src/app/(console)/reports/page.tsx (route /reports) is not reached from the nav: no entry of ssot/console/nav.yaml leads to it or to a route above it — add it to the nav, or remove the page if it is dead',
       'ssot/console/nav.yaml:10:12 error [routes/nav-component] nav route /modules (Modules) is not linked from src/components/nav/left-nav.tsx — add a link with href="/modules" or remove the route from the nav',
-      'ssot/console/nav.yaml:11:12 error [routes/build-manifest] nav route /metrics does not resolve in the production build of ../console-app: .next/app-path-routes-manifest.json, .next/server/pages-manifest.json have no page for it — the page is missing from the build or the build is stale; rebuild and check that the page compiles',
+      'ssot/console/nav.yaml:11:12 error [routes/build-manifest] nav route /metrics does not resolve in the production build of ../console-app: no page for it in .next/app-path-routes-manifest.json, .next/server/pages-manifest.json — the page is missing from the build or the build is stale; rebuild and check that the page compiles',
       'ssot/console/nav.yaml:14:12 error [routes/nav-coverage] nav route /advisor (Advisor) has no page in ../console-app; the closest existing route is /logs (src/app/(console)/logs/page.tsx) — add src/app/advisor/page.tsx or fix the path',
     ]);
     expect(findings.every((f) => !f.file.startsWith('..'))).toBe(true);

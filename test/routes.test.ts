@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../gates/main.ts';
-import { formatLegacyFinding, runPolicyOn } from '../gates/testing/fixtures.ts';
+import type { Finding } from '../gates/core/finding.ts';
+import { formatFinding, invalidCases, runPolicyOn, type FixtureCase } from '../gates/testing/fixtures.ts';
 import buildManifest from '../policies/routes/build-manifest.ts';
 import navComponent from '../policies/routes/nav-component.ts';
 import navCoverage from '../policies/routes/nav-coverage.ts';
@@ -11,7 +12,7 @@ import { extractHrefs } from '../policies/routes/_lib/hrefs.ts';
 import { appRouterRoutes, interceptedRoutes, pagesRouterRoutes, resolveRoute } from '../policies/routes/_lib/next-routes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const FIXTURES = path.join(ROOT, 'policies/routes/__fixtures__');
+const NAV = 'ssot/console/nav.yaml';
 const temps: string[] = [];
 
 function tempDir(): string {
@@ -25,13 +26,6 @@ function write(root: string, files: Record<string, string>): void {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     fs.writeFileSync(path.join(root, rel), text);
   }
-}
-
-function lines(file: string): string[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
 }
 
 afterEach(() => {
@@ -149,12 +143,6 @@ describe('the Pages Router rules', () => {
     expect(resolveRoute(routes, '/metrics')?.file).toBe('pages/[id].tsx');
     expect(resolveRoute(routes, '/api/x/y')?.kind).toBe('handler');
   });
-
-  it('reports a pages-router app at exact lines', async () => {
-    const dir = path.join(FIXTURES, 'nav-coverage/cases/pages-router');
-    const { lines: got } = await runPolicyOn(navCoverage, dir);
-    expect(got).toEqual(lines(`${dir}.expected`));
-  });
 });
 
 describe('href extraction', () => {
@@ -217,21 +205,48 @@ describe('when there is no app to check', () => {
 });
 
 describe('an app dir outside the repository', () => {
-  it('locates every finding in nav.yaml, never at a path outside the root', async () => {
+  // Each nav-coverage case with its console checked out outside the root, its nav without app_dir.
+  const cases = invalidCases(navCoverage.id).filter((c) => fs.existsSync(path.join(c.dir, 'console')));
+
+  async function outside(c: FixtureCase): Promise<{ inRepo: Finding[]; outside: Finding[] }> {
     const root = tempDir();
     const app = tempDir();
-    fs.cpSync(path.join(FIXTURES, 'nav-coverage/invalid/console'), app, { recursive: true });
-    fs.copyFileSync(path.join(FIXTURES, 'nav-coverage/invalid/ssot/console/nav.yaml'), path.join(root, 'nav.tmp'));
-    const nav = fs.readFileSync(path.join(root, 'nav.tmp'), 'utf8').replace('app_dir: console\n', '');
-    write(root, { 'ssot/console/nav.yaml': nav });
-    const { findings } = await runPolicyOn(navCoverage, root, { appDir: app });
-    expect(findings.every((f) => f.file === 'ssot/console/nav.yaml')).toBe(true);
-    const unreached = findings.filter((f) => f.severity === 'notice').map(formatLegacyFinding);
-    expect(unreached).toEqual([
-      'ssot/console/nav.yaml:2:1 notice page src/app/(dashboard)/old-reports/page.tsx (route /old-reports) is not reached from the nav: no entry of ssot/console/nav.yaml leads to it or to a route above it — add it to the nav, or remove the page if it is dead [routes/nav-coverage]',
-      'ssot/console/nav.yaml:2:1 notice page src/app/platform/[provider]/page.tsx (route /platform/[provider]) is not reached from the nav: no entry of ssot/console/nav.yaml leads to it or to a route above it — add it to the nav, or remove the page if it is dead [routes/nav-coverage]',
+    fs.cpSync(path.join(c.dir, 'console'), app, { recursive: true });
+    const nav = fs.readFileSync(path.join(c.dir, NAV), 'utf8');
+    expect(nav).toContain('\napp_dir: console\n');
+    write(root, { [NAV]: nav.replace('app_dir: console\n', '') });
+    return { inRepo: (await runPolicyOn(navCoverage, c.dir, c.options)).findings, outside: (await runPolicyOn(navCoverage, root, { appDir: app })).findings };
+  }
+
+  /** A finding as the outside run must give it: in nav.yaml, one line up, a page's at the routes key; the app named as given. */
+  function view(f: Finding, movedOut: boolean): string {
+    const data = f.data && 'app' in f.data ? { ...f.data, app: '<app dir>' } : f.data;
+    const at = !movedOut
+      ? `${f.file}:${f.line}:${f.column}`
+      : f.file !== NAV
+        ? `${NAV}:2:1`
+        : f.pointer?.startsWith('/routes/')
+          ? `${NAV}:${f.line - 1}:${f.column}`
+          : `${NAV}:1:1`;
+    return `${at} ${f.severity} ${f.messageId ?? f.message} ${JSON.stringify(data)}`;
+  }
+
+  it.each(cases.map((c) => [c.name, c] as const))('locates every finding of %s in nav.yaml, never at a path outside the root', async (_, c) => {
+    const r = await outside(c);
+    expect(r.outside.every((f) => f.file === NAV)).toBe(true);
+    expect(r.outside.map((f) => view(f, false)).sort()).toEqual(r.inRepo.map((f) => view(f, true)).sort());
+  });
+
+  it('names the unreached page in the message, at the routes key', async () => {
+    const c = cases.find((x) => x.name === 'page-not-in-nav');
+    expect(c).toBeDefined();
+    const r = await outside(c as FixtureCase);
+    expect(r.outside.map(formatFinding)).toEqual([
+      'ssot/console/nav.yaml:2:1-2:7 notice unreached {"file":"src/app/(dashboard)/old-reports/page.tsx","route":"/old-reports"}',
     ]);
-    expect(findings.filter((f) => f.severity === 'error').map((f) => f.line)).toEqual([5, 6, 8, 11, 12]);
+    expect(r.outside.map((f) => f.message)).toEqual([
+      'page src/app/(dashboard)/old-reports/page.tsx (route /old-reports) is not reached from the nav: no entry of ssot/console/nav.yaml leads to it or to a route above it — add it to the nav, or remove the page if it is dead',
+    ]);
   });
 
   it('does not follow a symlink that leads out of the app dir', async () => {

@@ -80,8 +80,37 @@ describe('--shard K/N and gates merge', () => {
       one,
       fs.readFileSync(one, 'utf8').replace('    ownr:', '    # gates-allow ssot/schema: the owner key is renamed by the registry move\n    ownr:'),
     );
+    // A value reached through an alias, and a second document: the report words both, the merge must not twice.
+    fs.writeFileSync(
+      path.join(root, 'ssot/team-26/registry-26.yaml'),
+      [
+        'version: 1',
+        'secrets:',
+        '  service_26_api_key: &key',
+        '    purpose: API key of service 26.',
+        '    stores: [supabase_vault]',
+        '    consumers: [runner-26]',
+        '    rotation_days: ninety',
+        '    environments: [prod]',
+        '    owner: team-26',
+        '  service_26_old_key: *key',
+        '---',
+        'version: 1',
+        'secrets:',
+        '  service_26_signing_key:',
+        '    purpose: Webhook signing key of service 26.',
+        '    stores: [supabase_vault]',
+        '    consumers: [runner-26]',
+        '    rotation_days: 0',
+        '    environments: [prod]',
+        '    owner: team-26',
+        '',
+      ].join('\n'),
+    );
     const whole = await runGates({ root, artifactsDir: path.join(tmp, 'whole'), policies, policyIds: policies.map((p) => p.id), today: '2026-11-29' });
     const merged = await shardedThenMerged(root, 3, { today: '2026-11-29' });
+    expect(whole.findings.some((f) => f.alias !== undefined)).toBe(true);
+    expect(whole.findings.some((f) => f.docCount === 2)).toBe(true);
     expect(whole.summary.suppressed).toBeGreaterThan(0);
     expect(whole.findings.some((f) => f.policy === 'waivers/unused')).toBe(true);
     expect(whole.findings.some((f) => f.suppressed?.kind === 'inline')).toBe(true);

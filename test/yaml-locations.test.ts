@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import schemaPolicy from '../policies/ssot/schema.ts';
 import { runPolicyOn } from '../gates/testing/fixtures.ts';
 import { locatePointer, parseYaml } from '../gates/core/yaml.ts';
+import { findingText } from '../gates/reporters/util.ts';
+import { blankJsonc } from '../gates/core/text.ts';
 import { useTrees } from './helpers/tree.ts';
 
 const schema = JSON.stringify({
@@ -31,7 +33,7 @@ const schema = JSON.stringify({
 });
 
 const newTree = useTrees();
-/** Runs the schema gate over one SSOT file and returns the findings as `line:col message`. */
+/** Runs the schema gate over one SSOT file and returns the findings as `line:col text`, worded as every report shows them. */
 async function check(content: string | Uint8Array): Promise<string[]> {
   const root = newTree({
     'schemas/ssot/service.schema.json': schema,
@@ -40,7 +42,7 @@ async function check(content: string | Uint8Array): Promise<string[]> {
   });
   const { findings, internalErrors } = await runPolicyOn(schemaPolicy, root);
   expect(internalErrors).toBe(0);
-  return findings.map((f) => `${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.message}`);
+  return findings.map((f) => `${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${findingText(f)}`);
 }
 
 describe('schema findings land on the exact source range', () => {
@@ -116,6 +118,21 @@ describe('schema findings land on the exact source range', () => {
     ]);
   });
 
+  it("the runner keeps the alias and the document as data; the wording is the reporters' alone", async () => {
+    const root = newTree({
+      'schemas/ssot/service.schema.json': schema,
+      'schemas/map.yaml': '- files: ssot/**/*.yaml\n  schema: schemas/ssot/service.schema.json\n',
+      'ssot/service.yaml': 'name: a\nsmtp: {smtp_host: a, port: 1}\n---\nname: b\ndefaults: &d\n  port: "x"\nsmtp:\n  <<: *d\n  smtp_host: b\n',
+    });
+    const { findings } = await runPolicyOn(schemaPolicy, root);
+    expect(findings.map((f) => [f.message, f.alias, f.doc, f.docCount])).toEqual([
+      ['`smtp.port` must be an integer, got the string "x"', { name: 'd', line: 5 }, 1, 2],
+    ]);
+    expect(findings.map(findingText)).toEqual([
+      '`smtp.port` must be an integer, got the string "x" (reached through alias *d; the anchor &d is at line 5) (document 2 of 2)',
+    ]);
+  });
+
   it('every error of a file, not only the first', async () => {
     const lines = await check('name: 1\nsmtp:\n  port: x\nextra: true\n');
     expect(lines).toEqual([
@@ -151,5 +168,20 @@ describe('locatePointer', () => {
     const f = parseYaml('e.yaml', 'a:\n  b: 2\n');
     for (let i = 0; i < 300; i++) parseYaml(`other-${i}.yaml`, 'x: 1\n');
     expect(locatePointer(f, '/a/b').range).toEqual({ line: 2, column: 6, endLine: 2, endColumn: 7 });
+  });
+});
+
+describe('blankJsonc', () => {
+  it('blanks comments and trailing commas, keeping every offset, and leaves strings alone', () => {
+    const text = '{\n  // a comment\n  "a": "x // not a comment, /* nor this */",\n  /* b\n  */ "b": [1, 2,],\n  "c": "\\" ,]",\n}\n';
+    const plain = blankJsonc(text);
+    expect(plain.length).toBe(text.length);
+    expect(plain.split('\n').map((l) => l.length)).toEqual(text.split('\n').map((l) => l.length));
+    expect(JSON.parse(plain)).toEqual({ a: 'x // not a comment, /* nor this */', b: [1, 2], c: '" ,]' });
+  });
+
+  it('leaves an unterminated comment or string blanked or as is, never throwing', () => {
+    expect(blankJsonc('{"a": 1 /* open')).toBe('{"a": 1        ');
+    expect(blankJsonc('{"a": "open')).toBe('{"a": "open');
   });
 });

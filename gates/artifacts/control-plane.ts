@@ -3,7 +3,7 @@ import { locatePointer } from '../core/yaml.ts';
 import { replay } from '../db/replay.ts';
 import { isRecord } from '../core/data.ts';
 
-export const CAPABILITIES_FILE = 'ssot/capabilities.yaml';
+import { CAPABILITIES_FILE } from '../core/ssot-files.ts';
 
 
 export interface ControlPlane {

@@ -2,6 +2,8 @@ import type { GateResult } from '../core/run.ts';
 import type { RepoContext } from '../core/repo.ts';
 import { locatePointer } from '../core/yaml.ts';
 import { isRecord } from '../core/data.ts';
+import { pointerOf } from '../core/pointer.ts';
+import { CAPABILITIES_FILE, CATALOG_FILE, DB_CONTRACT_FILE, JOBS_FILE, NAV_FILE, OBSERVABILITY_FILE, PLATFORM_FILE, REGISTRY_FILE, WAVES_FILE } from '../core/ssot-files.ts';
 
 /** The policies whose verdict ssot.json relies on: the shapes, and that no secret value is in the SSOT. */
 export const SSOT_GUARDS = ['ssot/schema', 'secrets/no-values'] as const;
@@ -81,9 +83,9 @@ export function buildSsot(ctx: RepoContext): Entry {
     const e = fileEntry(ctx, f);
     return e ? [e] : [];
   });
-  const waves = reader(ctx, 'ssot/modules/waves.yaml');
-  const nav = reader(ctx, 'ssot/console/nav.yaml');
-  const registry = reader(ctx, 'ssot/secrets/registry.yaml');
+  const waves = reader(ctx, WAVES_FILE);
+  const nav = reader(ctx, NAV_FILE);
+  const registry = reader(ctx, REGISTRY_FILE);
   const secrets: Entry[] = [];
   if (registry && isRecord(registry.data.secrets)) {
     for (const [name, raw] of Object.entries(registry.data.secrets)) {
@@ -95,12 +97,12 @@ export function buildSsot(ctx: RepoContext): Entry {
         stores: strings(s.stores),
         environments: strings(s.environments),
         ...(typeof s.owner === 'string' ? { owner: s.owner } : {}),
-        source: registry.source(`/secrets/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`, 'key'),
+        source: registry.source(pointerOf('secrets', name), 'key'),
       });
     }
   }
-  const observability = fileEntry(ctx, 'ssot/observability.yaml');
-  const obs = reader(ctx, 'ssot/observability.yaml');
+  const observability = fileEntry(ctx, OBSERVABILITY_FILE);
+  const obs = reader(ctx, OBSERVABILITY_FILE);
   const metrics = observability?.metrics;
   if (obs && isRecord(metrics) && Array.isArray(metrics.panels)) {
     metrics.panels = metrics.panels.map((p, i) => ({ ...(isRecord(p) ? p : { value: p }), source: obs.source(`/metrics/panels/${i}`) }));
@@ -109,13 +111,13 @@ export function buildSsot(ctx: RepoContext): Entry {
     version: 1,
     environments,
     providers,
-    integrations: listEntries(ctx, 'ssot/integrations/catalog.yaml', 'integrations'),
+    integrations: listEntries(ctx, CATALOG_FILE, 'integrations'),
     integration_configs: integrationConfigs,
-    capabilities: listEntries(ctx, 'ssot/capabilities.yaml', 'capabilities'),
-    jobs: listEntries(ctx, 'ssot/jobs.yaml', 'jobs'),
+    capabilities: listEntries(ctx, CAPABILITIES_FILE, 'capabilities'),
+    jobs: listEntries(ctx, JOBS_FILE, 'jobs'),
     module_waves: waves
       ? {
-          file: 'ssot/modules/waves.yaml',
+          file: WAVES_FILE,
           source: waves.source(''),
           odoo_series: json(waves.data.odoo_series),
           core_modules: json(waves.data.core_modules ?? []),
@@ -133,15 +135,15 @@ export function buildSsot(ctx: RepoContext): Entry {
     sources,
     console_nav: nav
       ? {
-          file: 'ssot/console/nav.yaml',
+          file: NAV_FILE,
           source: nav.source(''),
           ...(json(Object.fromEntries(Object.entries(nav.data).filter(([k]) => k !== 'version' && k !== 'routes'))) as Entry),
           routes: listEntries(ctx, 'ssot/console/nav.yaml', 'routes'),
         }
       : null,
     observability: observability ?? null,
-    platform: fileEntry(ctx, 'ssot/platform.yaml') ?? null,
-    database_contract: fileEntry(ctx, 'ssot/database/contract.yaml') ?? null,
+    platform: fileEntry(ctx, PLATFORM_FILE) ?? null,
+    database_contract: fileEntry(ctx, DB_CONTRACT_FILE) ?? null,
     secrets,
   };
 }

@@ -61,6 +61,10 @@ export interface Finding extends Range {
   fingerprint: string;
   pointer?: string;
   doc?: number;
+  /** How many YAML documents the file holds, when more than one (`doc` says which one the finding is in). */
+  docCount?: number;
+  /** The finding's value was reached through a YAML alias: the alias's name and the 1-based line of its anchor. */
+  alias?: { name: string; line: number };
   data?: Record<string, unknown>;
   /** Set when a waiver, an inline allow or the baseline accepts the finding: it stays in every report but never fails the run. */
   suppressed?: Suppression;

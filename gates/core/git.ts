@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseUnifiedDiff } from '../github/diff.ts';
@@ -48,14 +47,6 @@ function lsTree(dir: string, ref: string, pathspecs: readonly string[]): Map<str
   return out;
 }
 
-/** The git object id of a blob of these bytes: sha1, or sha256 when `like` (an id of the repository) has 64 digits. */
-export function blobId(bytes: Uint8Array, like = '0'.repeat(40)): string {
-  return createHash(like.length === 64 ? 'sha256' : 'sha1')
-    .update(`blob ${bytes.length}\0`)
-    .update(bytes)
-    .digest('hex');
-}
-
 /**
  * The content of each file at `ref`: its object id from one `git ls-tree`, the objects from one
  * `git cat-file --batch` (by id: a path lookup per file is much slower). Undefined for a file that
@@ -102,7 +93,7 @@ export interface GitView {
   show(ref: string, file: string): string | undefined;
   /** The content of each of `files` at `ref` (undefined where it does not exist), read by two git processes; later `show` calls reuse it. */
   showMany(ref: string, files: readonly string[]): Map<string, string | undefined>;
-  /** The git object id of each file below `dir` at `ref` (its content's hash, see `blobId`); empty when the ref is unknown. */
+  /** The git object id of each file below `dir` at `ref` (its content's hash, see `blobId` in git-blob.ts); empty when the ref is unknown. */
   blobsAt(ref: string, dir?: string): Map<string, string>;
   /** The merge base of `a` and `b` (default `HEAD`), or undefined when there is none. */
   mergeBase(a: string, b?: string): string | undefined;

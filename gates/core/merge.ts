@@ -5,6 +5,7 @@ import { isSkip, type Policy } from './policy.ts';
 import { Repo } from './repo.ts';
 import { resolveFinding, type GateResult, type PolicyRun } from './run.ts';
 import { usesOf } from './waivers.ts';
+import { findingText } from '../reporters/util.ts';
 
 /** A `gate-report.json` as read back (schemas/artifacts/gate-report.schema.json). */
 export interface JsonReport {
@@ -100,7 +101,12 @@ function mergeNow(reports: readonly JsonReport[], opts: MergeOptions): GateResul
     for (const f of r.findings) {
       // The whole run's afterRun policies are judged below; a shard's say is partial.
       if (complete && after.has(f.policy)) continue;
-      findings.push({ ...f, docs: f.docs ?? byId.get(f.policy)?.docs ?? `docs/policies/${f.policy}.md`, fingerprint: f.fingerprint ?? '' });
+      findings.push({
+        ...f,
+        message: policyMessage(f),
+        docs: f.docs ?? byId.get(f.policy)?.docs ?? `docs/policies/${f.policy}.md`,
+        fingerprint: f.fingerprint ?? '',
+      });
     }
   }
   findings = uniqueFindings(findings);
@@ -171,4 +177,13 @@ function uniqueFindings(findings: Finding[]): Finding[] {
     out.push(f);
   }
   return out;
+}
+
+/**
+ * A report's message is the finding's whole text, with its alias and document worded by the
+ * reporter; the finding keeps the policy's message and the data, so no reporter words them twice.
+ */
+function policyMessage(f: JsonReport['findings'][number]): string {
+  const suffix = findingText({ message: '', alias: f.alias, doc: f.doc, docCount: f.docCount });
+  return suffix && f.message.endsWith(suffix) ? f.message.slice(0, -suffix.length) : f.message;
 }

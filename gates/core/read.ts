@@ -1,17 +1,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isInside } from './paths.ts';
+import { renderMessage } from './policy.ts';
 import { LineIndex } from './text.ts';
 
 /** Files larger than this are not read; the file is reported instead. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The one wording of why a file cannot be read, as policy messages (`{{name}}` filled from the
+ * failure's `data`); a policy that reports read failures as such declares these.
+ */
+export const READ_MESSAGES = {
+  'outside-root': '{{file}} is outside the repository root',
+  'link-outside-root': '{{file}} is a symbolic link to a place outside the repository root; it is not read',
+  'not-a-file': '{{file}} is not a file',
+  missing: '{{file}} does not exist',
+  unreadable: '{{file}} cannot be read ({{error}})',
+  'too-large': 'file is {{size}} bytes, over the {{cap}} MiB cap; it is not read — split it or move the data out of the repository',
+  binary: 'file is binary (a NUL byte at offset {{offset}}); a text file is expected',
+  'not-utf8': 'file is not valid UTF-8 (byte {{byte}} at offset {{offset}}); save it as UTF-8',
+} as const satisfies Record<string, string>;
+
+export type ReadMessageId = keyof typeof READ_MESSAGES;
 
 export type FileText =
   | { ok: true; text: string; lines: LineIndex }
   | {
       ok: false;
       code: 'MISSING' | 'TOO_LARGE' | 'BINARY' | 'NOT_UTF8' | 'ESCAPES_ROOT' | 'UNREADABLE';
+      /** {@link READ_MESSAGES}' message of the failure, rendered with `data`. */
       message: string;
+      messageId: ReadMessageId;
+      data: Record<string, unknown>;
       /** Where the fault is, when it has a place (1-based). */
       line?: number;
       /** The file's size, for `TOO_LARGE`. */
@@ -24,23 +45,18 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Reads a file of `root` as UTF-8 text (BOM stripped), or says precisely why it cannot. */
 export function readText(root: string, file: string, maxBytes = MAX_FILE_BYTES): FileText {
   const abs = path.resolve(root, file);
-  if (!isInside(root, abs)) return { ok: false, code: 'ESCAPES_ROOT', message: `${file} is outside the repository root` };
+  if (!isInside(root, abs)) return readFailure('ESCAPES_ROOT', 'outside-root', { file });
   let buf: Buffer;
   let fd: number | undefined;
   try {
     fd = openInside(root, abs);
     if (fd === undefined) {
-      return { ok: false, code: 'ESCAPES_ROOT', message: `${file} is a symbolic link to a place outside the repository root; it is not read` };
+      return readFailure('ESCAPES_ROOT', 'link-outside-root', { file });
     }
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) return { ok: false, code: 'MISSING', message: `${file} is not a file` };
+    if (!st.isFile()) return readFailure('MISSING', 'not-a-file', { file });
     if (st.size > maxBytes) {
-      return {
-        ok: false,
-        code: 'TOO_LARGE',
-        bytes: st.size,
-        message: `file is ${st.size.toLocaleString('en-US')} bytes, over the ${maxBytes / 1024 / 1024} MiB cap; it is not read — split it or move the data out of the repository`,
-      };
+      return { ...readFailure('TOO_LARGE', 'too-large', { size: st.size.toLocaleString('en-US'), cap: maxBytes / 1024 / 1024 }), bytes: st.size };
     }
     buf = Buffer.allocUnsafe(st.size);
     let got = 0;
@@ -52,30 +68,30 @@ export function readText(root: string, file: string, maxBytes = MAX_FILE_BYTES):
     buf = buf.subarray(0, got);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT'
-      ? { ok: false, code: 'MISSING', message: `${file} does not exist` }
-      : { ok: false, code: 'UNREADABLE', message: `${file} cannot be read (${code ?? 'error'})` };
+    return code === 'ENOENT' ? readFailure('MISSING', 'missing', { file }) : readFailure('UNREADABLE', 'unreadable', { file, error: code ?? 'error' });
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
   const nul = buf.subarray(0, 8000).indexOf(0);
   if (nul !== -1) {
-    return { ok: false, code: 'BINARY', message: `file is binary (a NUL byte at offset ${nul}); a text file is expected`, ...bytePlace(buf, nul) };
+    return { ...readFailure('BINARY', 'binary', { offset: nul }), ...bytePlace(buf, nul) };
   }
   let text: string;
   try {
     text = utf8.decode(buf);
   } catch {
     const bad = firstBadUtf8(buf);
-    return {
-      ok: false,
-      code: 'NOT_UTF8',
-      message: `file is not valid UTF-8 (byte 0x${(buf[bad] ?? 0).toString(16).padStart(2, '0')} at offset ${bad}); save it as UTF-8`,
-      ...bytePlace(buf, bad),
-    };
+    return { ...readFailure('NOT_UTF8', 'not-utf8', { byte: `0x${(buf[bad] ?? 0).toString(16).padStart(2, '0')}`, offset: bad }), ...bytePlace(buf, bad) };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { ok: true, text, lines: new LineIndex(text) };
+}
+
+type Failure = Extract<FileText, { ok: false }>;
+
+/** Why a file cannot be read, worded by {@link READ_MESSAGES}. */
+export function readFailure(code: Failure['code'], messageId: ReadMessageId, data: Record<string, unknown>): Failure {
+  return { ok: false, code, message: renderMessage(READ_MESSAGES[messageId], data), messageId, data };
 }
 
 /** Opens a file for reading unless it is a symbolic link that leads outside `root`. */

@@ -100,8 +100,6 @@ export interface RepoContext {
   readonly git: GitView;
   /** Every registered policy id, sorted; the registry as a policy may see it (never by importing it). */
   readonly policyIds: readonly string[];
-  /** @deprecated use `ctx.git.show(ref, file)`. */
-  gitShow(ref: string, file: string): string | undefined;
   /**
    * Opens another folder (absolute, or relative to the root), e.g. the console's app checked out
    * next to the repository, to list and read it with the repository's rules.
@@ -173,10 +171,6 @@ export class Repo implements RepoContext {
 
   data(file: string): unknown {
     return this.yaml(file)?.values[0];
-  }
-
-  gitShow(ref: string, file: string): string | undefined {
-    return this.git.show(ref, file);
   }
 
   openTree(dir: string): Opened {

@@ -223,7 +223,9 @@ function internalError(policyId: string, e: unknown): PolicyFinding {
 /** Turns a policy's finding into a complete, located finding. */
 export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFinding): Finding {
   if (typeof pf.file !== 'string') throw new Error('a finding needs a file');
-  let message = findingMessage(policy, pf);
+  const message = findingMessage(policy, pf);
+  let alias: Finding['alias'];
+  let docCount: number | undefined;
   let range: Range;
   // The offending text, when the location pins it down: a scalar value, a byte span, an explicit column.
   let subject: string | undefined;
@@ -233,8 +235,8 @@ export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFind
       const loc = locatePointer(y, pf.pointer, { doc: pf.doc, at: pf.at });
       range = loc.range;
       if (loc.scalar) subject = rangeText(y.lines, range);
-      if (loc.anchor) message += ` (reached through alias *${loc.anchor.name}; the anchor &${loc.anchor.name} is at line ${loc.anchor.line})`;
-      if (y.docCount > 1) message += ` (document ${(pf.doc ?? 0) + 1} of ${y.docCount})`;
+      if (loc.anchor) alias = { name: loc.anchor.name, line: loc.anchor.line };
+      if (y.docCount > 1) docCount = y.docCount;
     } else range = point(1, 1);
   } else if (pf.offset !== undefined) {
     const t = repo.read(pf.file);
@@ -252,6 +254,11 @@ export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFind
     // A bare line number places a finding about the whole file or line; only a column names a span.
     if (t.ok && (pf.column !== undefined || pf.endLine !== undefined)) subject = subjectText(t.lines, range);
   } else range = point(1, 1);
+  // A finding placed otherwise in one document of a multi-document YAML file says which one too.
+  if (pf.pointer === undefined && pf.doc !== undefined) {
+    const y = repo.yaml(pf.file);
+    if (y && y.docCount > 1) docCount = y.docCount;
+  }
   const severity = pf.severity ?? policy.severity;
   const f: Finding = {
     policy: policy.id,
@@ -265,6 +272,8 @@ export function resolveFinding(repo: RepoContext, policy: Policy, pf: PolicyFind
   if (pf.messageId !== undefined) f.messageId = pf.messageId;
   if (pf.pointer !== undefined) f.pointer = pf.pointer;
   if (pf.doc !== undefined) f.doc = pf.doc;
+  if (docCount !== undefined) f.docCount = docCount;
+  if (alias !== undefined) f.alias = alias;
   if (pf.data !== undefined) f.data = pf.data;
   return f;
 }

@@ -3,7 +3,8 @@ import addFormatsModule from 'ajv-formats';
 import picomatch from 'picomatch';
 import type { PolicyFinding } from './finding.ts';
 import { resolveInRepo } from './paths.ts';
-import { suggest } from './suggest.ts';
+import type { SchemaMessageId } from './schema-messages.ts';
+import { closest } from './suggest.ts';
 import type { RepoContext } from './repo.ts';
 
 // ajv-formats is CommonJS; under ESM its default export may arrive wrapped.
@@ -33,6 +34,7 @@ export interface SchemaChoice {
  * formats), each compiled at most once, on first use.
  */
 export class SchemaSet {
+  /** Problems of the schemas and the map, as findings with a message of SCHEMA_MESSAGES (schema-messages.ts). */
   readonly problems: PolicyFinding[] = [];
   readonly map: SchemaMapEntry[] = [];
   private readonly ajv: Ajv2020;
@@ -67,23 +69,23 @@ export class SchemaSet {
   private load(file: string): void {
     const text = this.repo.text(file);
     if (text === undefined) {
-      this.problems.push({ file, line: 1, message: `schema cannot be read: ${describeRead(this.repo, file)}` });
+      this.problems.push(problem(file, 'schema-unreadable', { reason: describeRead(this.repo, file) }));
       return;
     }
     let schema: unknown;
     try {
       schema = JSON.parse(text);
     } catch (e) {
-      this.problems.push({ file, line: 1, message: `schema is not valid JSON: ${(e as Error).message}` });
+      this.problems.push(problem(file, 'schema-not-json', { error: (e as Error).message }));
       return;
     }
     const id = (schema as { $id?: unknown }).$id;
     if (typeof id !== 'string') {
-      this.problems.push({ file, line: 1, message: 'schema has no `$id`; give it a stable URL-like id' });
+      this.problems.push(problem(file, 'schema-without-id'));
       return;
     }
     if (this.byId.has(id)) {
-      this.problems.push({ file, line: 1, message: `schema \`$id\` ${id} is also used by ${this.byId.get(id) ?? 'another schema'}` });
+      this.problems.push(problem(file, 'schema-id-taken', { id, other: this.byId.get(id) ?? 'another schema' }));
       return;
     }
     try {
@@ -91,7 +93,7 @@ export class SchemaSet {
       this.byPath.set(file, id);
       this.byId.set(id, file);
     } catch (e) {
-      this.problems.push({ file, line: 1, message: `schema is invalid: ${(e as Error).message}` });
+      this.problems.push(problem(file, 'schema-invalid', { error: (e as Error).message }));
     }
   }
 
@@ -99,25 +101,24 @@ export class SchemaSet {
     const data = this.repo.data(SCHEMA_MAP_FILE);
     if (data === undefined) return;
     if (!Array.isArray(data)) {
-      this.problems.push({ file: SCHEMA_MAP_FILE, pointer: '', message: 'the schema map must be a list of `{files, schema}` entries' });
+      this.problems.push({ file: SCHEMA_MAP_FILE, pointer: '', messageId: 'map-not-a-list' satisfies SchemaMessageId });
       return;
     }
     data.forEach((raw, index) => {
       const e = raw as { files?: unknown; schema?: unknown };
       const files = typeof e.files === 'string' ? [e.files] : Array.isArray(e.files) ? e.files.filter((f) => typeof f === 'string') : [];
       if (files.length === 0 || typeof e.schema !== 'string') {
-        this.problems.push({
-          file: SCHEMA_MAP_FILE,
-          pointer: `/${index}`,
-          message: 'a map entry needs `files` (a glob or a list of globs) and `schema` (a path under schemas/)',
-        });
+        this.problems.push({ file: SCHEMA_MAP_FILE, pointer: `/${index}`, messageId: 'map-entry-incomplete' satisfies SchemaMessageId });
         return;
       }
       if (!this.byPath.has(e.schema)) {
+        const suggestion = closest(e.schema, this.schemaFiles);
         this.problems.push({
           file: SCHEMA_MAP_FILE,
           pointer: `/${index}/schema`,
-          message: `schema ${e.schema} does not exist${suggest(e.schema, this.schemaFiles)}`,
+          ...(suggestion
+            ? { messageId: 'map-unknown-schema-typo' satisfies SchemaMessageId, data: { schema: e.schema, suggestion } }
+            : { messageId: 'map-unknown-schema' satisfies SchemaMessageId, data: { schema: e.schema } }),
         });
         return;
       }
@@ -127,7 +128,7 @@ export class SchemaSet {
     });
   }
 
-  /** Which schema governs `file`: its modeline, else the map. */
+  /** Which schema governs `file`: its modeline, else the map; problems with the modeline are findings as {@link problems} are. */
   choose(file: string): { choice?: SchemaChoice; problems: PolicyFinding[] } {
     const problems: PolicyFinding[] = [];
     const mapped = this.matchers.find((m) => m.match(file))?.entry.schema;
@@ -136,17 +137,21 @@ export class SchemaSet {
       const target = modeline.target;
       const resolved = /^[a-z]+:\/\//i.test(target) ? this.byId.get(target) : resolveInRepo(file, target);
       if (!resolved || !this.byPath.has(resolved)) {
+        const suggestion = closest(resolved ?? target, this.schemaFiles);
         problems.push({
           file,
           line: modeline.line,
-          message: `the modeline names schema ${target}, which is not a schema of this repository${suggest(resolved ?? target, this.schemaFiles)}`,
+          ...(suggestion
+            ? { messageId: 'modeline-unknown-schema-typo' satisfies SchemaMessageId, data: { target, suggestion } }
+            : { messageId: 'modeline-unknown-schema' satisfies SchemaMessageId, data: { target } }),
         });
       } else {
         if (mapped && mapped !== resolved) {
           problems.push({
             file,
             line: modeline.line,
-            message: `the modeline names ${resolved} but ${SCHEMA_MAP_FILE} maps this file to ${mapped}; make them agree`,
+            messageId: 'modeline-disagrees' satisfies SchemaMessageId,
+            data: { schema: resolved, map: SCHEMA_MAP_FILE, mapped },
           });
         }
         return { choice: { schema: resolved, via: 'modeline', modelineLine: modeline.line }, problems };
@@ -177,7 +182,7 @@ export class SchemaSet {
       try {
         fn = id ? this.ajv.getSchema(id) : undefined;
       } catch (e) {
-        this.problems.push({ file: schemaPath, line: 1, message: `schema does not compile: ${(e as Error).message}` });
+        this.problems.push(problem(schemaPath, 'schema-not-compiling', { error: (e as Error).message }));
         fn = undefined;
       }
       this.compiled.set(schemaPath, fn);
@@ -185,6 +190,11 @@ export class SchemaSet {
     if (!fn) return undefined;
     return fn(data) ? [] : [...(fn.errors ?? [])];
   }
+}
+
+/** A problem of a schema file as a whole, at its first line. */
+function problem(file: string, messageId: SchemaMessageId, data?: Record<string, unknown>): PolicyFinding {
+  return { file, line: 1, messageId, ...(data ? { data } : {}) };
 }
 
 function describeRead(repo: RepoContext, file: string): string {

@@ -90,10 +90,6 @@ export class ScopedRepo implements RepoContext {
     return this.base.policyIds;
   }
 
-  gitShow(ref: string, file: string): string | undefined {
-    return this.base.git.show(ref, file);
-  }
-
   openTree(dir: string): Opened {
     return this.base.openTree(dir);
   }

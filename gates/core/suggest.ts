@@ -23,12 +23,38 @@ export function instead(value: string, candidates: readonly string[], what: stri
   const close = suggest(value, candidates);
   if (close) return close;
   if (candidates.length === 0) return '';
+  return ` — known ${what}: ${listed(candidates)}`;
+}
+
+/**
+ * The first candidates in order, in backticks (`` `a`, `b`, `c` and 4 more ``): what exists
+ * instead of a broken name, for a message template that lists it.
+ */
+export function listed(candidates: readonly string[]): string {
   const sorted = [...new Set(candidates)].sort();
   const shown = sorted
     .slice(0, LISTED)
     .map((c) => `\`${c}\``)
     .join(', ');
-  return ` — known ${what}: ${shown}${sorted.length > LISTED ? ` and ${sorted.length - LISTED} more` : ''}`;
+  return `${shown}${sorted.length > LISTED ? ` and ${sorted.length - LISTED} more` : ''}`;
+}
+
+/**
+ * What exists instead of a broken name, as the policy message to use: `<id>-typo` naming the
+ * closest candidate (`data.suggestion`, for a template ending a clause with {@link DID_YOU_MEAN}),
+ * else `<id>` listing the candidates (`data.known`, see {@link listed}), else `<id>-none-known`.
+ * `data` holds the message's other values.
+ */
+export function insteadOf(
+  id: string,
+  value: string,
+  candidates: readonly string[],
+  data: Record<string, unknown>,
+): { messageId: string; data: Record<string, unknown> } {
+  const suggestion = closest(value, candidates);
+  if (suggestion) return { messageId: `${id}-typo`, data: { ...data, suggestion } };
+  if (candidates.length > 0) return { messageId: id, data: { ...data, known: listed(candidates) } };
+  return { messageId: `${id}-none-known`, data };
 }
 
 /** The candidate closest to `value` by edit distance, if it is close enough to be a likely typo. */

@@ -116,3 +116,46 @@ function upperBound(starts: readonly number[], value: number): number {
   }
   return Math.max(1, lo);
 }
+
+/**
+ * JSON with comments (JSONC, as VS Code reads `.vscode/settings.json`) turned into plain JSON of
+ * the same length: `//` and `/* *\/` comments and trailing commas become spaces, line breaks stay,
+ * so every offset, line and column of the result is the source's.
+ */
+export function blankJsonc(text: string): string {
+  const out = text.split('');
+  const n = text.length;
+  let i = 0;
+  const blank = (from: number, to: number): void => {
+    for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
+  };
+  // Pass 1: comments, outside strings.
+  while (i < n) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < n && text[i] !== '"' && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+      i++;
+    } else if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      blank(i, end === -1 ? n : end);
+      i = end === -1 ? n : end;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      blank(i, end === -1 ? n : end + 2);
+      i = end === -1 ? n : end + 2;
+    } else i++;
+  }
+  // Pass 2: a comma followed only by white space before `}` or `]`, outside strings.
+  const blanked = out.join('');
+  for (i = 0; i < n; i++) {
+    const c = blanked[i];
+    if (c === '"') {
+      for (i++; i < n && blanked[i] !== '"' && blanked[i] !== '\n'; i++) if (blanked[i] === '\\') i++;
+    } else if (c === ',') {
+      let k = i + 1;
+      while (k < n && /\s/.test(blanked[k] as string)) k++;
+      if (blanked[k] === '}' || blanked[k] === ']') out[i] = ' ';
+    }
+  }
+  return out.join('');
+}

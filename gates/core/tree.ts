@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isInside } from './paths.ts';
-import { MAX_FILE_BYTES, readText, type FileText } from './read.ts';
+import { MAX_FILE_BYTES, readFailure, readText, type FileText } from './read.ts';
 
 export interface WalkOptions {
   /** Folder names never entered. */
@@ -121,7 +121,7 @@ export class FileTree {
   /** The file's text (BOM stripped), or why it cannot be read (missing, outside, too large, binary, not UTF-8). */
   read(rel: string, maxBytes = MAX_FILE_BYTES): FileText {
     const p = this.resolve(rel);
-    if (!p) return { ok: false, code: 'MISSING', message: `${rel} does not exist` };
+    if (!p) return readFailure('MISSING', 'missing', { file: rel });
     return readText(this.real, path.relative(this.real, p), maxBytes);
   }
 }

@@ -5,7 +5,7 @@ import { locatePointer } from './yaml.ts';
 import { isRecord } from './data.ts';
 
 /** The waiver file of the SSOT. */
-export const WAIVER_FILE = 'ssot/waivers.yaml';
+import { WAIVER_FILE } from './ssot-files.ts';
 /** A waiver may run at most this many days ahead: accepted risks are revisited. */
 export const MAX_WAIVER_DAYS = 180;
 

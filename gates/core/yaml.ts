@@ -15,14 +15,34 @@ import {
 } from 'yaml';
 import type { Range } from './finding.ts';
 import { decodePointer } from './pointer.ts';
+import { renderMessage } from './policy.ts';
 import { LineIndex } from './text.ts';
+
+/**
+ * The one wording of every problem of a YAML file as a whole, as policy messages (`{{name}}`
+ * filled from the problem's `data`); `error` is the parser's own text.
+ */
+export const YAML_MESSAGES = {
+  'empty-file': 'file is empty',
+  'no-content': 'file holds no YAML content (only comments or blank lines)',
+  'duplicate-key': 'duplicate key `{{key}}`; it is first defined at line {{firstLine}} — remove or rename one of them',
+  'syntax-error': 'YAML syntax error: {{error}}',
+  'syntax-warning': 'YAML warning: {{error}}',
+  'alias-bomb': 'aliases expand past {{max}} nodes (a "billion laughs" alias bomb); the file is not read — flatten the repeated content',
+  'unreadable-value': 'YAML value cannot be read: {{error}}',
+} as const satisfies Record<string, string>;
+
+export type YamlMessageId = keyof typeof YAML_MESSAGES;
 
 /** A problem with a YAML file as a whole: syntax, duplicate key, alias bomb … */
 export interface YamlProblem {
   code: string;
   /** A warning (the file still reads, e.g. a tag the parser did not resolve) or an error (the file is broken). */
   level: 'error' | 'warning';
+  /** {@link YAML_MESSAGES}' message of the problem, rendered with `data`. */
   message: string;
+  messageId: YamlMessageId;
+  data: Record<string, unknown>;
   range: Range;
   doc: number;
 }
@@ -92,7 +112,7 @@ export function parseYaml(path: string, text: string): YamlFile {
       file.problems.push({
         code: 'EMPTY',
         level: 'error',
-        message: text.length === 0 ? 'file is empty' : 'file holds no YAML content (only comments or blank lines)',
+        ...worded(text.length === 0 ? 'empty-file' : 'no-content'),
         range: { line: 1, column: 1, endLine: 1, endColumn: 1 },
         doc: 0,
       });
@@ -106,7 +126,7 @@ export function parseYaml(path: string, text: string): YamlFile {
       file.problems.push(errorProblem(file, doc, i, err.code, err.message, err.pos));
     }
     for (const w of doc.warnings) {
-      file.problems.push({ ...errorProblem(file, doc, i, w.code, w.message, w.pos), code: `WARN_${w.code}`, level: 'warning' });
+      file.problems.push({ ...errorProblem(file, doc, i, w.code, w.message, w.pos, 'syntax-warning'), code: `WARN_${w.code}`, level: 'warning' });
     }
     let value: unknown;
     if (!broken) {
@@ -122,7 +142,20 @@ export function parseYaml(path: string, text: string): YamlFile {
   return file;
 }
 
-function errorProblem(file: YamlFile, doc: Document.Parsed, index: number, code: string, message: string, pos: [number, number]): YamlProblem {
+/** A message of {@link YAML_MESSAGES} with its data, and its text. */
+function worded(messageId: YamlMessageId, data: Record<string, unknown> = {}): Pick<YamlProblem, 'message' | 'messageId' | 'data'> {
+  return { message: renderMessage(YAML_MESSAGES[messageId], data), messageId, data };
+}
+
+function errorProblem(
+  file: YamlFile,
+  doc: Document.Parsed,
+  index: number,
+  code: string,
+  message: string,
+  pos: [number, number],
+  syntax: 'syntax-error' | 'syntax-warning' = 'syntax-error',
+): YamlProblem {
   const first = message.split('\n')[0] ?? message;
   if (code === 'DUPLICATE_KEY') {
     const dup = findDuplicateKey(doc, pos[0]);
@@ -131,7 +164,7 @@ function errorProblem(file: YamlFile, doc: Document.Parsed, index: number, code:
       return {
         code,
         level: 'error',
-        message: `duplicate key \`${dup.key}\`; it is first defined at line ${firstLine} — remove or rename one of them`,
+        ...worded('duplicate-key', { key: dup.key, firstLine }),
         range: file.lines.range(dup.second[0], dup.second[1]),
         doc: index,
       };
@@ -148,7 +181,7 @@ function errorProblem(file: YamlFile, doc: Document.Parsed, index: number, code:
   return {
     code,
     level: 'error',
-    message: `YAML syntax error: ${first.replace(/ at line \d+, column \d+.*$/, '')}`,
+    ...worded(syntax, { error: first.replace(/ at line \d+, column \d+.*$/, '') }),
     range: file.lines.range(start, Math.min(end, file.text.length)),
     doc: index,
   };
@@ -195,9 +228,7 @@ function aliasProblem(file: YamlFile, doc: Document.Parsed, index: number, e: un
   return {
     code: bomb ? 'ALIAS_BOMB' : 'YAML_VALUE',
     level: 'error',
-    message: bomb
-      ? `aliases expand past ${MAX_ALIAS_COUNT} nodes (a "billion laughs" alias bomb); the file is not read — flatten the repeated content`
-      : `YAML value cannot be read: ${msg}`,
+    ...(bomb ? worded('alias-bomb', { max: MAX_ALIAS_COUNT }) : worded('unreadable-value', { error: msg })),
     range: first ? file.lines.range(first[0], first[1]) : { line: 1, column: 1, endLine: 1, endColumn: 1 },
     doc: index,
   };

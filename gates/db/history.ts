@@ -1,16 +1,3 @@
-import { git } from '../core/git.ts';
-
-/** True when `ref` names a commit in the repository at `root`. */
-export function commitExists(root: string, ref: string): boolean {
-  return git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]) !== undefined;
-}
-
-/** Files under `dir` (relative to `root`) at `ref`, root-relative POSIX, sorted. */
-export function filesAt(root: string, ref: string, dir: string): string[] {
-  const out = git(root, ['ls-tree', '-r', '-z', '--name-only', ref, '--', `${dir}/`]);
-  return (out ?? '').split('\0').filter(Boolean).sort();
-}
-
 export interface TextChange {
   /** Unified diff from `before` to `after`. */
   patch: string;

@@ -1,7 +1,7 @@
 import type { RepoContext } from '../core/repo.ts';
 import type { PgMajor } from '../core/sql.ts';
 
-export const PLATFORM_FILE = 'ssot/platform.yaml';
+import { PLATFORM_FILE } from '../core/ssot-files.ts';
 
 /** What the migrations run on in production, from `database:` in ssot/platform.yaml. */
 export interface TargetPlatform {

@@ -13,7 +13,7 @@ import type { ReplayResult } from './replay.ts';
  */
 
 /** Bump when the shape of `ReplayResult` or the way it is computed changes. */
-export const REPLAY_CACHE_FORMAT = 1;
+export const REPLAY_CACHE_FORMAT = 2;
 
 /** Where `gates check` keeps replay results (the engine's own node_modules/.cache). */
 export const REPLAY_CACHE_DIR = path.join(ENGINE_DIR, 'node_modules', '.cache', 'odooops-gates', 'replay');
@@ -27,8 +27,6 @@ export interface ReplayKeyInputs {
   platform: unknown;
   /** `pglite@<version>` or `postgres@<server_version_num>` plus what the server offers. */
   engine: string;
-  /** Tables whose rows the result carries. */
-  readRows: readonly string[];
 }
 
 /** Hex sha-256 of every input, each length-prefixed so no two input sets collide by concatenation. */
@@ -42,7 +40,6 @@ export function replayCacheKey(k: ReplayKeyInputs): string {
   put(`odooops-gates replay cache format ${REPLAY_CACHE_FORMAT}`);
   put(k.engine);
   put(JSON.stringify(k.platform));
-  put(k.readRows.join(','));
   put(k.baseline);
   put(String(k.files.length));
   for (const f of k.files) {
@@ -115,6 +112,7 @@ function isResult(v: unknown): v is ReplayResult {
     r.columns instanceof Map &&
     r.origins instanceof Map &&
     r.rows instanceof Map &&
+    Array.isArray(r.rowsOmitted) &&
     (r.failure === undefined || (typeof r.failure === 'object' && r.failure !== null && typeof r.failure.file === 'string'))
   );
 }

@@ -1,5 +1,5 @@
 import type { RepoContext } from '../core/repo.ts';
-import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, type SqlStatement } from '../core/sql.ts';
+import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, qualifiedName, type SqlStatement } from '../core/sql.ts';
 import { BASELINE_FILE, engineIdentity, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
 import { migrationFiles, parsedMigrations, type MigrationFile } from './migrations.ts';
 import { targetPlatform } from './platform.ts';
@@ -145,15 +145,18 @@ export interface ReplayResult {
   columns: Map<string, Map<string, ColumnInfo>>;
   /** Where each table or view was created, by `schema.name`. */
   origins: Map<string, Origin>;
-  /** Rows of the seeded tables, by `schema.table` (only those that exist). */
+  /**
+   * Rows of the seeded tables (every table a migration inserts or copies rows into) that exist
+   * after the replay, by `schema.table`; a table of more than {@link SEEDED_ROW_LIMIT} rows is left
+   * out and named in `rowsOmitted`.
+   */
   rows: Map<string, Array<Record<string, unknown>>>;
+  rowsOmitted: string[];
 }
 
 export interface ReplayOptions {
   databaseUrl?: string | undefined;
   statementTimeoutMs?: number;
-  /** Tables whose rows the result carries (e.g. seeded catalogs). */
-  readRows?: readonly string[];
   /** Postgres major of the target platform (default the engine's: no version check). */
   targetMajor?: number;
   /**
@@ -171,8 +174,8 @@ export interface ReplayOptions {
   keep?: (db: Db, state: TemplateCapture) => Promise<void>;
 }
 
-/** The tables whose seeds the SSOT governs. */
-export const SEEDED_TABLES = ['ops.integrations_catalog', 'ops.capabilities'] as const;
+/** The most rows of one seeded table the result carries; a larger table is named in `rowsOmitted`. */
+export const SEEDED_ROW_LIMIT = 10_000;
 
 /**
  * Replays the repository's migrations once per run and shares the result (undefined when there is
@@ -228,7 +231,6 @@ async function keyInputs(ctx: RepoContext, files: readonly MigrationFile[]): Pro
     files: files.map((m) => ({ file: m.file, text: ctx.text(m.file) ?? '' })),
     platform: targetPlatform(ctx),
     engine,
-    readRows: SEEDED_TABLES,
   };
 }
 
@@ -261,7 +263,7 @@ async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[])
       timedOut: false,
     };
   };
-  const opts: ReplayOptions = { databaseUrl: ctx.options.databaseUrl, readRows: SEEDED_TABLES, targetMajor: target };
+  const opts: ReplayOptions = { databaseUrl: ctx.options.databaseUrl, targetMajor: target };
   let reason: string | undefined;
   if (ctx.options.databaseUrl) {
     const via = await replayFromTemplate(ctx, files, input, opts).catch((e: unknown) => ({ reason: `the template failed: ${toDbError(e).message}` }));
@@ -516,6 +518,8 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       baselineCount = Number(base?.n ?? 0);
     }
     let last = Math.max(start, bounds.at(-1)?.upto ?? 0);
+    // The tables the migrations seed, in statement order (a template knows its base's).
+    const seeded = from ? [...new Set([...from.state.seeded, ...seededTables(inputs.slice(done))])] : seededTables(inputs);
     for (const input of inputs.slice(done)) {
       const prepared = prepareStatements(input.statements, st);
       notePrepared(result, input, prepared);
@@ -546,6 +550,7 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
         bounds: bounds.map((b): [string, number] => [b.input.file, b.upto]),
         prepared: { stubbed: [...st.stubbed], stubObjects: [...st.stubObjects], roles: [...st.roles], functions: [...st.functions] },
         notices: result.notices,
+        seeded,
         origins: objects.flatMap((o) => {
           const origin = originOf(o);
           return origin ? [[`${o.cat}:${o.oid}`, origin.offset, o.kind, o.schema, o.name, o.parent] as TemplateState['origins'][number]] : [];
@@ -571,11 +576,7 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       }
       result.catalog = await readCatalog(db, byOid, st.stubObjects);
       result.columns = await readColumns(db);
-      for (const table of opts.readRows ?? []) {
-        const [exists] = await db.query<{ t: string | null }>('select to_regclass($1)::text as t', [table]);
-        // In a stable order: the heap's own changes with the server's vacuuming.
-        if (exists?.t) result.rows.set(table, await db.query<Record<string, unknown>>(`select r.* from ${table} r order by r::text`));
-      }
+      await readSeededRows(db, seeded, result);
     }
     return result;
   } finally {
@@ -611,7 +612,51 @@ function emptyResult(engine: Db['engine']): ReplayResult {
     columns: new Map(),
     origins: new Map(),
     rows: new Map(),
+    rowsOmitted: [],
   };
+}
+
+/** `insert into <name>` in the text of a DO block or a function body, which the parser does not open. */
+const INSERT_IN_BODY = /\binsert\s+into\s+((?:"(?:[^"]|"")+"|[a-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[a-z_][\w$]*))?)/gi;
+
+/**
+ * The tables the migrations may seed, as written: the target of every INSERT and COPY FROM, and
+ * every `insert into` in a DO block or function body. A name that is no table after the replay is
+ * passed over.
+ */
+function seededTables(inputs: readonly ReplayInput[]): string[] {
+  const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  const out = new Set<string>();
+  for (const input of inputs) {
+    for (const s of input.statements) {
+      if (s.kind === 'InsertStmt' || (s.kind === 'CopyStmt' && s.node.is_from === true)) {
+        const rel = qualifiedName(s.node.relation);
+        if (rel) out.add(rel.schema === undefined ? quote(rel.name) : `${quote(rel.schema)}.${quote(rel.name)}`);
+      } else if (s.kind === 'DoStmt' || s.kind === 'CreateFunctionStmt') {
+        for (const m of s.text.matchAll(INSERT_IN_BODY)) out.add((m[1] as string).replace(/\s+/g, ''));
+      }
+    }
+  }
+  return [...out];
+}
+
+/** Reads the rows of every seeded table (`written` as `seededTables` gives them) that exists after the replay into `result.rows`. */
+async function readSeededRows(db: Db, tables: readonly string[], result: ReplayResult): Promise<void> {
+  for (const written of tables) {
+    const [t] = await db.query<{ name: string | null; sql: string | null }>(
+      `select n.nspname || '.' || c.relname as name, quote_ident(n.nspname) || '.' || quote_ident(c.relname) as sql
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.oid = to_regclass($1) and c.relkind in ('r', 'p', 'v', 'm')`,
+      [written],
+    );
+    if (!t?.name || !t.sql || result.rows.has(t.name) || result.rowsOmitted.includes(t.name)) continue;
+    const [over] = await db.query<{ over: boolean }>(
+      `select count(*) > ${SEEDED_ROW_LIMIT} as over from (select from ${t.sql} limit ${SEEDED_ROW_LIMIT + 1}) x`,
+    );
+    if (over?.over) result.rowsOmitted.push(t.name);
+    // In a stable order: where a row lands in the heap changes with the server's vacuuming.
+    else result.rows.set(t.name, await db.query<Record<string, unknown>>(`select r.* from ${t.sql} r order by r::text`));
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENGINE_DIR } from '../core/artifacts.ts';
-import { blobId } from '../core/git.ts';
+import { blobId } from '../core/git-blob.ts';
 import type { RepoContext } from '../core/repo.ts';
 import { copyTemplate, quoteIdent, toDbError, type Db } from './engine.ts';
 import { folderEntries, MIGRATIONS_DIR, migrationsOf, type MigrationFile } from './migrations.ts';
@@ -56,6 +56,8 @@ export interface TemplateState {
   prepared: { stubbed: string[]; stubObjects: string[]; roles: string[]; functions: string[] };
   /** The base files' notices (stubbed extensions, transaction control left out). */
   notices: Array<{ file: string; offset: number; message: string }>;
+  /** The tables the base's migrations seed, as written, in statement order (whose rows the replay reads). */
+  seeded: string[];
   /**
    * Each object the base created (`rel:<oid>`, `proc:<oid>`, `con:<oid>`) with the byte offset of
    * the statement that created it, and what that was found from (kind, schema, name, parent): a
@@ -173,6 +175,8 @@ function parseMeta(comment: string | null): TemplateMeta | undefined {
       (['stubbed', 'stubObjects', 'roles', 'functions'] as const).every((k) => Array.isArray(m.prepared?.[k])) &&
       Array.isArray(m.notices) &&
       m.notices.every((n) => typeof n?.file === 'string' && typeof n.offset === 'number' && typeof n.message === 'string') &&
+      Array.isArray(m.seeded) &&
+      m.seeded.every((t) => typeof t === 'string') &&
       Array.isArray(m.origins) &&
       m.origins.every((o) => Array.isArray(o) && o.length === 6 && typeof o[0] === 'string' && typeof o[1] === 'number')
     )

@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../core/finding.ts';
 import { couldNotRun, type GateResult } from '../core/run.ts';
 import { redact } from './context.ts';
+import { findingText } from '../reporters/util.ts';
 
 /** GitHub takes at most 50 annotations per check-run request. */
 const ANNOTATIONS_PER_REQUEST = 50;
@@ -88,7 +89,7 @@ export function toAnnotation(f: Finding): Annotation {
     end_line: Math.max(f.line, f.endLine),
     annotation_level: levels[f.severity],
     title: truncateChars(f.policy, TITLE_MAX),
-    message: truncateBytes(f.message, MESSAGE_MAX_BYTES),
+    message: truncateBytes(findingText(f), MESSAGE_MAX_BYTES),
   };
   if (f.endLine === f.line) {
     a.start_column = f.column;

@@ -1,5 +1,6 @@
 import { INSTALLED_STATES, type StatusLine } from './status.ts';
-import { appsEvidence, ocaEvidence, WAVES_FILE, type Waves } from './waves.ts';
+import { WAVES_FILE } from '../core/ssot-files.ts';
+import { appsEvidence, ocaEvidence, type Waves } from './waves.ts';
 
 /** `module-diff-<env>.json` (schemas/artifacts/module-diff.schema.json). */
 export interface ModuleDiff {

@@ -2,7 +2,7 @@ import type { RepoContext } from '../core/repo.ts';
 import { locatePointer } from '../core/yaml.ts';
 import { isRecord } from '../core/data.ts';
 
-export const WAVES_FILE = 'ssot/modules/waves.yaml';
+import { WAVES_FILE } from '../core/ssot-files.ts';
 
 export interface WaveModule {
   name: string;

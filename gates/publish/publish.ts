@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { RunInfo } from '../artifacts/run-info.ts';
+import { findingText } from '../reporters/util.ts';
 
 /** What a publish reads: the gate report as written to gate-report.json. */
 export interface PublishedReport {
@@ -159,7 +160,7 @@ async function publishInTransaction(client: pg.Client, report: PublishedReport):
       [
         pgArray(f.map((x) => x.policy)),
         pgArray(f.map((x) => x.severity)),
-        pgArray(f.map((x) => x.message)),
+        pgArray(f.map((x) => findingText(x))),
         pgArray(f.map((x) => x.file)),
         pgArray(f.map((x) => x.line)),
         pgArray(f.map((x) => x.column)),

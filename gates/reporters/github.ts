@@ -2,7 +2,7 @@ import { SEVERITIES, type Finding, type Severity } from '../core/finding.ts';
 import { couldNotRun, type GateResult } from '../core/run.ts';
 import { CHECK_SUMMARY_MAX, conclusionOf, type CheckRunReport } from '../github/checks.ts';
 import { planAnnotations } from './annotations.ts';
-import { plural } from './util.ts';
+import { findingText, plural } from './util.ts';
 import { markdown } from './markdown.ts';
 import type { Reporter, ReporterContext } from './types.ts';
 
@@ -31,7 +31,7 @@ function workflowCommand(f: Finding): string {
   if (f.endLine === f.line) props.push(['col', f.column], ['endColumn', Math.max(f.column, f.endColumn - 1)]);
   props.push(['title', f.policy]);
   const p = props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',');
-  return `::${command[f.severity]} ${p}::${escapeData(f.message)}`;
+  return `::${command[f.severity]} ${p}::${escapeData(findingText(f))}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Finding } from '../core/finding.ts';
 import type { GateResult } from '../core/run.ts';
 import { blobUrl } from './links.ts';
 import type { RepoLinks, Reporter } from './types.ts';
+import { findingText } from './util.ts';
 
 /** A policy docs page as a URL: on GitHub at the checked commit when known, else the engine's local file. */
 export function docsUrl(docs: string, links?: RepoLinks): string {
@@ -19,7 +20,7 @@ export function toJsonReport(result: GateResult, links?: RepoLinks): object {
     findings: result.findings.map((f: Finding) => ({
       policy: f.policy,
       severity: f.severity,
-      message: f.message,
+      message: findingText(f),
       file: f.file,
       line: f.line,
       column: f.column,
@@ -30,6 +31,8 @@ export function toJsonReport(result: GateResult, links?: RepoLinks): object {
       fingerprint: f.fingerprint,
       ...(f.pointer !== undefined ? { pointer: f.pointer } : {}),
       ...(f.doc !== undefined ? { doc: f.doc } : {}),
+      ...(f.docCount !== undefined ? { docCount: f.docCount } : {}),
+      ...(f.alias !== undefined ? { alias: f.alias } : {}),
       ...(f.data !== undefined ? { data: f.data } : {}),
       ...(f.messageId !== undefined ? { messageId: f.messageId } : {}),
       ...(f.suppressed !== undefined ? { suppressed: f.suppressed } : {}),

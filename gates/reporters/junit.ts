@@ -1,7 +1,7 @@
 import type { Finding } from '../core/finding.ts';
 import { suppressedBy } from './stylish.ts';
 import type { Reporter } from './types.ts';
-import { groupBy, plural } from './util.ts';
+import { findingText, groupBy, plural } from './util.ts';
 
 /** Escapes XML text and attribute values; characters XML 1.0 cannot carry become U+FFFD. */
 export function xmlEscape(s: string): string {
@@ -16,7 +16,7 @@ export function xmlEscape(s: string): string {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
-const line = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message}${f.suppressed ? ` (${suppressedBy(f.suppressed)})` : ''}`;
+const line = (f: Finding) => `${f.file}:${f.line}:${f.column} ${f.severity} ${findingText(f)}${f.suppressed ? ` (${suppressedBy(f.suppressed)})` : ''}`;
 
 /**
  * JUnit XML: one test case per policy. A policy with error-level findings fails and its failure

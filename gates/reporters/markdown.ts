@@ -1,7 +1,7 @@
 import type { Finding } from '../core/finding.ts';
 import { blobUrl, lineUrl } from './links.ts';
 import { couldNotRun } from '../core/run.ts';
-import { groupBy, plural } from './util.ts';
+import { findingText, groupBy, plural } from './util.ts';
 import { suppressedBy } from './stylish.ts';
 import type { Reporter } from './types.ts';
 
@@ -99,7 +99,7 @@ export const markdown: Reporter = (result, ctx) => {
       const place = `${f.file}:${f.line}:${f.column}`;
       const url = lineUrl(ctx.links, f);
       const sev = f.suppressed ? `${f.severity} (suppressed)` : f.severity;
-      const msg = f.suppressed ? `${f.message} — ${suppressedBy(f.suppressed)}` : f.message;
+      const msg = f.suppressed ? `${findingText(f)} — ${suppressedBy(f.suppressed)}` : findingText(f);
       if (!add(`| ${sev} | ${url ? `[${linkText(place)}](${url})` : `\`${place.replace(/`/g, "'")}\``} | ${cell(msg)} |\n`)) {
         cut = true;
         break;

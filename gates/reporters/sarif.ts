@@ -5,6 +5,7 @@ import { ENGINE_DIR } from '../core/artifacts.ts';
 import { cmp, type Severity, type Suppression } from '../core/finding.ts';
 import { blobUrl, encodePath } from './links.ts';
 import type { Reporter } from './types.ts';
+import { findingText } from './util.ts';
 
 /** The key of our fingerprint in `partialFingerprints`; bump the version if its recipe changes. */
 export const FINGERPRINT_KEY = 'odooopsGates/v2';
@@ -69,7 +70,7 @@ export const sarif: Reporter = (result, ctx) => {
     ruleId: f.policy,
     ruleIndex: ruleIndex.get(f.policy) ?? 0,
     level: level[f.severity],
-    message: { text: f.message },
+    message: { text: findingText(f) },
     locations: [
       {
         physicalLocation: {

@@ -1,7 +1,7 @@
 import type { Severity, Suppression } from '../core/finding.ts';
 import { couldNotRun } from '../core/run.ts';
 import type { Reporter } from './types.ts';
-import { groupBy, plural } from './util.ts';
+import { findingText, groupBy, plural } from './util.ts';
 
 const codes = { red: 31, yellow: 33, blue: 34, dim: 2, bold: 1, underline: 4, green: 32 } as const;
 
@@ -19,12 +19,12 @@ export const stylish: Reporter = (result, { color }) => {
       const pos = `${f.line}:${f.column}`.padEnd(posW);
       if (f.suppressed) {
         lines.push(
-          `  ${paint('dim', pos)}  ${paint('dim', f.severity.padEnd(sevW))}  ${paint('dim', `${f.message}  ${f.policy}`)}  ${paint('green', suppressedBy(f.suppressed))}`,
+          `  ${paint('dim', pos)}  ${paint('dim', f.severity.padEnd(sevW))}  ${paint('dim', `${findingText(f)}  ${f.policy}`)}  ${paint('green', suppressedBy(f.suppressed))}`,
         );
         continue;
       }
       const sev = paint(sevColor[f.severity], f.severity.padEnd(sevW));
-      lines.push(`  ${paint('dim', pos)}  ${sev}  ${f.message}  ${paint('dim', f.policy)}`);
+      lines.push(`  ${paint('dim', pos)}  ${sev}  ${findingText(f)}  ${paint('dim', f.policy)}`);
     }
   }
   const { errors, warnings, notices } = result.summary;

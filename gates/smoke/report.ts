@@ -1,7 +1,8 @@
 // What `gates routes smoke` prints: one line per nav route, each failure in the engine's
 // `file:line:col severity message [id]` form (and as a workflow command in GitHub Actions),
 // and the build and smoke times.
-import { NAV_FILE, type RouteCheck, type SmokeOutcome } from './routes.ts';
+import { NAV_FILE } from '../core/ssot-files.ts';
+import type { RouteCheck, SmokeOutcome } from './routes.ts';
 
 export const SMOKE_ID = 'routes/smoke';
 

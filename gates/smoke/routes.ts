@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Repo } from '../core/repo.ts';
 import { locatePointer } from '../core/yaml.ts';
 
-export const NAV_FILE = 'ssot/console/nav.yaml';
+import { NAV_FILE } from '../core/ssot-files.ts';
 const MAX_REDIRECTS = 5;
 /** How much of a failed build's output a report keeps. */
 const OUTPUT_TAIL_LINES = 30;

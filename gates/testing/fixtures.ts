@@ -6,6 +6,7 @@ import type { Policy } from '../core/policy.ts';
 import type { GateOptions } from '../core/repo.ts';
 import { runGates } from '../core/run.ts';
 import { ENGINE_DIR } from '../core/artifacts.ts';
+import { findingText } from '../reporters/util.ts';
 
 /**
  * The fixtures of a policy `area/name` live in `policies/area/__fixtures__/name/`:
@@ -15,8 +16,6 @@ import { ENGINE_DIR } from '../core/artifacts.ts';
  *   form of {@link formatFinding};
  * - `options.json` (optional): extra gate options for every tree, e.g. `{ "appDir": "console" }`;
  *   `invalid/<case>.options.json` overrides it for one case.
- * The legacy layout (one `invalid/` tree and `invalid.expected`) is read until every policy is cut
- * into cases.
  */
 export function fixtureDir(policyId: string): string {
   const [area, name] = policyId.split('/');
@@ -38,9 +37,6 @@ export function invalidCases(policyId: string): FixtureCase[] {
   const dir = fixtureDir(policyId);
   const invalid = path.join(dir, 'invalid');
   const base = fixtureOptions(policyId);
-  if (fs.existsSync(path.join(dir, 'invalid.expected'))) {
-    return [{ name: 'invalid', dir: invalid, expectedFile: path.join(dir, 'invalid.expected'), options: base }];
-  }
   if (!fs.existsSync(invalid)) return [];
   return fs
     .readdirSync(invalid, { withFileTypes: true })
@@ -70,9 +66,9 @@ export function formatFinding(f: Finding): string {
   return `${at} ${f.messageId}${data}`;
 }
 
-/** The legacy line form, `file:line:col severity message [policy]`, of `invalid.expected` and older tests. */
-export function formatLegacyFinding(f: Finding): string {
-  return `${f.file}:${f.line}:${f.column} ${f.severity} ${f.message} [${f.policy}]`;
+/** A finding as a reader sees it, `file:line:col severity text [policy]`: for tests of the wording. */
+export function formatFindingText(f: Finding): string {
+  return `${f.file}:${f.line}:${f.column} ${f.severity} ${findingText(f)} [${f.policy}]`;
 }
 
 export async function runPolicyOn(
@@ -84,8 +80,8 @@ export async function runPolicyOn(
   try {
     const result = await runGates({ root, artifactsDir, policies: [policy], ...options });
     return {
-      /** The legacy form, `file:line:col severity message [policy]`. */
-      lines: result.findings.map(formatLegacyFinding),
+      /** The worded form, {@link formatFindingText}. */
+      lines: result.findings.map(formatFindingText),
       /** The case form of expected files, {@link formatFinding}. */
       caseLines: result.findings.map(formatFinding),
       findings: result.findings,
@@ -111,9 +107,4 @@ export function expectedLines(c: FixtureCase): string[] {
     .readFileSync(c.expectedFile, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('#'));
-}
-
-/** Whether a case is in the legacy layout, compared in the legacy line form. */
-export function isLegacy(c: FixtureCase): boolean {
-  return path.basename(c.expectedFile) === 'invalid.expected';
 }

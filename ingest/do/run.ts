@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { HttpClient, HttpError } from '../lib/http.ts';
-import { closeAbandonedRuns, RunLedger, runningRun, tryRunLock } from '../lib/ledger.ts';
+import { closeAbandonedRuns, RunLedger, takeRunLock } from '../lib/ledger.ts';
 import { inTransaction, type RunnerDeps, type RunResult } from '../lib/deps.ts';
 import { DO_RUNNER, type DoConfig } from './config.ts';
 import { BadPageError, KINDS, readPage, type Kind } from './resources.ts';
@@ -58,13 +58,8 @@ export async function runDoIngest(config: DoConfig, deps: RunnerDeps): Promise<R
 
   const pool = deps.pool;
   const ledger = new RunLedger(pool, DO_RUNNER, clock, redactor, deps.log);
-  const lock = await tryRunLock(pool, DO_RUNNER);
-  if (!lock) {
-    const other = await runningRun(pool, DO_RUNNER);
-    const message = `another ${DO_RUNNER} run is running${other ? ` (run ${other.id}, started ${other.started_at.toISOString()})` : ''}; this run exits without reading or writing anything`;
-    await ledger.event('warn', message, { running_run_id: other?.id ?? null });
-    return { status: 'locked', runId: ledger.runId, message, counts: {}, attempts: 0 };
-  }
+  const lock = await takeRunLock(pool, ledger);
+  if (lock.taken !== undefined) return { status: 'locked', runId: ledger.runId, message: lock.taken, counts: {}, attempts: 0 };
   try {
     const abandoned = await closeAbandonedRuns(pool, DO_RUNNER, clock);
     await ledger.open();

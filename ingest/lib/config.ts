@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Repo } from '../../gates/core/repo.ts';
 import { SchemaSet } from '../../gates/core/schema.ts';
-import { schemaFindings } from '../../gates/core/schema-messages.ts';
+import { schemaFindings, schemaMessage } from '../../gates/core/schema-messages.ts';
 import { locatePointer } from '../../gates/core/yaml.ts';
 import { ENGINE_DIR } from '../../gates/core/artifacts.ts';
 
@@ -32,11 +32,11 @@ export class SsotReader {
     if (!t.ok) throw new ConfigError([`${file}: ${t.message}`]);
     const y = this.repo.yaml(file);
     if (!y) throw new ConfigError([`${file}: cannot be read`]);
-    const broken = y.problems.filter((p) => !p.code.startsWith('WARN_'));
+    const broken = y.problems.filter((p) => p.level === 'error');
     if (broken.length) throw new ConfigError(broken.map((p) => `${file}:${p.range.line}:${p.range.column} ${p.message}`));
     const value = y.values[0];
     const { choice, problems } = this.schemas.choose(file);
-    const out = problems.map((p) => `${file}:${p.line ?? 1} ${p.message ?? ''}`);
+    const out = problems.map((p) => `${file}:${p.line ?? 1} ${schemaMessage(p)}`);
     if (!choice) out.push(`${file}: no schema governs this file (schemas/map.yaml); it is not used unchecked`);
     else {
       const errors = this.schemas.validate(choice.schema, value);
@@ -44,7 +44,7 @@ export class SsotReader {
       else
         for (const f of schemaFindings(file, errors)) {
           const at = f.pointer !== undefined ? locatePointer(y, f.pointer, { at: f.at }).range : { line: f.line ?? 1, column: 1 };
-          out.push(`${file}:${at.line}:${at.column} ${f.message ?? f.messageId ?? 'fails its schema'}`);
+          out.push(`${file}:${at.line}:${at.column} ${schemaMessage(f)}`);
         }
     }
     if (out.length) throw new ConfigError(out);

@@ -70,12 +70,19 @@ export class RunLedger {
   }
 }
 
+/** A held runner lock: the session that holds it, and how to let it go. */
+export interface RunLock {
+  client: pg.PoolClient;
+  release: () => Promise<void>;
+}
+
 /**
  * Excludes concurrent runs of one runner with a session-level Postgres advisory lock, held on a
  * dedicated connection for the whole run (a crashed process releases it with its session).
  * Returns undefined when another run holds it.
  */
-export async function tryRunLock(pool: pg.Pool, runner: string): Promise<{ client: pg.PoolClient; release: () => Promise<void> } | undefined> {
+
+async function tryRunLock(pool: pg.Pool, runner: string): Promise<RunLock | undefined> {
   const client = await pool.connect();
   try {
     const r = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as ok', [`odooops-ingest:${runner}`]);
@@ -110,8 +117,18 @@ export async function closeAbandonedRuns(pool: pg.Pool, runner: LedgerRunner, cl
   return r.rowCount ?? 0;
 }
 
+/** The runner's lock, or, when another run holds it, why this run stops (already recorded on its ledger). */
+export async function takeRunLock(pool: pg.Pool, ledger: RunLedger): Promise<(RunLock & { taken?: undefined }) | { taken: string }> {
+  const lock = await tryRunLock(pool, ledger.runner);
+  if (lock) return lock;
+  const other = await runningRun(pool, ledger.runner);
+  const taken = `another ${ledger.runner} run is running${other ? ` (run ${other.id}, started ${other.started_at.toISOString()})` : ''}; this run exits without reading or writing anything`;
+  await ledger.event('warn', taken, { running_run_id: other?.id ?? null });
+  return { taken };
+}
+
 /** The running run's id and start, for the message of a run that finds the lock taken. */
-export async function runningRun(pool: pg.Pool, runner: LedgerRunner): Promise<{ id: string; started_at: Date } | undefined> {
+async function runningRun(pool: pg.Pool, runner: LedgerRunner): Promise<{ id: string; started_at: Date } | undefined> {
   const { table } = RUN_TABLES[runner];
   const r = await pool.query<{ id: string; started_at: Date }>(`select id, started_at from ${table} where status = 'running' order by started_at desc limit 1`);
   return r.rows[0];

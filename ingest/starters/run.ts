@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type pg from 'pg';
-import { closeAbandonedRuns, RunLedger, runningRun, tryRunLock } from '../lib/ledger.ts';
+import { closeAbandonedRuns, RunLedger, takeRunLock } from '../lib/ledger.ts';
 import { inTransaction, type RunnerDeps, type RunResult } from '../lib/deps.ts';
 import { STARTERS_RUNNER, type StartersConfig } from './config.ts';
 import { deployButtonUrl, exampleRepositoryUrl, vercelProjectName } from './deploy-button.ts';
@@ -128,13 +128,8 @@ export async function runStartersIngest(config: StartersConfig, deps: RunnerDeps
 
   const pool = deps.pool;
   const ledger = new RunLedger(pool, STARTERS_RUNNER, clock, redactor, deps.log);
-  const lock = await tryRunLock(pool, STARTERS_RUNNER);
-  if (!lock) {
-    const other = await runningRun(pool, STARTERS_RUNNER);
-    const message = `another ${STARTERS_RUNNER} run is running${other ? ` (run ${other.id}, started ${other.started_at.toISOString()})` : ''}; this run exits without reading or writing anything`;
-    await ledger.event('warn', message, { running_run_id: other?.id ?? null });
-    return { status: 'locked', runId: ledger.runId, message, counts: {}, attempts: 0 };
-  }
+  const lock = await takeRunLock(pool, ledger);
+  if (lock.taken !== undefined) return { status: 'locked', runId: ledger.runId, message: lock.taken, counts: {}, attempts: 0 };
   const event: Event = (level, message, data) => ledger.event(level, message, data);
   try {
     await closeAbandonedRuns(pool, STARTERS_RUNNER, clock);

@@ -6,20 +6,14 @@ import { asRecord, isRecord } from '../../gates/core/data.ts';
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { escapeSegment, pointerOf } from '../../gates/core/pointer.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
+import { CATALOG_FILE, ENV_DIR, JOBS_FILE, PLATFORM_FILE, REGISTRY_FILE } from '../../gates/core/ssot-files.ts';
 import { locatePointer } from '../../gates/core/yaml.ts';
 
 export { asRecord, isRecord };
 
-export const PLATFORM_FILE = 'ssot/platform.yaml';
-export const JOBS_FILE = 'ssot/jobs.yaml';
-export const MAILGUN_FILE = 'ssot/integrations/mailgun.yaml';
-export const CATALOG_FILE = 'ssot/integrations/catalog.yaml';
-export const REGISTRY_FILE = 'ssot/secrets/registry.yaml';
-export const NAV_FILE = 'ssot/console/nav.yaml';
-export const CAPABILITIES_FILE = 'ssot/capabilities.yaml';
-export const OBSERVABILITY_FILE = 'ssot/observability.yaml';
-export const WAVES_FILE = 'ssot/modules/waves.yaml';
-export const ENV_DIR = 'ssot/environments';
+// Where each SSOT file lives: the one list of gates/core/ssot-files.ts, for the policies that read them.
+export * from '../../gates/core/ssot-files.ts';
+
 export const NONPROD_ENVS = ['stage', 'dev'] as const;
 export const ALL_ENVS = ['prod', 'stage', 'dev'] as const;
 

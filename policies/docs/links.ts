@@ -6,6 +6,8 @@ import { definePolicy } from '../../gates/core/policy.ts';
 const DOCS = ['docs/**/*.md', '*.md'];
 /** A scheme (`https:`, `mailto:` …): the link leaves the repository and is not checked here. */
 const EXTERNAL = /^[a-z][a-z0-9+.-]*:/i;
+const ESCAPES = 'escapes the repository root; point at a file inside the repository, or use an absolute https:// URL';
+const MISSING = 'does not resolve: {{resolved}} does not exist; fix the path or add the file';
 
 /**
  * A relative link in the docs, or an evidence path in a table's Evidence column, names a file of
@@ -17,6 +19,12 @@ export default definePolicy({
   title: 'Relative links and evidence paths in the docs resolve inside the repository',
   severity: 'error',
   appliesTo: ['**'],
+  messages: {
+    'link-escapes': `link {{target}} ${ESCAPES}`,
+    'link-missing': `link {{target}} ${MISSING}`,
+    'evidence-escapes': `evidence path {{target}} ${ESCAPES}`,
+    'evidence-missing': `evidence path {{target}} ${MISSING}`,
+  },
   check(ctx) {
     const out: PolicyFinding[] = [];
     for (const file of ctx.glob(DOCS)) {
@@ -38,7 +46,7 @@ export default definePolicy({
           if (!cell) continue;
           for (const span of cellCode(cell)) {
             // Evidence paths are repository-relative, whatever page names them.
-            const f = check(ctx, file, '', span.text.replace(/#.*$/, ''), span, 'evidence path');
+            const f = check(ctx, file, '', span.text.replace(/#.*$/, ''), span, 'evidence');
             if (f) out.push(f);
           }
         }
@@ -54,15 +62,15 @@ function check(
   from: string,
   target: string,
   at: Span,
-  kind: string,
+  kind: 'link' | 'evidence',
 ): PolicyFinding | undefined {
   const place = { file, line: at.line, column: at.column, endLine: at.line, endColumn: at.column + [...at.text].length };
   const resolved = resolveInRepo(from === '' ? 'README.md' : from, target);
   if (resolved === undefined) {
-    return { ...place, message: `${kind} ${target} escapes the repository root; point at a file inside the repository, or use an absolute https:// URL`, key: `escapes:${target}` };
+    return { ...place, messageId: `${kind}-escapes`, data: { target }, key: `escapes:${target}` };
   }
   if (resolved === '' || ctx.exists(resolved)) return undefined;
-  return { ...place, message: `${kind} ${target} does not resolve: ${resolved} does not exist; fix the path or add the file`, key: `missing:${target}` };
+  return { ...place, messageId: `${kind}-missing`, data: { target, resolved }, key: `missing:${target}` };
 }
 
 function decode(s: string): string {

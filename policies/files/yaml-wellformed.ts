@@ -1,5 +1,7 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
+import { READ_MESSAGES } from '../../gates/core/read.ts';
+import { YAML_MESSAGES } from '../../gates/core/yaml.ts';
 
 const YAML_FILES = ['**/*.yaml', '**/*.yml'];
 
@@ -13,12 +15,15 @@ export default definePolicy({
   severity: 'error',
   appliesTo: YAML_FILES,
   perFile: { files: YAML_FILES },
+  // Why a file cannot be read, then what is wrong with its YAML: worded where the file is read and parsed.
+  messages: { ...READ_MESSAGES, ...YAML_MESSAGES },
   check(ctx) {
     const out: PolicyFinding[] = [];
     for (const file of ctx.glob(YAML_FILES)) {
       const t = ctx.read(file);
       if (!t.ok) {
-        out.push({ file, line: t.line ?? 1, column: t.column ?? 1, endLine: t.line ?? 1, endColumn: t.column ?? 1, message: t.message, key: t.code });
+        const at = { line: t.line ?? 1, column: t.column ?? 1, endLine: t.line ?? 1, endColumn: t.column ?? 1 };
+        out.push({ file, ...at, messageId: t.messageId, data: t.data, key: t.code });
         continue;
       }
       const y = ctx.yaml(file);
@@ -28,7 +33,9 @@ export default definePolicy({
           file,
           ...p.range,
           doc: p.doc,
-          message: y && y.docCount > 1 ? `${p.message} (document ${p.doc + 1})` : p.message,
+          // The runner names the document when the file holds several.
+          messageId: p.messageId,
+          data: p.data,
           severity: warning ? 'warning' : 'error',
           key: `${p.code}:${p.doc}`,
         });

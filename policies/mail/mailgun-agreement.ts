@@ -29,7 +29,18 @@ export default definePolicy({
   id: ID,
   title: 'The Mailgun integration file agrees with the environments',
   severity: 'error',
-  messages: { 'missing-file': MISSING_FILE },
+  messages: {
+    'missing-file': MISSING_FILE,
+    'smtp-host': 'smtp.host is {{host}}, but region {{region}} relays through {{want}}; set smtp.host: {{want}}',
+    'api-base': 'api_base is {{apiBase}}, but region {{region}} is served by {{want}}; set api_base: {{want}}',
+    'env-host': `SMTP_HOST is {{host}} in {{env}}, but ${MAILGUN_FILE} relays through {{want}} (region {{region}}); use {{want}}`,
+    // The region is unreadable (the schema reports it): the relay host is the file's smtp.host.
+    'env-host-no-region': `SMTP_HOST is {{host}} in {{env}}, but ${MAILGUN_FILE} relays through {{want}}; use {{want}}`,
+    'env-port': `SMTP_PORT {{port}} in {{env}} is not one of the Mailgun ports in ${MAILGUN_FILE} ({{ports}}); use one of them, or add the port there`,
+    'env-secret': `SMTP_USER_SECRET is {{secret}} in {{env}}, but Mailgun's SMTP password is the secret {{want}} (smtp.password_secret in ${MAILGUN_FILE}); set SMTP_USER_SECRET: {{want}}`,
+    'env-secret-unset': `SMTP_USER_SECRET is not set in {{env}}, but Mailgun's SMTP password is the secret {{want}} (smtp.password_secret in ${MAILGUN_FILE}); set SMTP_USER_SECRET: {{want}}`,
+    'env-table': `mail.catcher.table is {{table}} in {{env}}, but Mailgun events land in {{want}} (evidence.table in ${MAILGUN_FILE}); set table: {{want}}`,
+  },
   appliesTo: [`${ENV_DIR}/**`, MAILGUN_FILE],
   check(ctx) {
     if (!ctx.exists(MAILGUN_FILE)) return [missingFile(MAILGUN_FILE, ID, 'the Mailgun settings the environments rely on')];
@@ -42,7 +53,8 @@ export default definePolicy({
       out.push({
         file: MAILGUN_FILE,
         pointer: '/smtp/host',
-        message: `smtp.host is ${show(smtp.host)}, but region ${region} relays through ${MAILGUN_SMTP_HOSTS[region]}; set smtp.host: ${MAILGUN_SMTP_HOSTS[region]}`,
+        messageId: 'smtp-host',
+        data: { host: show(smtp.host), region, want: MAILGUN_SMTP_HOSTS[region] },
         key: 'smtp-host',
       });
     }
@@ -50,7 +62,8 @@ export default definePolicy({
       out.push({
         file: MAILGUN_FILE,
         pointer: '/api_base',
-        message: `api_base is ${show(mg.api_base)}, but region ${region} is served by ${MAILGUN_API_BASES[region]}; set api_base: ${MAILGUN_API_BASES[region]}`,
+        messageId: 'api-base',
+        data: { apiBase: show(mg.api_base), region, want: MAILGUN_API_BASES[region] },
         key: 'api-base',
       });
     }
@@ -69,7 +82,9 @@ export default definePolicy({
         out.push({
           file: env.file,
           pointer: '/mail/SMTP_HOST',
-          message: `SMTP_HOST is ${show(m.SMTP_HOST)} in ${env.name}, but ${MAILGUN_FILE} relays through ${relayHost}${region ? ` (region ${region})` : ''}; use ${relayHost}`,
+          ...(region
+            ? { messageId: 'env-host', data: { host: show(m.SMTP_HOST), env: env.name, want: relayHost, region } }
+            : { messageId: 'env-host-no-region', data: { host: show(m.SMTP_HOST), env: env.name, want: relayHost } }),
           key: 'env-host',
         });
       }
@@ -78,7 +93,8 @@ export default definePolicy({
         out.push({
           file: env.file,
           pointer: '/mail/SMTP_PORT',
-          message: `SMTP_PORT ${port} in ${env.name} is not one of the Mailgun ports in ${MAILGUN_FILE} (${ports.join(', ')}); use one of them, or add the port there`,
+          messageId: 'env-port',
+          data: { port, env: env.name, ports: ports.join(', ') },
           key: 'env-port',
         });
       }
@@ -86,7 +102,9 @@ export default definePolicy({
         out.push({
           file: env.file,
           pointer: '/mail/SMTP_USER_SECRET',
-          message: `SMTP_USER_SECRET is ${m.SMTP_USER_SECRET === undefined ? 'not set' : show(m.SMTP_USER_SECRET)} in ${env.name}, but Mailgun's SMTP password is the secret ${secret} (smtp.password_secret in ${MAILGUN_FILE}); set SMTP_USER_SECRET: ${secret}`,
+          ...(m.SMTP_USER_SECRET === undefined
+            ? { messageId: 'env-secret-unset', data: { env: env.name, want: secret } }
+            : { messageId: 'env-secret', data: { secret: show(m.SMTP_USER_SECRET), env: env.name, want: secret } }),
           key: 'env-secret',
         });
       }
@@ -95,7 +113,8 @@ export default definePolicy({
         out.push({
           file: env.file,
           pointer: '/mail/catcher/table',
-          message: `mail.catcher.table is ${show(catcher.table)} in ${env.name}, but Mailgun events land in ${table} (evidence.table in ${MAILGUN_FILE}); set table: ${table}`,
+          messageId: 'env-table',
+          data: { table: show(catcher.table), env: env.name, want: table },
           key: 'env-table',
         });
       }

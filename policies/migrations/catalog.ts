@@ -1,7 +1,8 @@
 import type { PolicyFinding, Severity } from '../../gates/core/finding.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
 import { MIGRATIONS_DIR } from '../../gates/db/migrations.ts';
-import { PLATFORM_FILE, targetPlatform } from '../../gates/db/platform.ts';
+import { PLATFORM_FILE } from '../../gates/core/ssot-files.ts';
+import { targetPlatform } from '../../gates/db/platform.ts';
 import { completeReplay, type CatalogRelation, type ReplayResult } from '../../gates/db/replay.ts';
 
 /**

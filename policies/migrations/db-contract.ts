@@ -1,9 +1,9 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
+import { DB_CONTRACT_FILE } from '../../gates/core/ssot-files.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
 import { MIGRATIONS_DIR } from '../../gates/db/migrations.ts';
 import { completeReplay } from '../../gates/db/replay.ts';
 
-export const CONTRACT_FILE = 'ssot/database/contract.yaml';
 
 interface Contract {
   tables?: Record<string, { columns?: Record<string, unknown> } | null>;
@@ -16,7 +16,7 @@ export default definePolicy({
   id: 'migrations/db-contract',
   title: 'The replayed schema has the tables and columns of the DB contract',
   severity: 'error',
-  appliesTo: [`${MIGRATIONS_DIR}/*.sql`, CONTRACT_FILE],
+  appliesTo: [`${MIGRATIONS_DIR}/*.sql`, DB_CONTRACT_FILE],
   messages: {
     'missing-table': 'the contract names table {{table}}, but no migration creates it; create it in a migration or correct the contract',
     'missing-column': 'table {{table}} has no column {{column}} after the replay; add it in a migration or correct the contract',
@@ -24,7 +24,7 @@ export default definePolicy({
   },
   async check(ctx) {
     const out: PolicyFinding[] = [];
-    const contract = ctx.data(CONTRACT_FILE) as Contract | undefined;
+    const contract = ctx.data(DB_CONTRACT_FILE) as Contract | undefined;
     if (!contract?.tables || typeof contract.tables !== 'object') return out;
     const r = await completeReplay(ctx);
     if (!r) return out;
@@ -33,16 +33,16 @@ export default definePolicy({
       const actual = r.columns.get(table);
       const tp = `/tables/${esc(table)}`;
       if (!actual) {
-        out.push({ file: CONTRACT_FILE, pointer: tp, at: 'key', messageId: 'missing-table', data: { table }, key: `table:${table}` });
+        out.push({ file: DB_CONTRACT_FILE, pointer: tp, at: 'key', messageId: 'missing-table', data: { table }, key: `table:${table}` });
         continue;
       }
       for (const [column, type] of Object.entries(spec?.columns ?? {})) {
         const col = actual.get(column);
         const cp = `${tp}/columns/${esc(column)}`;
         if (!col) {
-          out.push({ file: CONTRACT_FILE, pointer: cp, at: 'key', messageId: 'missing-column', data: { table, column }, key: `column:${table}.${column}` });
+          out.push({ file: DB_CONTRACT_FILE, pointer: cp, at: 'key', messageId: 'missing-column', data: { table, column }, key: `column:${table}.${column}` });
         } else if (typeof type === 'string' && col.type !== type) {
-          out.push({ file: CONTRACT_FILE, pointer: cp, messageId: 'type-differs', data: { table, column, actual: col.type, expected: type }, key: `type:${table}.${column}` });
+          out.push({ file: DB_CONTRACT_FILE, pointer: cp, messageId: 'type-differs', data: { table, column, actual: col.type, expected: type }, key: `type:${table}.${column}` });
         }
       }
     }

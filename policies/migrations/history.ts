@@ -1,6 +1,6 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { commitExists, describeChange, filesAt } from '../../gates/db/history.ts';
+import { describeChange } from '../../gates/db/history.ts';
 import { isMigrationName, MIGRATION_NAME, MIGRATIONS_DIR, migrationFiles } from '../../gates/db/migrations.ts';
 
 const versionOf = (file: string): string => MIGRATION_NAME.exec(file.slice(MIGRATIONS_DIR.length + 1))?.[1] ?? '';
@@ -31,11 +31,11 @@ export default definePolicy({
     const base = ctx.options.base;
     const head = migrationFiles(ctx);
     if (base === undefined || head.length === 0) return out;
-    if (!commitExists(ctx.root, base)) {
+    if (!ctx.git.commitExists(base)) {
       out.push({ file: head[0]?.file ?? MIGRATIONS_DIR, line: 1, messageId: 'base-missing', data: { base }, key: 'base' });
       return out;
     }
-    const baseFiles = filesAt(ctx.root, base, MIGRATIONS_DIR).filter((f) => isMigrationName(f.slice(MIGRATIONS_DIR.length + 1)));
+    const baseFiles = ctx.git.filesAt(base, MIGRATIONS_DIR).filter((f) => isMigrationName(f.slice(MIGRATIONS_DIR.length + 1)));
     const headSet = new Set(head.map((m) => m.file));
     const baseSet = new Set(baseFiles);
     const renamedTo = new Set<string>();

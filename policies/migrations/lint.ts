@@ -2,7 +2,6 @@ import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import { parseSql, scanSql, type SqlStatement } from '../../gates/core/sql.ts';
 import { baselineSql } from '../../gates/db/engine.ts';
-import { commitExists, filesAt } from '../../gates/db/history.ts';
 import { MIGRATIONS_DIR, migrationFiles, parsedMigrations } from '../../gates/db/migrations.ts';
 import { addBaseline, justifications, LINT_MESSAGES, LintState, lintStatement, longIdentifiers, toFindings } from './_lib/lint-rules.ts';
 
@@ -43,7 +42,7 @@ export default definePolicy({
     const files = migrationFiles(ctx);
     if (files.length === 0) return out;
     const base = ctx.options.base;
-    const onBase = new Set(base !== undefined && commitExists(ctx.root, base) ? filesAt(ctx.root, base, MIGRATIONS_DIR) : []);
+    const onBase = new Set(base !== undefined && ctx.git.commitExists(base) ? ctx.git.filesAt(base, MIGRATIONS_DIR) : []);
     const parsed = await parsedMigrations(ctx);
     const state = new LintState();
     addBaseline(state, baselineStatements());

@@ -2,7 +2,7 @@ import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
 import { walkSql, type SqlStatement } from '../../gates/core/sql.ts';
 import { MIGRATIONS_DIR, migrationFiles, parsedMigrations } from '../../gates/db/migrations.ts';
-import { PLATFORM_FILE } from '../../gates/db/platform.ts';
+import { PLATFORM_FILE } from '../../gates/core/ssot-files.ts';
 import { lineOf, replay } from '../../gates/db/replay.ts';
 
 interface Limits {

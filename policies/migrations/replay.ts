@@ -1,7 +1,7 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
 import { MIGRATIONS_DIR } from '../../gates/db/migrations.ts';
-import { PLATFORM_FILE } from '../../gates/db/platform.ts';
+import { PLATFORM_FILE } from '../../gates/core/ssot-files.ts';
 import { lineOf, replay } from '../../gates/db/replay.ts';
 
 /**

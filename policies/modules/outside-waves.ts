@@ -1,7 +1,8 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
 import { INSTALLED_STATES, parseStatus } from '../../gates/modules/status.ts';
-import { readWaves, WAVES_FILE } from '../../gates/modules/waves.ts';
+import { WAVES_FILE } from '../../gates/core/ssot-files.ts';
+import { readWaves } from '../../gates/modules/waves.ts';
 import { statusFiles } from './_lib/status-files.ts';
 
 /** The environment where a module outside the waves fails the run; elsewhere it is a warning. */

@@ -18,37 +18,32 @@ export default definePolicy({
   title: 'Every nav route resolves in the production build',
   severity: 'error',
   appliesTo: [NAV_FILE],
+  messages: {
+    'no-build': `no Next.js build output in {{app}}/.next (${APP_PATHS}, ${ROUTES} or ${PAGES}): the build smoke check is skipped — run \`next build\` in the console before the gates to check the nav against the build`,
+    unreadable: 'the build manifest {{reason}}; rebuild the console',
+    'not-json': 'the build manifest {{manifest}} in {{app}} is not valid JSON ({{error}}); rebuild the console',
+    'not-built':
+      'nav route {{route}} does not resolve in the production build of {{app}}: no page for it in {{manifests}} — the page is missing from the build or the build is stale; rebuild and check that the page compiles',
+  },
   check(ctx) {
     const state = loadConsole(ctx);
     // routes/nav-coverage reports why there is no app to check.
     if (!state.ready) return [];
     const c = state.console;
+    const app = c.app.shown;
     const present = [APP_PATHS, ROUTES, PAGES].filter((f) => isAppFile(c.app, f));
-    if (present.length === 0) {
-      return [
-        {
-          ...atAppDir(c),
-          severity: 'notice',
-          key: 'no-build',
-          message: `no Next.js build output in ${c.app.shown}/.next (${APP_PATHS}, ${ROUTES} or ${PAGES}): the build smoke check is skipped — run \`next build\` in the console before the gates to check the nav against the build`,
-        },
-      ];
-    }
+    if (present.length === 0) return [{ ...atAppDir(c), severity: 'notice', key: 'no-build', messageId: 'no-build', data: { app } }];
     const out: PolicyFinding[] = [];
     const read = (file: string): unknown => {
       const t = readAppText(c.app, file, MAX_MANIFEST_BYTES);
       if (!t.ok) {
-        out.push({ ...atAppDir(c), key: `unreadable:${file}`, message: `the build manifest ${t.reason}; rebuild the console` });
+        out.push({ ...atAppDir(c), key: `unreadable:${file}`, messageId: 'unreadable', data: { reason: t.reason } });
         return undefined;
       }
       try {
         return JSON.parse(t.value) as unknown;
       } catch (e) {
-        out.push({
-          ...atAppDir(c),
-          key: `unreadable:${file}`,
-          message: `the build manifest ${file} in ${c.app.shown} is not valid JSON (${(e as Error).message}); rebuild the console`,
-        });
+        out.push({ ...atAppDir(c), key: `unreadable:${file}`, messageId: 'not-json', data: { manifest: file, app, error: (e as Error).message } });
         return undefined;
       }
     };
@@ -72,7 +67,8 @@ export default definePolicy({
         file: NAV_FILE,
         pointer: nav.pointer,
         key: `missing:${url}`,
-        message: `nav route ${nav.path} does not resolve in the production build of ${c.app.shown}: ${missing.join(', ')} ${missing.length > 1 ? 'have' : 'has'} no page for it — the page is missing from the build or the build is stale; rebuild and check that the page compiles`,
+        messageId: 'not-built',
+        data: { route: nav.path, app, manifests: missing.join(', ') },
       });
     }
     return out;

@@ -16,34 +16,41 @@ export default definePolicy({
   title: 'Every nav route has a page, and every page is reached from the nav',
   severity: 'error',
   appliesTo: [NAV_FILE],
+  messages: {
+    'no-app': 'no app dir found: route coverage skipped because {{because}}',
+    'no-router':
+      "the app dir {{app}} has no app/, src/app/, pages/ or src/pages/ folder, so no nav route can be served — point app_dir (or --app-dir) at the console's Next.js app",
+    truncated: '{{app}}/{{dir}} holds too many files to list; route coverage saw only part of it',
+    'not-absolute': 'nav route {{route}} does not start with /; write the URL path, e.g. /{{path}}',
+    'api-route': 'nav route {{route}} is answered by the API route {{file}}, not a page (pages/api/** serves API routes only) — point the nav at a page',
+    'route-handler':
+      'nav route {{route}} is answered by the route handler {{file}}, not a page; a nav link needs a page — add {{page}} in place of the handler or move the handler',
+    'catch-all-needs-segment':
+      'nav route {{route}} has no page in {{app}}: the catch-all {{file}} needs at least one segment after {{url}} — rename it to an optional catch-all [[...{{param}}]] or add {{page}}',
+    'intercepted-only':
+      'nav route {{route}} has no page in {{app}}: only the intercepting route {{file}} shows it, and only on client-side navigation — a reload or a shared link is a 404; add {{page}}',
+    'no-page': 'nav route {{route}} has no page in {{app}}; the closest existing route is {{closest}} ({{closestFile}}) — add {{page}} or fix the path',
+    'no-pages-at-all': 'nav route {{route}} has no page in {{app}}; the app has no pages at all — add {{page}} or fix the path',
+    unreached: `page {{file}} (route {{route}}) is not reached from the nav: no entry of ${NAV_FILE} leads to it or to a route above it — add it to the nav, or remove the page if it is dead`,
+  },
   check(ctx) {
     const state = loadConsole(ctx);
-    if (!state.ready) return [state.skipped];
+    if (!state.ready) return [{ ...state.at, severity: 'notice', key: 'skipped', messageId: 'no-app', data: { because: state.because } }];
     const c = state.console;
+    const app = c.app.shown;
     const out: PolicyFinding[] = [];
-    if (c.routers.length === 0) {
-      return [
-        {
-          ...atAppDir(c),
-          message: `the app dir ${c.app.shown} has no app/, src/app/, pages/ or src/pages/ folder, so no nav route can be served — point app_dir (or --app-dir) at the console's Next.js app`,
-        },
-      ];
-    }
+    if (c.routers.length === 0) return [{ ...atAppDir(c), messageId: 'no-router', data: { app } }];
     for (const dir of c.truncated) {
-      out.push({
-        ...atAppDir(c),
-        severity: 'warning',
-        key: `truncated:${dir}`,
-        message: `${c.app.shown}/${dir} holds too many files to list; route coverage saw only part of it`,
-      });
+      out.push({ ...atAppDir(c), severity: 'warning', key: `truncated:${dir}`, messageId: 'truncated', data: { app, dir } });
     }
     const pages = c.routes.filter((r) => r.kind === 'page');
     const reached = new Set<string>();
     for (const nav of c.nav.routes) {
       const url = normalizeNavPath(nav.path);
-      const shown = `${nav.path}${nav.label ? ` (${nav.label})` : ''}`;
+      const route = `${nav.path}${nav.label ? ` (${nav.label})` : ''}`;
+      const at = { file: NAV_FILE, pointer: nav.pointer };
       if (!url.startsWith('/')) {
-        out.push({ file: NAV_FILE, pointer: nav.pointer, message: `nav route ${shown} does not start with /; write the URL path, e.g. /${nav.path}` });
+        out.push({ ...at, messageId: 'not-absolute', data: { route, path: nav.path } });
         continue;
       }
       const served = resolveRoute(c.routes, url);
@@ -52,14 +59,11 @@ export default definePolicy({
         continue;
       }
       if (served) {
-        out.push({
-          file: NAV_FILE,
-          pointer: nav.pointer,
-          message:
-            served.router === 'pages'
-              ? `nav route ${shown} is answered by the API route ${served.file}, not a page (pages/api/** serves API routes only) — point the nav at a page`
-              : `nav route ${shown} is answered by the route handler ${served.file}, not a page; a nav link needs a page — add ${suggestPage(c, url)} in place of the handler or move the handler`,
-        });
+        out.push(
+          served.router === 'pages'
+            ? { ...at, messageId: 'api-route', data: { route, file: served.file } }
+            : { ...at, messageId: 'route-handler', data: { route, file: served.file, page: suggestPage(c, url) } },
+        );
         continue;
       }
       const catchAll = pages.find(
@@ -68,27 +72,23 @@ export default definePolicy({
       );
       if (catchAll) {
         out.push({
-          file: NAV_FILE,
-          pointer: nav.pointer,
-          message: `nav route ${shown} has no page in ${c.app.shown}: the catch-all ${catchAll.file} needs at least one segment after ${url} — rename it to an optional catch-all [[...${catchAll.segments.at(-1)?.value ?? 'slug'}]] or add ${suggestPage(c, url)}`,
+          ...at,
+          messageId: 'catch-all-needs-segment',
+          data: { route, app, file: catchAll.file, url, param: catchAll.segments.at(-1)?.value ?? 'slug', page: suggestPage(c, url) },
         });
         continue;
       }
       const intercept = resolveRoute(c.intercepted, url);
       if (intercept) {
-        out.push({
-          file: NAV_FILE,
-          pointer: nav.pointer,
-          message: `nav route ${shown} has no page in ${c.app.shown}: only the intercepting route ${intercept.file} shows it, and only on client-side navigation — a reload or a shared link is a 404; add ${suggestPage(c, url)}`,
-        });
+        out.push({ ...at, messageId: 'intercepted-only', data: { route, app, file: intercept.file, page: suggestPage(c, url) } });
         continue;
       }
       const near = closestRoute(url, pages);
-      out.push({
-        file: NAV_FILE,
-        pointer: nav.pointer,
-        message: `nav route ${shown} has no page in ${c.app.shown}; ${near ? `the closest existing route is ${near.route} (${near.file})` : 'the app has no pages at all'} — add ${suggestPage(c, url)} or fix the path`,
-      });
+      out.push(
+        near
+          ? { ...at, messageId: 'no-page', data: { route, app, closest: near.route, closestFile: near.file, page: suggestPage(c, url) } }
+          : { ...at, messageId: 'no-pages-at-all', data: { route, app, page: suggestPage(c, url) } },
+      );
     }
     const navUrls = c.nav.routes.map((n) => normalizeNavPath(n.path)).filter((u) => u.startsWith('/'));
     for (const page of pages) {
@@ -97,7 +97,8 @@ export default definePolicy({
         ...atAppFile(c, page.file, { line: 1 }, { pointer: '/routes', at: 'key' }),
         severity: 'notice',
         key: `unreached:${page.file}`,
-        message: `page ${page.file} (route ${page.route}) is not reached from the nav: no entry of ${NAV_FILE} leads to it or to a route above it — add it to the nav, or remove the page if it is dead`,
+        messageId: 'unreached',
+        data: { file: page.file, route: page.route },
       });
     }
     return out;

@@ -1,12 +1,11 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
+import { DB_CONTRACT_FILE } from '../../gates/core/ssot-files.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
 import { locatePointer } from '../../gates/core/yaml.ts';
 import { MIGRATIONS_DIR, migrationFiles } from '../../gates/db/migrations.ts';
 import { replay } from '../../gates/db/replay.ts';
 import { NAV_FILE } from './_lib/console.ts';
-
-export const CONTRACT_FILE = 'ssot/database/contract.yaml';
 
 const esc = (s: string): string => s.replaceAll('~', '~0').replaceAll('/', '~1');
 
@@ -25,7 +24,7 @@ export default definePolicy({
   id: 'routes/page-data',
   title: 'The tables and columns each console page reads exist after the replay',
   severity: 'error',
-  appliesTo: [NAV_FILE, CONTRACT_FILE, `${MIGRATIONS_DIR}/*.sql`],
+  appliesTo: [NAV_FILE, DB_CONTRACT_FILE, `${MIGRATIONS_DIR}/*.sql`],
   messages: {
     'not-in-contract': 'the {{route}} page reads {{table}}, which {{contract}} does not list — add it with the columns the page uses',
     'table-missing': 'the {{route}} page reads {{table}}, but no migration creates it — create it in a migration or stop reading it',
@@ -38,7 +37,7 @@ export default definePolicy({
   async check(ctx) {
     const reads = navReads(ctx);
     if (reads.length === 0) return [];
-    const contract = ctx.data(CONTRACT_FILE) as { tables?: Record<string, { columns?: Record<string, unknown> } | null> } | undefined;
+    const contract = ctx.data(DB_CONTRACT_FILE) as { tables?: Record<string, { columns?: Record<string, unknown> } | null> } | undefined;
     const tables = contract?.tables && typeof contract.tables === 'object' ? contract.tables : {};
     if (migrationFiles(ctx).length === 0)
       return skip(`there is no migration under ${MIGRATIONS_DIR}/ to replay, so the tables the pages read cannot be checked`);
@@ -59,7 +58,7 @@ export default definePolicy({
           file: NAV_FILE,
           pointer: read.pointer,
           messageId: 'not-in-contract',
-          data: { ...base, contract: CONTRACT_FILE },
+          data: { ...base, contract: DB_CONTRACT_FILE },
           key: `contract:${read.route}:${read.table}`,
         });
         continue;
@@ -69,7 +68,7 @@ export default definePolicy({
       if (!actual) {
         out.push({ file: NAV_FILE, pointer: read.pointer, messageId: 'table-missing', data: base, key: `table:${read.route}:${read.table}` });
         out.push({
-          file: CONTRACT_FILE,
+          file: DB_CONTRACT_FILE,
           pointer: tp,
           at: 'key',
           messageId: 'table-missing-contract',
@@ -85,11 +84,11 @@ export default definePolicy({
           file: NAV_FILE,
           pointer: read.pointer,
           messageId: 'column-missing',
-          data: { ...data, contract: CONTRACT_FILE },
+          data: { ...data, contract: DB_CONTRACT_FILE },
           key: `column:${read.route}:${read.table}.${column}`,
         });
         out.push({
-          file: CONTRACT_FILE,
+          file: DB_CONTRACT_FILE,
           pointer: `${tp}/columns/${esc(column)}`,
           at: 'key',
           messageId: 'column-missing-contract',

@@ -1,9 +1,11 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { instead } from '../../gates/core/suggest.ts';
+import { DID_YOU_MEAN, insteadOf } from '../../gates/core/suggest.ts';
 import { escapeSegment } from '../../gates/core/pointer.ts';
 import { consumerIds, REGISTRY_FILE, registrySecrets } from '../_lib/ssot.ts';
 import { ssotModelUnaffected } from '../ssot/_lib/changes.ts';
+
+const UNKNOWN = 'consumer `{{consumer}}` of secret `{{secret}}` is not an integration slug, provider id or runner id of the SSOT';
 
 /**
  * A registered secret is read by something that exists (an integration slug, a provider id or a
@@ -15,6 +17,14 @@ export default definePolicy({
   severity: 'error',
   appliesTo: ['ssot/**'],
   unaffected: ssotModelUnaffected,
+  messages: {
+    unconsumed:
+      'secret `{{secret}}` has no consumers; list the integration slugs, provider ids or runner ids that read it, or say why nothing does in `not_yet_consumed`',
+    'consumed-and-parked': 'secret `{{secret}}` is marked `not_yet_consumed` but lists consumers ({{consumers}}); remove the mark or the consumers',
+    'unknown-consumer-typo': `${UNKNOWN}${DID_YOU_MEAN}`,
+    'unknown-consumer': `${UNKNOWN} — known consumers: {{known}}`,
+    'unknown-consumer-none-known': `${UNKNOWN}, which declares none — add the integration, provider or runner that reads the secret`,
+  },
   check(ctx) {
     const registry = registrySecrets(ctx);
     if (!registry) return [];
@@ -31,7 +41,8 @@ export default definePolicy({
           pointer: entry.consumers === undefined ? base : `${base}/consumers`,
           at: entry.consumers === undefined ? 'key' : 'value',
           key: `${name}:unconsumed`,
-          message: `secret \`${name}\` has no consumers; list the integration slugs, provider ids or runner ids that read it, or say why nothing does in \`not_yet_consumed\``,
+          messageId: 'unconsumed',
+          data: { secret: name },
         });
       }
       if (consumers.length > 0 && parked) {
@@ -40,7 +51,8 @@ export default definePolicy({
           pointer: `${base}/not_yet_consumed`,
           at: 'key',
           key: `${name}:both`,
-          message: `secret \`${name}\` is marked \`not_yet_consumed\` but lists consumers (${consumers.join(', ')}); remove the mark or the consumers`,
+          messageId: 'consumed-and-parked',
+          data: { secret: name, consumers: consumers.join(', ') },
         });
       }
       consumers.forEach((c, i) => {
@@ -49,7 +61,7 @@ export default definePolicy({
           file: REGISTRY_FILE,
           pointer: `${base}/consumers/${i}`,
           key: `${name}:consumer:${c}`,
-          message: `consumer \`${c}\` of secret \`${name}\` is not an integration slug, provider id or runner id of the SSOT${instead(c, known, 'consumers')}`,
+          ...insteadOf('unknown-consumer', c, known, { consumer: c, secret: name }),
         });
       });
     }

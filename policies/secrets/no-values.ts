@@ -1,9 +1,9 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
+import { REGISTRY_FILE } from '../../gates/core/ssot-files.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
 import { classifyAssignment, type Hit, mask, secretAssignments, snake, tokenShapes } from './_lib/detect.ts';
 
-const REGISTRY = 'ssot/secrets/registry.yaml';
 const YAML = /\.ya?ml$/i;
 /** Lockfiles hold integrity hashes under no secret names; token shapes are still searched in them. */
 const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|[^/]+\.lock)$/;
@@ -85,7 +85,7 @@ export function scan(file: string, text: string): Hit[] {
 }
 
 function registryNames(ctx: RepoContext): Set<string> {
-  const data = ctx.exists(REGISTRY) ? ctx.data(REGISTRY) : undefined;
+  const data = ctx.exists(REGISTRY_FILE) ? ctx.data(REGISTRY_FILE) : undefined;
   const secrets = typeof data === 'object' && data !== null ? (data as { secrets?: unknown }).secrets : undefined;
   return new Set(typeof secrets === 'object' && secrets !== null && !Array.isArray(secrets) ? Object.keys(secrets) : []);
 }

@@ -1,6 +1,8 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
-import { bundles, evidenceKind, missingEvidence, parseTasks } from './_lib/bundle.ts';
+import { bundles, evidenceKind, missingEvidence, parseTasks, TASKS_MESSAGES } from './_lib/bundle.ts';
+
+const REOPEN = 'commit it, correct the reference, or reopen the task (- [ ])';
 
 /**
  * A bundle's tasks.md parses (phases in order, task ids unique and in order), and every task marked
@@ -12,6 +14,14 @@ export default definePolicy({
   severity: 'error',
   // Evidence can be any file: deleting one breaks the task that names it.
   appliesTo: ['**'],
+  messages: {
+    ...TASKS_MESSAGES,
+    'no-evidence':
+      'task {{task}} is marked done but names no evidence; name the file, migration or policy id that proves it, in backticks, or reopen it (- [ ])',
+    'missing-migration': `task {{task}} is marked done, but its evidence \`{{evidence}}\` is missing: no migration file {{name}} exists (under migrations/) — ${REOPEN}`,
+    'missing-policy-or-path': `task {{task}} is marked done, but its evidence \`{{evidence}}\` is missing: neither a policy {{name}} (policies/{{name}}.ts) nor a path {{name}} exists — ${REOPEN}`,
+    'missing-path': `task {{task}} is marked done, but its evidence \`{{evidence}}\` is missing: {{name}} does not exist — ${REOPEN}`,
+  },
   check(ctx) {
     const out: PolicyFinding[] = [];
     for (const dir of bundles(ctx)) {
@@ -20,7 +30,17 @@ export default definePolicy({
       // spec/bundle reports a missing or unreadable tasks.md.
       if (text === undefined || text.trim() === '') continue;
       const doc = parseTasks(text);
-      for (const p of doc.problems) out.push({ file, line: p.line, column: p.column, key: p.key, message: p.message });
+      for (const p of doc.problems) {
+        out.push({
+          file,
+          line: p.line,
+          column: p.column,
+          ...(p.endColumn !== undefined ? { endLine: p.line, endColumn: p.endColumn } : {}),
+          key: p.key,
+          messageId: p.messageId,
+          ...(p.data ? { data: p.data } : {}),
+        });
+      }
       for (const task of doc.tasks) {
         if (!task.done) continue;
         const evidence = task.spans.flatMap((s) => {
@@ -33,13 +53,14 @@ export default definePolicy({
             line: task.line,
             column: 1,
             key: `no-evidence:${task.id}`,
-            message: `task ${task.id} is marked done but names no evidence; name the file, migration or policy id that proves it, in backticks, or reopen it (- [ ])`,
+            messageId: 'no-evidence',
+            data: { task: task.id },
           });
           continue;
         }
         for (const e of evidence) {
-          const why = missingEvidence(ctx, e.text, e.kind);
-          if (why === undefined) continue;
+          const name = missingEvidence(ctx, e.text, e.kind);
+          if (name === undefined) continue;
           out.push({
             file,
             line: task.line,
@@ -47,7 +68,8 @@ export default definePolicy({
             endLine: task.line,
             endColumn: e.column + [...e.text].length,
             key: `evidence:${task.id}:${e.text}`,
-            message: `task ${task.id} is marked done, but its evidence \`${e.text}\` is missing: ${why} — commit it, correct the reference, or reopen the task (- [ ])`,
+            messageId: `missing-${e.kind}`,
+            data: { task: task.id, evidence: e.text, name },
           });
         }
       }

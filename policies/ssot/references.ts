@@ -2,9 +2,12 @@ import path from 'node:path';
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import type { RepoContext } from '../../gates/core/repo.ts';
-import { instead } from '../../gates/core/suggest.ts';
+import { DID_YOU_MEAN, insteadOf } from '../../gates/core/suggest.ts';
 import { CATALOG_FILE, catalogEntries, isRecord, JOBS_FILE, placeOf, providers, runners, SECRET_NAME, secretReferences } from '../_lib/ssot.ts';
 import { ssotModelUnaffected } from './_lib/changes.ts';
+
+const MISSING_LINK = '`{{field}}` of integration `{{slug}}` names {{target}}, which does not exist';
+const UNKNOWN_RUNNER = 'runner `{{runner}}` of job `{{job}}` is not declared by any provider, integration or source file';
 
 /**
  * References between SSOT files resolve: catalog ↔ integration config files ↔ provider files,
@@ -17,6 +20,19 @@ export default definePolicy({
   severity: 'error',
   appliesTo: ['ssot/**'],
   unaffected: ssotModelUnaffected,
+  messages: {
+    'missing-link-typo': `${MISSING_LINK}${DID_YOU_MEAN}`,
+    'missing-link': `${MISSING_LINK} — known SSOT files: {{known}}`,
+    'missing-link-none-known': MISSING_LINK,
+    'unlisted-secret': 'integration `{{slug}}` does not list secret `{{secret}}` in `secrets`, but its {{field}} uses it at {{place}}; add it',
+    'provider-mismatch': 'integration `{{slug}}` has provider `{{provider}}` but its provider_file declares id `{{declared}}` ({{place}}); make them equal',
+    'unlinked-file': 'no entry of {{catalog}} links this file; add `{{field}}: {{file}}` to its integration',
+    'unknown-runner-typo': `${UNKNOWN_RUNNER}${DID_YOU_MEAN}`,
+    'unknown-runner': `${UNKNOWN_RUNNER} — known runners: {{known}}`,
+    'unknown-runner-none-known': UNKNOWN_RUNNER,
+    'environment-name': 'environment `{{name}}` is declared in {{file}}; the file of an environment is named after it — rename the file or set `name: {{want}}`',
+    'provider-folder': 'provider id `{{id}}` differs from its folder ssot/providers/{{folder}}/; make them equal',
+  },
   check(ctx) {
     return [...catalogLinks(ctx), ...jobRunners(ctx), ...declaredNames(ctx)];
   },
@@ -40,7 +56,12 @@ function catalogLinks(ctx: RepoContext): PolicyFinding[] {
       if (target === undefined) continue;
       linked.add(target);
       if (!ctx.exists(target)) {
-        out.push({ file: CATALOG_FILE, pointer: `${at}/${field}`, key: `${e.slug}:${field}`, message: `\`${field}\` of integration \`${e.slug}\` names ${target}, which does not exist${instead(target, ssotFiles, 'SSOT files')}` });
+        out.push({
+          file: CATALOG_FILE,
+          pointer: `${at}/${field}`,
+          key: `${e.slug}:${field}`,
+          ...insteadOf('missing-link', target, ssotFiles, { field, slug: e.slug, target }),
+        });
         continue;
       }
       // The secrets a linked file uses are secrets the integration needs: the catalog lists them.
@@ -51,7 +72,8 @@ function catalogLinks(ctx: RepoContext): PolicyFinding[] {
           file: CATALOG_FILE,
           pointer: `${at}/secrets`,
           key: `${e.slug}:needs:${r.name}`,
-          message: `integration \`${e.slug}\` does not list secret \`${r.name}\` in \`secrets\`, but its ${field} uses it at ${placeOf(ctx, r.file, r.pointer)}; add it`,
+          messageId: 'unlisted-secret',
+          data: { slug: e.slug, secret: r.name, field, place: placeOf(ctx, r.file, r.pointer) },
         });
       }
     }
@@ -62,7 +84,8 @@ function catalogLinks(ctx: RepoContext): PolicyFinding[] {
           file: CATALOG_FILE,
           pointer: `${at}/provider_file`,
           key: `${e.slug}:provider-id`,
-          message: `integration \`${e.slug}\` has provider \`${e.provider ?? '(none)'}\` but its provider_file declares id \`${p.name}\` (${placeOf(ctx, p.file, p.pointer)}); make them equal`,
+          messageId: 'provider-mismatch',
+          data: { slug: e.slug, provider: e.provider ?? '(none)', declared: p.name, place: placeOf(ctx, p.file, p.pointer) },
         });
       }
     }
@@ -72,7 +95,7 @@ function catalogLinks(ctx: RepoContext): PolicyFinding[] {
   for (const f of [...own, ...provs.map((p) => p.file)]) {
     if (linked.has(f)) continue;
     const field = f.startsWith('ssot/providers/') ? 'provider_file' : 'config';
-    out.push({ file: f, line: 1, key: `orphan:${f}`, message: `no entry of ${CATALOG_FILE} links this file; add \`${field}: ${f}\` to its integration` });
+    out.push({ file: f, line: 1, key: `orphan:${f}`, messageId: 'unlinked-file', data: { catalog: CATALOG_FILE, field, file: f } });
   }
   return out;
 }
@@ -89,7 +112,7 @@ function jobRunners(ctx: RepoContext): PolicyFinding[] {
       file: JOBS_FILE,
       pointer: `/jobs/${i}/runner`,
       key: `runner:${String(j.id)}`,
-      message: `runner \`${j.runner}\` of job \`${String(j.id)}\` is not declared by any provider, integration or source file${instead(j.runner, known, 'runners')}`,
+      ...insteadOf('unknown-runner', j.runner, known, { runner: j.runner, job: String(j.id) }),
     });
   });
   return out;
@@ -102,14 +125,15 @@ function declaredNames(ctx: RepoContext): PolicyFinding[] {
     const data = ctx.data(file);
     const want = path.posix.basename(file).replace(/\.ya?ml$/, '');
     if (isRecord(data) && typeof data.name === 'string' && data.name !== want) {
-      out.push({ file, pointer: '/name', key: 'name', message: `environment \`${data.name}\` is declared in ${file}; the file of an environment is named after it — rename the file or set \`name: ${want}\`` });
+      out.push({ file, pointer: '/name', key: 'name', messageId: 'environment-name', data: { name: data.name, file, want } });
     }
   }
   for (const p of providers(ctx)) {
     const folder = path.posix.basename(path.posix.dirname(p.file));
     if (p.name !== folder) {
-      out.push({ file: p.file, pointer: p.pointer, key: 'id', message: `provider id \`${p.name}\` differs from its folder ssot/providers/${folder}/; make them equal` });
+      out.push({ file: p.file, pointer: p.pointer, key: 'id', messageId: 'provider-folder', data: { id: p.name, folder } });
     }
   }
   return out;
 }
+

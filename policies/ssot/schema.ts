@@ -1,7 +1,7 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import { SchemaSet } from '../../gates/core/schema.ts';
-import { schemaFindings } from '../../gates/core/schema-messages.ts';
+import { SCHEMA_MESSAGES, schemaFindings } from '../../gates/core/schema-messages.ts';
 import { governedBy, SSOT_YAML } from './_lib/changes.ts';
 
 /** Every SSOT file passes the JSON Schema that governs it; every error of the file is reported. */
@@ -11,6 +11,8 @@ export default definePolicy({
   severity: 'error',
   appliesTo: ['ssot/**', 'schemas/**'],
   perFile: { files: SSOT_YAML, dependents: governedBy },
+  // One message per JSON Schema keyword, and the problems of the schemas, the map and modelines.
+  messages: SCHEMA_MESSAGES,
   check(ctx) {
     const schemas = SchemaSet.of(ctx);
     const out: PolicyFinding[] = [];

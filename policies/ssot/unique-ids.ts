@@ -5,8 +5,9 @@ import { escapeSegment } from '../../gates/core/pointer.ts';
 import { CAPABILITIES_FILE, CATALOG_FILE, isRecord, JOBS_FILE, NAV_FILE, OBSERVABILITY_FILE, placeOf, runners, WAVES_FILE, type Named } from '../_lib/ssot.ts';
 import { ssotModelUnaffected } from './_lib/changes.ts';
 
-/** A collection whose members must be unique: where it is, what a member is called, how to fix a clash. */
+/** A collection whose members must be unique: its message id, what a member is called, how to fix a clash. */
 interface Collection {
+  messageId: string;
   what: string;
   fix: string;
   members(ctx: RepoContext): Named[];
@@ -26,11 +27,12 @@ function listField(file: string, list: string, field: string): (ctx: RepoContext
 }
 
 const COLLECTIONS: readonly Collection[] = [
-  { what: 'catalog slug', fix: 'give each integration its own slug', members: listField(CATALOG_FILE, 'integrations', 'slug') },
-  { what: 'job id', fix: 'give each job its own id', members: listField(JOBS_FILE, 'jobs', 'id') },
-  { what: 'capability id', fix: 'list each capability once', members: listField(CAPABILITIES_FILE, 'capabilities', 'id') },
-  { what: 'nav path', fix: 'list each route once', members: listField(NAV_FILE, 'routes', 'path') },
+  { messageId: 'duplicate-catalog-slug', what: 'catalog slug', fix: 'give each integration its own slug', members: listField(CATALOG_FILE, 'integrations', 'slug') },
+  { messageId: 'duplicate-job-id', what: 'job id', fix: 'give each job its own id', members: listField(JOBS_FILE, 'jobs', 'id') },
+  { messageId: 'duplicate-capability-id', what: 'capability id', fix: 'list each capability once', members: listField(CAPABILITIES_FILE, 'capabilities', 'id') },
+  { messageId: 'duplicate-nav-path', what: 'nav path', fix: 'list each route once', members: listField(NAV_FILE, 'routes', 'path') },
   {
+    messageId: 'duplicate-panel-id',
     what: 'metrics panel id',
     fix: 'give each panel its own id',
     members: (ctx) => {
@@ -42,6 +44,7 @@ const COLLECTIONS: readonly Collection[] = [
     },
   },
   {
+    messageId: 'module-in-two-waves',
     what: 'module',
     fix: 'a module belongs to exactly one wave; keep it in the earliest wave that needs it',
     members: (ctx) => {
@@ -56,13 +59,14 @@ const COLLECTIONS: readonly Collection[] = [
       });
     },
   },
-  { what: 'wave number', fix: 'number the waves 1 to 4, once each', members: listField(WAVES_FILE, 'waves', 'wave') },
+  { messageId: 'duplicate-wave-number', what: 'wave number', fix: 'number the waves 1 to 4, once each', members: listField(WAVES_FILE, 'waves', 'wave') },
   {
+    messageId: 'duplicate-resource',
     what: 'DigitalOcean resource',
     fix: 'ingest each resource once',
     members: (ctx) => ctx.glob('ssot/providers/*/provider.yaml').flatMap((f) => listField(f, 'resources', 'name')(ctx)),
   },
-  { what: 'runner id', fix: 'one file declares each runner; rename one of them', members: runners },
+  { messageId: 'duplicate-runner-id', what: 'runner id', fix: 'one file declares each runner; rename one of them', members: runners },
 ];
 
 /** Ids and slugs that others key on are unique; the second occurrence is reported, naming the first. */
@@ -72,6 +76,7 @@ export default definePolicy({
   severity: 'error',
   appliesTo: ['ssot/**'],
   unaffected: ssotModelUnaffected,
+  messages: Object.fromEntries(COLLECTIONS.map((c) => [c.messageId, `duplicate ${c.what} \`{{name}}\`; it is first at {{first}} — ${c.fix}`])),
   check(ctx) {
     const out: PolicyFinding[] = [];
     for (const c of COLLECTIONS) {
@@ -89,7 +94,8 @@ export default definePolicy({
           file: m.file,
           pointer: m.pointer,
           key: `${c.what}:${m.name}:${n}`,
-          message: `duplicate ${c.what} \`${m.name}\`; it is first at ${placeOf(ctx, prev.file, prev.pointer)} — ${c.fix}`,
+          messageId: c.messageId,
+          data: { name: m.name, first: placeOf(ctx, prev.file, prev.pointer) },
         });
       }
     }

@@ -1,7 +1,8 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy } from '../../gates/core/policy.ts';
 import { suggest } from '../../gates/core/suggest.ts';
-import { daysBetween, loadWaivers, MAX_WAIVER_DAYS, today, WAIVER_FILE } from '../../gates/core/waivers.ts';
+import { WAIVER_FILE } from '../../gates/core/ssot-files.ts';
+import { daysBetween, loadWaivers, MAX_WAIVER_DAYS, today } from '../../gates/core/waivers.ts';
 
 /**
  * Every waiver of ssot/waivers.yaml is in force: not past its expiry, not further than 180 days

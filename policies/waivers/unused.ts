@@ -1,6 +1,7 @@
 import type { PolicyFinding } from '../../gates/core/finding.ts';
 import { definePolicy, skip } from '../../gates/core/policy.ts';
-import { allowsIn, inForce, loadWaivers, today, WAIVER_FILE } from '../../gates/core/waivers.ts';
+import { WAIVER_FILE } from '../../gates/core/ssot-files.ts';
+import { allowsIn, inForce, loadWaivers, today } from '../../gates/core/waivers.ts';
 
 /**
  * A waiver in force, or an inline `gates-allow`, that suppressed nothing is stale: the finding was

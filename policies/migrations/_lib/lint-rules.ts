@@ -1,5 +1,5 @@
 import type { PolicyFinding, Severity } from '../../../gates/core/finding.ts';
-import { names, walkSql, type SqlStatement, type SqlToken } from '../../../gates/core/sql.ts';
+import { names, qualifiedName, walkSql, type SqlStatement, type SqlToken } from '../../../gates/core/sql.ts';
 
 /** The lint rules of new migrations; ids are stable (justifications name them). */
 export const RULES = {
@@ -151,18 +151,6 @@ export class LintState {
 /** Postgres's default `"$user", public` (no schema is named after the migration role). */
 export const DEFAULT_SEARCH_PATH: readonly string[] = ['public'];
 
-interface RangeVarInfo {
-  schema: string | undefined;
-  name: string;
-  location: number | undefined;
-}
-
-function rangeVar(rv: unknown): RangeVarInfo | undefined {
-  const r = (rv ?? {}) as { schemaname?: string; relname?: string; location?: number };
-  if (!r.relname) return undefined;
-  return { schema: r.schemaname, name: r.relname, location: r.location };
-}
-
 type Node = Record<string, unknown>;
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const inner = (n: unknown, kind: string): Node | undefined => ((n ?? {}) as Record<string, Node | undefined>)[kind];
@@ -252,7 +240,7 @@ export function lintStatement(s: SqlStatement, state: LintState): Hit[] {
       hits.push(...alterTableHits(s, state));
       break;
     case 'RenameStmt': {
-      const t = rangeVar(n.relation);
+      const t = qualifiedName(n.relation);
       if (!t) break;
       const key = state.key(t.schema, t.name);
       const rel = state.relations.get(key);
@@ -270,7 +258,7 @@ export function lintStatement(s: SqlStatement, state: LintState): Hit[] {
       break;
     }
     case 'AlterObjectSchemaStmt': {
-      const t = rangeVar(n.relation);
+      const t = qualifiedName(n.relation);
       if (!t) break;
       const key = state.key(t.schema, t.name);
       const rel = state.relations.get(key);
@@ -282,7 +270,7 @@ export function lintStatement(s: SqlStatement, state: LintState): Hit[] {
       break;
     }
     case 'IndexStmt': {
-      const t = rangeVar(n.relation);
+      const t = qualifiedName(n.relation);
       if (!t) break;
       const key = state.key(t.schema, t.name);
       const schema = key.split('.')[0] ?? key;
@@ -294,7 +282,7 @@ export function lintStatement(s: SqlStatement, state: LintState): Hit[] {
       break;
     }
     case 'CreateStmt': {
-      const t = rangeVar(n.relation);
+      const t = qualifiedName(n.relation);
       if (!t || (n.if_not_exists && state.relations.has(state.key(t.schema, t.name)))) break;
       const rel = state.add(t.schema, t.name);
       for (const e of list(n.tableElts)) {
@@ -304,17 +292,17 @@ export function lintStatement(s: SqlStatement, state: LintState): Hit[] {
       break;
     }
     case 'CreateTableAsStmt': {
-      const t = rangeVar(inner(n.into, 'IntoClause')?.rel ?? (n.into as Node | undefined)?.rel);
+      const t = qualifiedName(inner(n.into, 'IntoClause')?.rel ?? (n.into as Node | undefined)?.rel);
       if (t) state.add(t.schema, t.name);
       break;
     }
     case 'ViewStmt': {
-      const t = rangeVar(n.view);
+      const t = qualifiedName(n.view);
       if (t) state.add(t.schema, t.name);
       break;
     }
     case 'CreateSeqStmt': {
-      const t = rangeVar(n.sequence);
+      const t = qualifiedName(n.sequence);
       if (t) state.add(t.schema, t.name);
       break;
     }
@@ -376,7 +364,7 @@ function dropHits(s: SqlStatement, state: LintState): Hit[] {
 function alterTableHits(s: SqlStatement, state: LintState): Hit[] {
   const n = s.node;
   const hits: Hit[] = [];
-  const t = rangeVar(n.relation);
+  const t = qualifiedName(n.relation);
   if (!t || (n.objtype !== undefined && n.objtype !== 'OBJECT_TABLE')) return hits;
   const key = state.key(t.schema, t.name);
   const rel = state.relations.get(key);
@@ -425,7 +413,7 @@ function alterTableHits(s: SqlStatement, state: LintState): Hit[] {
             hits.push({ rule: 'unique-without-index', offset: at(k.location), endOffset: s.end, data: { kind: k.contype === 'CONSTR_PRIMARY' ? 'a primary key' : 'a unique constraint', table: key } });
           }
           if (k.contype === 'CONSTR_FOREIGN') {
-            const ref = rangeVar(k.pktable);
+            const ref = qualifiedName(k.pktable);
             hits.push({
               rule: 'constraint-not-valid',
               offset: at(k.location),
@@ -460,7 +448,7 @@ function alterTableHits(s: SqlStatement, state: LintState): Hit[] {
         if (name && notValid) state.notValidInFile.add(`${key}:${name}`);
         if (!existing) break;
         if ((con.contype === 'CONSTR_FOREIGN' || con.contype === 'CONSTR_CHECK') && !notValid) {
-          const ref = rangeVar(con.pktable);
+          const ref = qualifiedName(con.pktable);
           const lock =
             con.contype === 'CONSTR_FOREIGN'
               ? `SHARE ROW EXCLUSIVE locks on ${key} and ${ref ? state.key(ref.schema, ref.name) : 'the referenced table'} (no writes to either)`
@@ -581,11 +569,11 @@ function unqualified(s: SqlStatement, state: LintState): Hit[] {
       if (kind === 'CommonTableExpr' && typeof f.ctename === 'string') ctes.add(f.ctename);
     });
   }
-  const created = rangeVar(createdRangeVar(s));
+  const created = qualifiedName(createdRangeVar(s));
   const createdRaw = createdRangeVar(s);
   const refs: Array<{ name: string; offset: number }> = [];
   for (const raw of rangeVars(s.node)) {
-    const rv = rangeVar(raw);
+    const rv = qualifiedName(raw);
     if (!rv || raw === createdRaw || rv.schema !== undefined || ctes.has(rv.name)) continue;
     refs.push({ name: rv.name, offset: rv.location ?? s.offset });
   }
@@ -632,7 +620,7 @@ export function addBaseline(state: LintState, stmts: readonly SqlStatement[]): v
   const saved = state.inChange;
   state.inChange = false;
   for (const s of stmts) {
-    const t = rangeVar(createdRangeVar(s));
+    const t = qualifiedName(createdRangeVar(s));
     if (t) state.add(t.schema, t.name, true);
   }
   state.inChange = saved;

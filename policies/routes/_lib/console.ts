@@ -38,24 +38,18 @@ export interface Console {
   truncated: string[];
 }
 
-export type ConsoleState = { ready: true; console: Console } | { ready: false; skipped: PolicyFinding; because: string };
+/**
+ * The console, or why it cannot be checked: `because` (a sentence that says what to do) and `at`,
+ * where a finding about it goes (nav.yaml, at `app_dir` when that is what failed).
+ */
+export type ConsoleState = { ready: true; console: Console } | { ready: false; because: string; at: Pick<PolicyFinding, 'file' | 'line' | 'pointer'> };
 
 export function loadConsole(ctx: RepoContext): ConsoleState {
   return ctx.memo('routes/console', () => load(ctx));
 }
 
-function skipped(because: string, at: Partial<PolicyFinding> = { line: 1 }): ConsoleState {
-  return {
-    ready: false,
-    because,
-    skipped: {
-      file: NAV_FILE,
-      ...at,
-      severity: 'notice',
-      key: 'skipped',
-      message: `no app dir found: route coverage skipped because ${because}`,
-    },
-  };
+function skipped(because: string, at: { line: number } | { pointer: string } = { line: 1 }): ConsoleState {
+  return { ready: false, because, at: { file: NAV_FILE, ...at } };
 }
 
 function load(ctx: RepoContext): ConsoleState {

@@ -34,7 +34,11 @@ export interface Task {
 export interface TasksProblem {
   line: number;
   column: number;
-  message: string;
+  /** Exclusive end column on the same line; the problem runs to the end of the line without it. */
+  endColumn?: number;
+  /** One of {@link TASKS_MESSAGES}. */
+  messageId: keyof typeof TASKS_MESSAGES;
+  data?: Record<string, unknown>;
   key: string;
 }
 
@@ -47,6 +51,20 @@ export interface TasksDoc {
 const PHASE = /^##\s+Phase\s+(\d+)\b\s*[:—–-]?\s*(.*)$/;
 const TASK = /^- \[([ xX])\] (T(\d{3,}))( \[P\])?( \[(US\d+)\])? (\S.*)$/;
 const FORM = '`- [ ] T012 [P] [US1] description` (`[P]` and `[US1]` optional, `- [x]` when done)';
+
+/** What the parser finds wrong in a tasks.md, as message templates (`{{name}}` filled from a problem's data). */
+export const TASKS_MESSAGES = {
+  'phase-order': 'Phase {{number}} should be Phase {{expected}}: number the phases 1, 2, 3 … in order',
+  malformed: `malformed task line; write ${FORM}`,
+  'outside-phase': 'task {{task}} is outside any phase; put it under a `## Phase N — Title` heading',
+  'duplicate-id': 'task id {{task}} is already used at line {{first}}; give each task its own id',
+  'out-of-order': 'task {{task}} comes after {{previous}} (line {{previousLine}}); task ids run in order — renumber the tasks',
+  'no-phases': 'tasks.md has no `## Phase N — Title` heading; group the tasks in phases',
+  'no-tasks': `tasks.md holds no task line; write tasks as ${FORM}`,
+} as const;
+
+/** Where the id of a task line starts: after `- [ ] `. */
+const ID_COLUMN = 7;
 
 function columnOf(line: string, index: number): number {
   return [...line.slice(0, index)].length + 1;
@@ -68,7 +86,7 @@ export function parseTasks(text: string): TasksDoc {
       const number = Number(ph[1]);
       const expected = (doc.phases.at(-1)?.number ?? 0) + 1;
       if (number !== expected) {
-        doc.problems.push({ line: n, column: 1, key: `phase-order:${number}`, message: `Phase ${number} should be Phase ${expected}: number the phases 1, 2, 3 … in order` });
+        doc.problems.push({ line: n, column: 1, key: `phase-order:${number}`, messageId: 'phase-order', data: { number, expected } });
       }
       doc.phases.push({ line: n, number, title: ph[2] ?? '' });
       inPhase = true;
@@ -81,7 +99,7 @@ export function parseTasks(text: string): TasksDoc {
     if (!line.startsWith('- [')) return;
     const m = TASK.exec(line);
     if (!m) {
-      doc.problems.push({ line: n, column: 1, key: `malformed:${line}`, message: `malformed task line; write ${FORM}` });
+      doc.problems.push({ line: n, column: 1, key: `malformed:${line}`, messageId: 'malformed' });
       return;
     }
     const id = m[2] as string;
@@ -96,22 +114,23 @@ export function parseTasks(text: string): TasksDoc {
       spans: [...line.matchAll(/`([^`]+)`/g)].map((s) => ({ text: s[1] as string, column: columnOf(line, (s.index ?? 0) + 1) })),
     };
     if (!inPhase) {
-      doc.problems.push({ line: n, column: 1, key: `outside:${id}`, message: `task ${id} is outside any phase; put it under a \`## Phase N — Title\` heading` });
+      doc.problems.push({ line: n, column: 1, key: `outside:${id}`, messageId: 'outside-phase', data: { task: id } });
     }
     const first = seen.get(id);
+    const atId = { line: n, column: ID_COLUMN, endColumn: ID_COLUMN + id.length };
     if (first !== undefined) {
-      doc.problems.push({ line: n, column: 7, key: `duplicate:${id}`, message: `task id ${id} is already used at line ${first}; give each task its own id` });
+      doc.problems.push({ ...atId, key: `duplicate:${id}`, messageId: 'duplicate-id', data: { task: id, first } });
     } else {
       seen.set(id, n);
       if (last && task.number <= last.number) {
-        doc.problems.push({ line: n, column: 7, key: `order:${id}`, message: `task ${id} comes after ${last.id} (line ${last.line}); task ids run in order — renumber the tasks` });
+        doc.problems.push({ ...atId, key: `order:${id}`, messageId: 'out-of-order', data: { task: id, previous: last.id, previousLine: last.line } });
       }
     }
     doc.tasks.push(task);
     last = task;
   });
-  if (doc.phases.length === 0) doc.problems.push({ line: 1, column: 1, key: 'no-phases', message: 'tasks.md has no `## Phase N — Title` heading; group the tasks in phases' });
-  if (doc.tasks.length === 0) doc.problems.push({ line: 1, column: 1, key: 'no-tasks', message: `tasks.md holds no task line; write tasks as ${FORM}` });
+  if (doc.phases.length === 0) doc.problems.push({ line: 1, column: 1, key: 'no-phases', messageId: 'no-phases' });
+  if (doc.tasks.length === 0) doc.problems.push({ line: 1, column: 1, key: 'no-tasks', messageId: 'no-tasks' });
   return doc;
 }
 
@@ -129,15 +148,14 @@ export function evidenceKind(span: string): EvidenceKind | undefined {
   return undefined;
 }
 
-/** Why the evidence does not exist in the repository, or undefined when it does. */
+/**
+ * The name the evidence was looked up by (the span without `./` or a trailing `/`) when it does
+ * not exist in the repository, or undefined when it does.
+ */
 export function missingEvidence(ctx: RepoContext, span: string, kind: EvidenceKind): string | undefined {
   const t = span.trim().replace(/^\.\//, '').replace(/\/$/, '');
   const pathExists = (p: string) => ctx.exists(p) || ctx.files.some((f) => f.startsWith(`${p}/`));
-  if (kind === 'migration') {
-    return ctx.files.some((f) => f === `migrations/${t}` || f.endsWith(`/${t}`)) ? undefined : `no migration file ${t} exists (under migrations/)`;
-  }
-  if (kind === 'policy-or-path') {
-    return pathExists(t) || ctx.exists(`policies/${t}.ts`) ? undefined : `neither a policy ${t} (policies/${t}.ts) nor a path ${t} exists`;
-  }
-  return pathExists(t) ? undefined : `${t} does not exist`;
+  if (kind === 'migration') return ctx.files.some((f) => f === `migrations/${t}` || f.endsWith(`/${t}`)) ? undefined : t;
+  if (kind === 'policy-or-path') return pathExists(t) || ctx.exists(`policies/${t}.ts`) ? undefined : t;
+  return pathExists(t) ? undefined : t;
 }

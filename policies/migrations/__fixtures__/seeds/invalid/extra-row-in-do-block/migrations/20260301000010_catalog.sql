@@ -1,0 +1,12 @@
+create schema ops;
+create table ops.integrations_catalog (slug text primary key, name text not null, category text not null, provider text not null, status text not null, baseline boolean not null);
+-- Seeded from a DO block, as some histories do to seed only when a row is missing.
+do $$
+begin
+  insert into ops.integrations_catalog values
+    ('supabase', 'Supabase', 'database', 'supabase', 'installed', true),
+    ('grafana', 'Grafana', 'observability', 'grafana', 'available', false),
+    ('stripe', 'Stripe', 'payments', 'stripe', 'available', false)
+  on conflict (slug) do nothing;
+end
+$$;

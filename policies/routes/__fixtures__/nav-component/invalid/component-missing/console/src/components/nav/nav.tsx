@@ -1,0 +1,5 @@
+import Link from 'next/link';
+
+export function Nav() {
+  return <Link href="/">Overview</Link>;
+}

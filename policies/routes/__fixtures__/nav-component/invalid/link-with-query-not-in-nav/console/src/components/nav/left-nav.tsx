@@ -1,0 +1,11 @@
+import Link from 'next/link';
+
+export function LeftNav() {
+  return (
+    <nav>
+      <Link href="/">Overview</Link>
+      <Link href={'/logs/'}>Logs</Link>
+      <Link href="/settings?tab=secrets">Secrets</Link>
+    </nav>
+  );
+}

@@ -1,0 +1,1 @@
+// the SMTP port gate

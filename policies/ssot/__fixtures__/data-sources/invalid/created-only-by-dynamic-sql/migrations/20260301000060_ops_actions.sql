@@ -1,0 +1,1 @@
+do $$ begin execute 'create table ops.do_actions (id bigint)'; end $$;

@@ -1,0 +1,1 @@
+/* create table ops.do_firewalls (id bigint primary key); -- not yet */

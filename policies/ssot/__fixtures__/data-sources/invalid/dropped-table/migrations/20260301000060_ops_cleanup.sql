@@ -1,0 +1,1 @@
+drop table if exists ops.do_ingest_runs;

@@ -1,0 +1,2 @@
+-- The app schema only: no ops table yet.
+create table public.profiles (id uuid primary key);
