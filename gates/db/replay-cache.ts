@@ -13,7 +13,7 @@ import type { ReplayResult } from './replay.ts';
  */
 
 /** Bump when the shape of `ReplayResult` or the way it is computed changes. */
-export const REPLAY_CACHE_FORMAT = 2;
+export const REPLAY_CACHE_FORMAT = 3;
 
 /** Where `gates check` keeps replay results (the engine's own node_modules/.cache). */
 export const REPLAY_CACHE_DIR = path.join(ENGINE_DIR, 'node_modules', '.cache', 'odooops-gates', 'replay');

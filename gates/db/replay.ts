@@ -169,7 +169,7 @@ export interface ReplayOptions {
   template?: { name: string; state: TemplateState; work?: string };
   /**
    * Postgres: when every input applied, hand the database to `keep` (which keeps or drops it)
-   * instead of reading the catalog; the result then carries no snapshot.
+   * with what a template needs, instead of reading the catalog snapshot; the result carries none.
    */
   keep?: (db: Db, state: TemplateCapture) => Promise<void>;
 }
