@@ -13,6 +13,7 @@ import { ENGINE_DIR } from '../gates/core/artifacts.ts';
 import { loadSqlParser, parseSql } from '../gates/core/sql.ts';
 import { PGLITE_CACHE_DIR } from '../gates/db/engine.ts';
 import { openBaselineDatabase, replayMigrations, type ReplayInput } from '../gates/db/replay.ts';
+import { generatedMigrations } from './migration-files.ts';
 
 const ARGS = process.argv.slice(2);
 const COUNT = Number(ARGS.find((a) => /^\d+$/.test(a)) ?? 1000);
@@ -20,27 +21,6 @@ const COUNT = Number(ARGS.find((a) => /^\d+$/.test(a)) ?? 1000);
 const STATIC_ONLY = ARGS.includes('--static');
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RUNS = 5;
-
-function migration(i: number): string {
-  return `-- Generated migration ${i}.
-create table ops.bench_${i} (
-  id uuid primary key default gen_random_uuid(),
-  name text not null,
-  payload jsonb not null default '{}'::jsonb,
-  parent_id uuid references ops.bench_${Math.max(0, i - 1)} (id),
-  created_at timestamptz not null default now()
-);
-comment on table ops.bench_${i} is 'Bench table ${i}.';
-create index bench_${i}_parent_id_idx on ops.bench_${i} (parent_id);
-alter table ops.bench_${i} enable row level security;
-create policy bench_${i}_read on ops.bench_${i} for select to authenticated using (true);
-`;
-}
-
-function version(i: number): string {
-  const t = new Date(Date.UTC(2026, 2, 1) + i * 1000);
-  return t.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,9 +36,7 @@ function timeProcess(cmd: string, args: string[], cwd: string): { ms: number; st
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-migrations-'));
 try {
   fs.mkdirSync(path.join(root, 'migrations'));
-  const files: Record<string, string> = {};
-  files[`migrations/${version(0)}_bench_schema.sql`] = 'create schema ops;\n';
-  for (let i = 0; i < COUNT - 1; i++) files[`migrations/${version(i + 1)}_bench_${i}.sql`] = migration(i);
+  const files = generatedMigrations(COUNT);
   for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(root, f), text);
   console.log(
     `${Object.keys(files).length} migration files in ${root} (${os.cpus().length} cores, node ${process.version}, load ${(os.loadavg()[0] ?? 0).toFixed(2)})`,

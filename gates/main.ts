@@ -63,6 +63,9 @@ Options for check:
   --no-cache         use no cache: replay the migrations even when the replay cache
                      (node_modules/.cache/odooops-gates/replay) holds their result, compile
                      the repository's JSON Schemas, parse every file; store nothing
+  --no-template      on a Postgres server, replay every migration from the baseline even with
+                     --base (by default a pull request's replay copies a template database of
+                     its base's migrations, kept on the server, and replays only the new files)
 
 Options for routes smoke:
   --root DIR         repository with ssot/console/nav.yaml (default: the current directory)
@@ -125,6 +128,7 @@ async function dispatch(argv: string[], io: CliIO, policies: readonly Policy[], 
         prune: { type: 'boolean' },
         shard: { type: 'string' },
         'no-cache': { type: 'boolean' },
+        'no-template': { type: 'boolean' },
         output: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { blobId } from '../gates/core/git-blob.ts';
 import { gitHead, gitView } from '../gates/core/git.ts';
 import { definePolicy } from '../gates/core/policy.ts';
 import { runGates } from '../gates/core/run.ts';
@@ -40,6 +41,36 @@ describe('ctx.git', () => {
   it('shows a file at a ref', () => {
     expect(g.show('base', 'a/one.txt')).toBe('x\ny\nz\n');
     expect(g.show('base', 'a/two.txt')).toBeUndefined();
+  });
+
+  it('shows many files at a ref through one git process, as show does one by one', () => {
+    const files = ['a/one.txt', 'b.txt', 'a/two.txt', 'no such dir/x.txt'];
+    const many = gitView(dir).showMany('base', files);
+    expect([...many]).toEqual(files.map((f) => [f, g.show('base', f)]));
+    expect(many.get('a/one.txt')).toBe('x\ny\nz\n');
+    expect(many.get('a/two.txt')).toBeUndefined();
+    // Multi-byte text and a path with spaces, bytes counted as git counts them.
+    const utf = repo({ 'd/é t.sql': "select 'é';\n", 'd/z.sql': 'select 2;\n' }, {});
+    expect([...gitView(utf).showMany('base', ['d/é t.sql', 'd/z.sql'])]).toEqual([
+      ['d/é t.sql', "select 'é';\n"],
+      ['d/z.sql', 'select 2;\n'],
+    ]);
+    expect([...gitView(dir).showMany('no-such-ref', ['a/one.txt', 'b.txt'])]).toEqual([
+      ['a/one.txt', undefined],
+      ['b.txt', undefined],
+    ]);
+  });
+
+  it("gives each file's object id at a ref, as git hashes the same bytes", () => {
+    const blobs = g.blobsAt('base', 'a');
+    expect([...blobs.keys()]).toEqual(['a/one.txt']);
+    const id = blobs.get('a/one.txt') ?? '';
+    expect(id).toMatch(/^[0-9a-f]{40}$/);
+    expect(blobId(Buffer.from('x\ny\nz\n'), id)).toBe(id);
+    // The edited working-tree file hashes to another id.
+    expect(blobId(fs.readFileSync(path.join(dir, 'a/one.txt')), id)).not.toBe(id);
+    expect([...g.blobsAt('base').keys()]).toEqual(['a/one.txt', 'b.txt']);
+    expect(g.blobsAt('no-such-ref', 'a').size).toBe(0);
   });
 
   it('finds the merge base', () => {

@@ -10,6 +10,7 @@ import { BaselineError, pruneBaseline, readBaseline, writeBaseline, type Baselin
 import { exitCode, runGates, type GateResult } from '../core/run.ts';
 import { parseShard } from '../core/scope.ts';
 import { REPLAY_CACHE_DIR } from '../db/replay-cache.ts';
+import { replayNote } from '../db/replay.ts';
 import type { CheckRunTuning } from '../github/checks.ts';
 import { readActionsContext, type ActionsContext } from '../github/context.ts';
 import { ANNOTATE_MODES, type AnnotateMode } from '../github/diff.ts';
@@ -42,6 +43,7 @@ export interface CheckArgs {
   prune?: boolean;
   shard?: string;
   'no-cache'?: boolean;
+  'no-template'?: boolean;
 }
 
 /** Knobs for tests: shorter waits for the check-run client. */
@@ -95,8 +97,11 @@ export async function check(v: CheckArgs, io: CliIO, policies: readonly Policy[]
     ...(v['app-dir'] !== undefined ? { appDir: v['app-dir'] } : {}),
     ...(io.env.DATABASE_URL ? { databaseUrl: io.env.DATABASE_URL } : {}),
     ...(v['no-cache'] ? {} : { replayCache: opts.replayCacheDir ?? REPLAY_CACHE_DIR, schemaCache: VALIDATOR_CACHE_DIR, parseCache: PARSE_CACHE_DIR }),
+    ...(v['no-template'] ? { replayTemplates: false } : {}),
     ...(moduleStatusDir !== undefined ? { moduleStatusDir } : {}),
   });
+  const note = result.repo ? replayNote(result.repo) : undefined;
+  if (note) io.stderr(`gates: migrations replay: ${note}\n`);
   const ctx = reporterContext(io, actions, pr, annotate, artifactsDir);
   const artifacts = await prepareArtifacts(result, { env: io.env, runId: v['run-id'], base, headSha: actions.headSha, startedAt, links: ctx.links });
   emit(result, outputs, io, ctx);

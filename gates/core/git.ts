@@ -72,6 +72,51 @@ function showFile(dir: string, ref: string, path: string): string | undefined {
   return git(dir, ['show', `${ref}:./${path}`]);
 }
 
+/** Path → object id of the blobs at `ref` under the pathspecs (taken literally), e.g. a folder `dir/`. */
+function lsTree(dir: string, ref: string, pathspecs: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const listed = git(dir, ['--literal-pathspecs', '-c', 'core.quotePath=false', 'ls-tree', '-r', '-z', ref, '--', ...pathspecs]);
+  for (const entry of (listed ?? '').split('\0')) {
+    // `<mode> <type> <object>\t<path>`
+    const tab = entry.indexOf('\t');
+    const [, type, id] = entry.slice(0, tab).split(' ');
+    if (tab > 0 && type === 'blob' && id) out.set(entry.slice(tab + 1), id);
+  }
+  return out;
+}
+
+/**
+ * The content of each file at `ref`: its object id from one `git ls-tree`, the objects from one
+ * `git cat-file --batch` (by id: a path lookup per file is much slower). Undefined for a file that
+ * does not exist there; undefined as a whole when git fails (the caller asks file by file then).
+ */
+function showFiles(dir: string, ref: string, paths: readonly string[]): Map<string, string | undefined> | undefined {
+  const ids = lsTree(dir, ref, paths);
+  const asked = paths.filter((p) => ids.has(p));
+  const out = new Map<string, string | undefined>(paths.map((p) => [p, undefined]));
+  if (asked.length === 0) return out;
+  const r = spawnSync('git', ['cat-file', '--batch'], {
+    cwd: dir,
+    input: asked.map((p) => `${ids.get(p) ?? ''}\n`).join(''),
+    maxBuffer: 1024 * 1024 * 1024,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  if (r.status !== 0 || !Buffer.isBuffer(r.stdout)) return undefined;
+  const buf = r.stdout;
+  let at = 0;
+  for (const p of asked) {
+    const eol = buf.indexOf(0x0a, at);
+    if (eol < 0) return undefined;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(buf.subarray(at, eol).toString('utf8'));
+    at = eol + 1;
+    if (!m) return undefined;
+    const size = Number(m[2]);
+    out.set(p, m[1] === 'blob' ? buf.subarray(at, at + size).toString('utf8') : undefined);
+    at += size + 1;
+  }
+  return out;
+}
+
 /**
  * The repository's history as a policy sees it (`ctx.git`): read-only questions about refs and
  * files at them. Every answer comes from git in the checked root; a question git cannot answer
@@ -84,6 +129,10 @@ export interface GitView {
   filesAt(ref: string, dir?: string): string[];
   /** The content of `file` at `ref`, or undefined when it does not exist there. */
   show(ref: string, file: string): string | undefined;
+  /** The content of each of `files` at `ref` (undefined where it does not exist), read by two git processes; later `show` calls reuse it. */
+  showMany(ref: string, files: readonly string[]): Map<string, string | undefined>;
+  /** The git object id of each file below `dir` at `ref` (its content's hash, see `blobId` in git-blob.ts); empty when the ref is unknown. */
+  blobsAt(ref: string, dir?: string): Map<string, string>;
   /** The merge base of `a` and `b` (default `HEAD`), or undefined when there is none. */
   mergeBase(a: string, b?: string): string | undefined;
   /**
@@ -108,6 +157,15 @@ export function gitView(root: string): GitView {
         return (out ?? '').split('\0').filter(Boolean).sort();
       }),
     show: (ref, file) => once(`show\0${ref}\0${file}`, () => showFile(root, ref, file)),
+    blobsAt: (ref, dir) => once(`blobs\0${ref}\0${dir ?? ''}`, () => lsTree(root, ref, dir ? [`${dir.replace(/\/$/, '')}/`] : [])),
+    showMany: (ref, files) => {
+      const missing = files.filter((f) => !cache.has(`show\0${ref}\0${f}`));
+      if (missing.length > 1) {
+        const read = showFiles(root, ref, missing);
+        if (read) for (const [f, text] of read) cache.set(`show\0${ref}\0${f}`, text);
+      }
+      return new Map(files.map((f) => [f, view.show(ref, f)]));
+    },
     mergeBase: (a, b = 'HEAD') => once(`base\0${a}\0${b}`, () => git(root, ['merge-base', a, b])?.trim() || undefined),
     addedLines: (ref, file) => {
       if (!view.commitExists(ref)) return undefined;

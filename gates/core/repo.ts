@@ -49,6 +49,11 @@ export interface GateOptions {
    * of the text; gates/core/parse-cache.ts); undefined: every file is parsed.
    */
   parseCache?: string;
+  /**
+   * On a Postgres server with `base`: start the replay from a template database of the base's
+   * migrations kept on the server, and replay only the pull request's new files (default true).
+   */
+  replayTemplates?: boolean;
   /** Folder of `module_status_<env>.txt` files (`--module-status`), inside the root; relative to it or absolute. */
   moduleStatusDir?: string;
   /** The merge base `changedFiles` were measured from; dependency rules compare files there. */

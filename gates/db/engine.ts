@@ -26,6 +26,11 @@ export interface Db {
   batch<T>(sql: string): Promise<T[]>;
   /** Closes the connection and drops the throwaway database (and the roles the replay created); safe to call twice. */
   close(): Promise<void>;
+  /**
+   * Closes the connection and keeps the database on the server (to become a replay template):
+   * the caller owns it from then on. PGlite has nothing to keep: it closes.
+   */
+  detach(): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -42,6 +47,19 @@ export interface OpenOptions {
    * says they are the migrations' (their name appears in them).
    */
   ownsRole?: (name: string) => boolean;
+  /**
+   * Postgres only: copy this database of the same server (a replay template, which already holds
+   * the baseline) instead of applying the baseline; `baseline` is still called, for what it tells
+   * its caller, but not run. The template's database-level settings are carried over.
+   */
+  template?: string;
+  /** Postgres only: the throwaway database's name starts with this (default `gates_replay`). */
+  namePrefix?: string;
+  /**
+   * Postgres only: connect to this existing database (which already holds the baseline) instead of
+   * creating one; closing only disconnects. `baseline` is called but not run.
+   */
+  existing?: string;
 }
 
 /** A database error, as both engines report it. */
@@ -110,11 +128,18 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
 /** Any fixed 64-bit key: replays whose migrations create roles take turns on a server. */
 const ROLE_LOCK_KEY = 7_310_512_036_001;
 
+/** A Postgres identifier, double-quoted. */
+export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** How often, and how long apart, a copy waits for a template that another session is reading. */
+const TEMPLATE_BUSY_RETRIES = 20;
+const TEMPLATE_BUSY_WAIT_MS = 100;
+
 /** A throwaway database `gates_replay_<random>` on the server of `url`, dropped on close. */
 export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   const { default: pg } = await import('pg');
   const statementTimeoutMs = opts.statementTimeoutMs;
-  const name = `gates_replay_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const name = opts.existing ?? `${opts.namePrefix ?? 'gates_replay'}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   let client: InstanceType<typeof pg.Client> | undefined;
@@ -145,12 +170,16 @@ export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> 
       await admin.query('select pg_advisory_lock($1)', [ROLE_LOCK_KEY]);
       rolesBefore = new Set((await admin.query<{ rolname: string }>('select rolname from pg_roles')).rows.map((r) => r.rolname));
     }
-    await admin.query(`create database "${name}"`);
-    created = true;
+    if (opts.existing === undefined) {
+      if (opts.template === undefined) await admin.query(`create database "${name}"`);
+      else await copyTemplate(admin, name, opts.template);
+      created = true;
+    }
     const target = new URL(url);
     target.pathname = `/${name}`;
     client = new pg.Client({ connectionString: target.toString() });
     await client.connect();
+    if (opts.template !== undefined) await copyDatabaseSettings(admin, client, opts.template, opts.existing === undefined ? name : undefined);
     await client.query(`set statement_timeout = ${Math.max(1, Math.round(statementTimeoutMs))}`);
     // A throwaway database needs no durability: skip the WAL flush at every commit.
     await client.query('set synchronous_commit = off');
@@ -160,7 +189,8 @@ export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> 
     // never in a throwaway one: there it is replayed as a stub.
     const [cron] = (await client.query<{ db: string | null }>("select current_setting('cron.database_name', true) as db")).rows;
     if (cron?.db && cron.db !== name) available.delete('pg_cron');
-    await client.query(opts.baseline(available));
+    const baseline = opts.baseline(available);
+    if (opts.template === undefined && opts.existing === undefined) await client.query(baseline);
   } catch (e) {
     await drop();
     throw e;
@@ -188,7 +218,53 @@ export async function openPostgres(url: string, opts: OpenOptions): Promise<Db> 
       closed = true;
       await drop();
     },
+    async detach() {
+      if (closed) return;
+      closed = true;
+      created = false;
+      await drop();
+    },
   };
+}
+
+/**
+ * `create database name template template`: a copy of its files, object ids included. Another
+ * session copying the same template at that moment makes Postgres refuse ("being accessed by
+ * other users", 55006): that is retried for a while.
+ */
+export async function copyTemplate(admin: { query(sql: string): Promise<unknown> }, name: string, template: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.query(`create database ${quoteIdent(name)} template ${quoteIdent(template)}`);
+      return;
+    } catch (e) {
+      if (toDbError(e).code !== '55006' || attempt >= TEMPLATE_BUSY_RETRIES) throw e;
+      await new Promise((r) => setTimeout(r, TEMPLATE_BUSY_WAIT_MS));
+    }
+  }
+}
+
+interface Queryable {
+  query<R extends object>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/**
+ * A copy does not carry the template's database-level settings (`alter database ... set`, e.g. the
+ * baseline's search_path): each is set in the copy's session and, when `name` is given, stored on
+ * the copy from it.
+ */
+async function copyDatabaseSettings(admin: Queryable, client: Queryable, template: string, name: string | undefined): Promise<void> {
+  const { rows } = await admin.query<{ cfg: string }>(
+    `select unnest(s.setconfig) as cfg from pg_db_role_setting s join pg_database d on d.oid = s.setdatabase where d.datname = $1 and s.setrole = 0`,
+    [template],
+  );
+  for (const { cfg } of rows) {
+    const eq = cfg.indexOf('=');
+    if (eq <= 0) continue;
+    const key = cfg.slice(0, eq);
+    await client.query('select set_config($1, $2, false)', [key, cfg.slice(eq + 1)]);
+    if (name !== undefined) await client.query(`alter database ${quoteIdent(name)} set ${key.split('.').map(quoteIdent).join('.')} from current`);
+  }
 }
 
 /**
@@ -252,6 +328,12 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
   const [v] = (await call({ op: 'query', sql: 'show server_version_num' })) as Array<{ server_version_num: string }>;
   const major = Math.floor(Number(v?.server_version_num ?? 0) / 10000);
   let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    if (!dead) await call({ op: 'close' }).catch(() => undefined);
+    await worker.terminate();
+  };
   return {
     engine: 'pglite',
     major,
@@ -265,12 +347,9 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
     async batch<T>(sql: string) {
       return (await call({ op: 'exec', sql }, statementTimeoutMs)) as T[];
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      if (!dead) await call({ op: 'close' }).catch(() => undefined);
-      await worker.terminate();
-    },
+    close,
+    // Nothing outlives PGlite's worker.
+    detach: close,
   };
 }
 

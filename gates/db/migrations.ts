@@ -38,36 +38,42 @@ const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * `fs.ReadDir` lists the folder sorted by name, and the CLI applies the matching files in that order.
  */
 export function migrationFolder(ctx: RepoContext): FolderEntry[] {
-  return ctx.memo('db/migration-folder', () => {
-    const all = ctx.glob(`${MIGRATIONS_DIR}/**`).map((file) => ({ file, rel: file.slice(MIGRATIONS_DIR.length + 1) }));
-    // The CLI lists the folder itself: a subfolder is one entry (named after the folder).
-    const entry = (rel: string): string => rel.split('/')[0] as string;
-    const entries = [...new Set(all.map((f) => entry(f.rel)))].sort(byName);
-    const first = entries[0];
-    const out: FolderEntry[] = [];
-    for (const f of [...all].sort((a, b) => byName(a.rel, b.rel))) {
-      if (f.rel.includes('/')) {
-        out.push({ file: f.file, kind: 'nested' });
-        continue;
-      }
-      const init = f.rel === first ? LEGACY_INIT.exec(f.rel) : null;
-      if (init && Number(init[1]) < LEGACY_INIT_BEFORE) {
-        out.push({ file: f.file, kind: 'legacy-init' });
-        continue;
-      }
-      const m = MIGRATION_NAME.exec(f.rel);
-      if (m) out.push({ file: f.file, kind: 'migration', version: m[1] as string, name: m[2] as string });
-      else out.push({ file: f.file, kind: 'not-matching' });
+  return ctx.memo('db/migration-folder', () => folderEntries(ctx.glob(`${MIGRATIONS_DIR}/**`)));
+}
+
+/** What the CLI does with each of these root-relative paths under `migrations/` (e.g. the files at a git ref), in its order. */
+export function folderEntries(paths: readonly string[]): FolderEntry[] {
+  const all = paths.filter((file) => file.startsWith(`${MIGRATIONS_DIR}/`)).map((file) => ({ file, rel: file.slice(MIGRATIONS_DIR.length + 1) }));
+  // The CLI lists the folder itself: a subfolder is one entry (named after the folder).
+  const entry = (rel: string): string => rel.split('/')[0] as string;
+  const entries = [...new Set(all.map((f) => entry(f.rel)))].sort(byName);
+  const first = entries[0];
+  const out: FolderEntry[] = [];
+  for (const f of [...all].sort((a, b) => byName(a.rel, b.rel))) {
+    if (f.rel.includes('/')) {
+      out.push({ file: f.file, kind: 'nested' });
+      continue;
     }
-    return out;
-  });
+    const init = f.rel === first ? LEGACY_INIT.exec(f.rel) : null;
+    if (init && Number(init[1]) < LEGACY_INIT_BEFORE) {
+      out.push({ file: f.file, kind: 'legacy-init' });
+      continue;
+    }
+    const m = MIGRATION_NAME.exec(f.rel);
+    if (m) out.push({ file: f.file, kind: 'migration', version: m[1] as string, name: m[2] as string });
+    else out.push({ file: f.file, kind: 'not-matching' });
+  }
+  return out;
 }
 
 /** The migrations the Supabase CLI applies, in its order (by file name). */
 export function migrationFiles(ctx: RepoContext): MigrationFile[] {
-  return ctx.memo('db/migration-files', () =>
-    migrationFolder(ctx).flatMap((e) => (e.kind === 'migration' ? [{ file: e.file, version: e.version, name: e.name }] : [])),
-  );
+  return ctx.memo('db/migration-files', () => migrationsOf(migrationFolder(ctx)));
+}
+
+/** The entries the CLI applies, in its order. */
+export function migrationsOf(entries: readonly FolderEntry[]): MigrationFile[] {
+  return entries.flatMap((e) => (e.kind === 'migration' ? [{ file: e.file, version: e.version, name: e.name }] : []));
 }
 
 /** Whether the CLI applies a file of this name found directly in the migrations folder. */

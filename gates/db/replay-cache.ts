@@ -13,7 +13,7 @@ import type { ReplayResult } from './replay.ts';
  */
 
 /** Bump when the shape of `ReplayResult` or the way it is computed changes. */
-export const REPLAY_CACHE_FORMAT = 2;
+export const REPLAY_CACHE_FORMAT = 3;
 
 /** Where `gates check` keeps replay results (the engine's own node_modules/.cache). */
 export const REPLAY_CACHE_DIR = path.join(ENGINE_DIR, 'node_modules', '.cache', 'odooops-gates', 'replay');
@@ -79,7 +79,7 @@ export function readReplayCache(dir: string, key: string): ReplayResult | undefi
 
 /** Stores `result` under `key` atomically (a temporary file renamed into place); a failure to write is not an error. */
 export function writeReplayCache(dir: string, key: string, result: ReplayResult): boolean {
-  const { database: _database, ...rest } = result;
+  const { database: _database, basis: _basis, ...rest } = result;
   const body = v8.serialize({ format: REPLAY_CACHE_FORMAT, key, result: rest });
   const sum = createHash('sha256').update(body).digest();
   const file = entryFile(dir, key);

@@ -3,8 +3,26 @@ import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, qualifiedN
 import { BASELINE_FILE, engineIdentity, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
 import { migrationFiles, parsedMigrations, type MigrationFile } from './migrations.ts';
 import { targetPlatform } from './platform.ts';
-import { cacheable, readReplayCache, replayCacheKey, writeReplayCache } from './replay-cache.ts';
+import { cacheable, readReplayCache, replayCacheKey, writeReplayCache, type ReplayKeyInputs } from './replay-cache.ts';
 import { newPrepareState, prepareStatements, type PrepareState, type PreparedStatement } from './prepare.ts';
+import {
+  applySession,
+  dropWorkCopy,
+  ensureWorkCopy,
+  enterWork,
+  findTemplate,
+  keepTemplate,
+  leaveWork,
+  MAX_OBJECT_ID,
+  pruneTemplates,
+  STALE_WORK,
+  TEMPLATE_BUILD_PREFIX,
+  templateKey,
+  templateName,
+  templatePlan,
+  type TemplateCapture,
+  type TemplateState,
+} from './template.ts';
 
 /** Default bound on one statement; a statement that runs longer is stopped and reported. */
 export const STATEMENT_TIMEOUT_MS = 60_000;
@@ -90,10 +108,26 @@ export interface ReplayNotice extends Origin {
   message: string;
 }
 
+/** How the replay started: from a template of the pull request's base, or from the baseline (and why not from a template). */
+export type ReplayBasis =
+  | {
+      from: 'template';
+      template: string;
+      built: boolean;
+      baseFiles: number;
+      /** `copy`: a copy of the template per run; `rollback`: its working copy, the new file in one transaction rolled back at the end. */
+      via: 'copy' | 'rollback';
+      /** Why a copy was made rather than the working copy used. */
+      reason?: string;
+    }
+  | { from: 'baseline'; reason?: string };
+
 export interface ReplayResult {
   engine: Db['engine'];
   /** The throwaway database the replay ran in, on a server (dropped since). */
   database?: string;
+  /** How this run's replay started (not stored in the replay cache: it never changes the result). */
+  basis?: ReplayBasis;
   /** Taken from the replay cache: no database was opened. */
   fromCache?: boolean;
   /** Postgres major of the engine and of the target platform. */
@@ -125,6 +159,19 @@ export interface ReplayOptions {
   statementTimeoutMs?: number;
   /** Postgres major of the target platform (default the engine's: no version check). */
   targetMajor?: number;
+  /**
+   * Postgres: copy this template, which holds the first `state.bounds.length` inputs replayed,
+   * and replay only the inputs after them. With `work` (the template's working copy), at most one
+   * input follows them: it is replayed in that database in one transaction, the catalog read in
+   * it, and the transaction rolled back (commit-time checks run as `set constraints all
+   * immediate`), so the database stays the base's state.
+   */
+  template?: { name: string; state: TemplateState; work?: string };
+  /**
+   * Postgres: when every input applied, hand the database to `keep` (which keeps or drops it)
+   * with what a template needs, instead of reading the catalog snapshot; the result carries none.
+   */
+  keep?: (db: Db, state: TemplateCapture) => Promise<void>;
 }
 
 /** The most rows of one seeded table the result carries; a larger table is named in `rowsOmitted`. */
@@ -145,25 +192,52 @@ export function replay(ctx: RepoContext): Promise<ReplayResult | undefined> {
       if (hit) return { ...hit, fromCache: true };
     }
     const r = await replayUncached(ctx, files);
+    replayNoteOf(ctx).text = describeBasis(r.basis);
     if (dir && key && cacheable(r)) writeReplayCache(dir, key, r);
     return r;
   });
 }
 
-/** The replay cache key of this tree (its migrations as the replay reads them), or undefined when the engine cannot be identified (its server is unreachable: the replay reports that). */
-export async function replayKey(ctx: RepoContext, files: readonly MigrationFile[] = migrationFiles(ctx)): Promise<string | undefined> {
-  let engine: string;
-  try {
-    engine = await engineIdentity(ctx.options.databaseUrl);
-  } catch {
-    return undefined;
+/** One line on how this run's replay started, when a pull request's base was given on a server; undefined otherwise or before the replay ran. */
+export function replayNote(ctx: RepoContext): string | undefined {
+  return replayNoteOf(ctx).text;
+}
+
+// `core/` memos are shared by every view of the run's repository.
+const replayNoteOf = (ctx: RepoContext): { text: string | undefined } => ctx.memo('core/db-replay-note', () => ({ text: undefined }));
+
+function describeBasis(b: ReplayBasis | undefined): string | undefined {
+  if (!b) return undefined;
+  if (b.from === 'template') {
+    const of = `the template ${b.template} of the base's ${b.baseFiles} ${b.baseFiles === 1 ? 'migration' : 'migrations'}${b.built ? ' (built by this run)' : ''}`;
+    return b.via === 'rollback'
+      ? `replayed the new migrations in one transaction, rolled back after, on the working copy of ${of}`
+      : `copied ${of} and replayed only the new migrations${b.reason ? ` (not on its working copy: ${b.reason})` : ''}`;
   }
-  return replayCacheKey({
+  return b.reason ? `replayed every migration from the baseline, not from a template of the base: ${b.reason}` : undefined;
+}
+
+/** The engine's identity, asked once per run; undefined when the server cannot be reached. */
+function engineOf(ctx: RepoContext): Promise<string | undefined> {
+  return ctx.memo('db/engine-identity', () => engineIdentity(ctx.options.databaseUrl).catch(() => undefined));
+}
+
+/** What a replay of these files depends on, for a cache or template key; undefined when the engine cannot be identified. */
+async function keyInputs(ctx: RepoContext, files: readonly MigrationFile[]): Promise<ReplayKeyInputs | undefined> {
+  const engine = await engineOf(ctx);
+  if (engine === undefined) return undefined;
+  return {
     baseline: rawBaselineSql(),
     files: files.map((m) => ({ file: m.file, text: ctx.text(m.file) ?? '' })),
     platform: targetPlatform(ctx),
     engine,
-  });
+  };
+}
+
+/** The replay cache key of this tree (its migrations as the replay reads them), or undefined when the engine cannot be identified (its server is unreachable: the replay reports that). */
+export async function replayKey(ctx: RepoContext, files: readonly MigrationFile[] = migrationFiles(ctx)): Promise<string | undefined> {
+  const inputs = await keyInputs(ctx, files);
+  return inputs && replayCacheKey(inputs);
 }
 
 /** Parses the migrations with the target platform's grammar and replays them. */
@@ -176,22 +250,161 @@ async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[])
     if (p && !p.ok) return empty({ file: m.file, offset: p.offset, message: `it does not parse: ${p.message}`, code: '42601', timedOut: false, syntax: true });
   }
   await loadSqlParser(target);
+  /** A file as the replay takes it: undefined when unreadable (left out), or why the target's grammar refuses it. */
+  const input = (m: MigrationFile): ReplayInput | ReplayFailure | undefined => {
+    const p = target === NEWEST_PG_MAJOR ? parsed.get(m.file) : parseSql(ctx.text(m.file) ?? '', target);
+    if (!p) return undefined;
+    if (p.ok) return { file: m.file, statements: p.statements };
+    return {
+      file: m.file,
+      offset: p.offset,
+      message: `${p.message} with the grammar of Postgres ${target}, the target platform (ssot/platform.yaml database.postgres_major); the statement needs a newer Postgres`,
+      code: '42601',
+      timedOut: false,
+    };
+  };
+  const opts: ReplayOptions = { databaseUrl: ctx.options.databaseUrl, targetMajor: target };
+  let reason: string | undefined;
+  if (ctx.options.databaseUrl) {
+    const via = await replayFromTemplate(ctx, files, input, opts).catch((e: unknown) => ({ reason: `the template failed: ${toDbError(e).message}` }));
+    if ('result' in via) return via.result;
+    if ('failure' in via) return empty(via.failure);
+    reason = via.reason;
+  }
   const inputs: ReplayInput[] = [];
   for (const m of files) {
-    const p = target === NEWEST_PG_MAJOR ? parsed.get(m.file) : parseSql(ctx.text(m.file) ?? '', target);
-    if (!p) continue;
-    if (!p.ok) {
-      return empty({
-        file: m.file,
-        offset: p.offset,
-        message: `${p.message} with the grammar of Postgres ${target}, the target platform (ssot/platform.yaml database.postgres_major); the statement needs a newer Postgres`,
-        code: '42601',
-        timedOut: false,
-      });
-    }
-    inputs.push({ file: m.file, statements: p.statements });
+    const i = input(m);
+    if (i && 'message' in i) return empty(i);
+    if (i) inputs.push(i);
   }
-  return replayMigrations(inputs, { databaseUrl: ctx.options.databaseUrl, targetMajor: target });
+  const r = await replayMigrations(inputs, opts);
+  return reason === undefined ? r : { ...r, basis: { from: 'baseline', reason } };
+}
+
+/**
+ * A pull request's replay on a server, from the template of its base (built by this run when the
+ * server has none): a copy of the base's replayed database, then only the files the pull request
+ * adds. Its result is the full replay's. Or why it cannot start there; the caller then replays
+ * every file from the baseline.
+ */
+async function replayFromTemplate(
+  ctx: RepoContext,
+  files: readonly MigrationFile[],
+  input: (m: MigrationFile) => ReplayInput | ReplayFailure | undefined,
+  opts: ReplayOptions,
+): Promise<{ result: ReplayResult } | { failure: ReplayFailure } | { reason: string | undefined }> {
+  const url = opts.databaseUrl;
+  const plan = templatePlan(ctx, files);
+  if (!url || !plan) return { reason: undefined };
+  if ('reason' in plan) return plan;
+  const key = await baseTemplateKey(ctx, plan.base);
+  if (!key) return { reason: undefined };
+  const name = templateName(key);
+  const timeout = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
+  let state = await findTemplate(url, name, key);
+  const built = state === undefined;
+  // A template of this key was built from these very files, which then all parsed with the
+  // target's grammar: a base file is parsed only if the replay needs its statements.
+  const inputs: ReplayInput[] = [];
+  for (const m of files.slice(0, state ? plan.base.length : files.length)) {
+    const i = state ? lazyInput(m, input) : input(m);
+    if (i && 'message' in i) return { failure: i };
+    if (!i) return { reason: `${m.file} cannot be read` };
+    inputs.push(i);
+  }
+  for (const m of state ? files.slice(plan.base.length) : []) {
+    const i = input(m);
+    if (i && 'message' in i) return { failure: i };
+    if (i) inputs.push(i);
+  }
+  const base = inputs.slice(0, plan.base.length);
+  if (!state) {
+    if (createsRoles(base)) return { reason: "the base's migrations create roles, which live in the server, not in a database a template can hold" };
+    const out: { kept?: TemplateState | { reason: string } } = {};
+    const build = await replayMigrations(base, {
+      ...opts,
+      keep: async (db, s) => {
+        out.kept = await keepTemplate(db, url, name, key, s, timeout);
+      },
+    });
+    const f = build.failure;
+    if (f) {
+      return { reason: f.setup ? f.message : `the base's replay stops at ${f.file}:${lineOf(ctx, f.file, f.offset)}, so it has no template` };
+    }
+    const kept = out.kept ?? { reason: "the base's replay did not finish" };
+    if ('reason' in kept) return kept;
+    state = kept;
+    await pruneTemplates(url);
+  }
+  const basis = { from: 'template' as const, template: name, built, baseFiles: base.length };
+  const added = inputs.slice(base.length);
+  const why = rollbackBlocker(added);
+  if (!why) {
+    const work = await ensureWorkCopy(url, name);
+    const r = await replayMigrations(inputs, { ...opts, template: { name, state, work } });
+    if (!r.failure?.setup) return { result: { ...r, basis: { ...basis, via: 'rollback' } } };
+    if (r.failure.message.startsWith(STALE_WORK)) await dropWorkCopy(url, work);
+    const r2 = await replayMigrations(inputs, { ...opts, template: { name, state } });
+    if (r2.failure?.setup) return { reason: `the template ${name} could not be copied: ${r2.failure.message}` };
+    return { result: { ...r2, basis: { ...basis, via: 'copy', reason: r.failure.message } } };
+  }
+  const r = await replayMigrations(inputs, { ...opts, template: { name, state } });
+  if (r.failure?.setup) return { reason: `the template ${name} could not be copied: ${r.failure.message}` };
+  return { result: { ...r, basis: { ...basis, via: 'copy', reason: why } } };
+}
+
+/** A base file whose statements are parsed on first use (a template holds what the replay needs of it). */
+function lazyInput(m: MigrationFile, input: (m: MigrationFile) => ReplayInput | ReplayFailure | undefined): ReplayInput {
+  let statements: SqlStatement[] | undefined;
+  return {
+    file: m.file,
+    get statements(): SqlStatement[] {
+      if (!statements) {
+        const i = input(m);
+        if (!i || 'message' in i) throw new Error(`${m.file} of the template's base no longer parses: ${i ? i.message : 'unreadable'}`);
+        statements = i.statements;
+      }
+      return statements;
+    },
+  };
+}
+
+/**
+ * Why the new files cannot be replayed in one transaction rolled back, as if each had been
+ * committed: more than one file (each file's commit would be a savepoint, and what a commit does
+ * between files, e.g. letting a later file use an enum value an earlier one added, would not
+ * happen), roles (the replay takes turns on the server for them), `on commit` actions of
+ * temporary tables (run at a commit that never comes), and settings for the transaction only
+ * (`set local`, `set_config(..., true)`), which a commit would end before the catalog is read
+ * (type names there depend on the search_path).
+ */
+function rollbackBlocker(added: readonly ReplayInput[]): string | undefined {
+  if (added.length > 1) return `the pull request adds ${added.length} migrations; one is replayed on the working copy`;
+  if (createsRoles(added)) return 'the new migration creates roles';
+  if (added.some((i) => i.statements.some((s) => /\bon\s+commit\b/i.test(s.text)))) return 'the new migration has an `on commit` action';
+  if (added.some((i) => i.statements.some((s) => /\bset\s+local\b|\bset_config\s*\(/i.test(s.text))))
+    return 'the new migration changes a setting for its transaction only';
+  return undefined;
+}
+
+async function baseTemplateKey(ctx: RepoContext, base: readonly MigrationFile[]): Promise<string | undefined> {
+  const k = await keyInputs(ctx, base);
+  return k && templateKey(replayCacheKey(k));
+}
+
+/** The template a pull-request run's replay on a server starts from (whether the server has it or not); undefined when it starts from the baseline. */
+export async function replayTemplateName(ctx: RepoContext): Promise<string | undefined> {
+  const plan = ctx.options.databaseUrl ? templatePlan(ctx, migrationFiles(ctx)) : undefined;
+  if (!plan || 'reason' in plan) return undefined;
+  const key = await baseTemplateKey(ctx, plan.base);
+  return key && templateName(key);
+}
+
+/** Whether a statement creates a role (cluster-wide: replays that do take turns and drop them after). */
+const createsRole = (s: SqlStatement): boolean => s.kind === 'CreateRoleStmt' || (s.kind === 'DoStmt' && /\bcreate\s+(role|user|group)\b/i.test(s.text));
+
+function createsRoles(inputs: readonly ReplayInput[]): boolean {
+  return inputs.some((i) => i.statements.some(createsRole));
 }
 
 /** The baseline, each statement as the engine will run it (stubs for extensions it lacks). */
@@ -208,12 +421,14 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
   const timeout = opts.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
   await loadSqlParser();
   const extensions = new Set<string>();
-  let createsRoles = false;
+  let roles = false;
   const texts: string[] = [];
-  for (const input of inputs) {
+  // A template's files are replayed already (and create no role: the template would not be kept).
+  const from = opts.databaseUrl ? opts.template : undefined;
+  for (const input of inputs.slice(from?.state.bounds.length ?? 0)) {
     for (const s of input.statements) {
       if (s.kind === 'CreateExtensionStmt') extensions.add(typeof s.node.extname === 'string' ? s.node.extname : '');
-      if (s.kind === 'CreateRoleStmt' || (s.kind === 'DoStmt' && /\bcreate\s+(role|user|group)\b/i.test(s.text))) createsRoles = true;
+      if (createsRole(s)) roles = true;
       texts.push(s.text.toLowerCase());
     }
   }
@@ -225,11 +440,14 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       databaseUrl: opts.databaseUrl,
       statementTimeoutMs: timeout,
       pgliteExtensions: [...extensions],
+      ...(from ? { template: from.name } : {}),
+      ...(from?.work ? { existing: from.work } : {}),
+      ...(opts.keep ? { namePrefix: TEMPLATE_BUILD_PREFIX } : {}),
       baseline: (available) => {
         state = newPrepareState(available, NEWEST_PG_MAJOR, NEWEST_PG_MAJOR);
         return preparedBaseline(state);
       },
-      ...(createsRoles ? { ownsRole: (name: string) => all.includes(name.toLowerCase()) } : {}),
+      ...(roles ? { ownsRole: (name: string) => all.includes(name.toLowerCase()) } : {}),
     });
   } catch (e) {
     const err = toDbError(e);
@@ -246,6 +464,8 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       },
     };
   }
+  // On a template's working copy, the run's transaction is rolled back however the replay ends.
+  let working = Boolean(from?.work);
   try {
     const result = emptyResult(db.engine);
     if (db.name) result.database = db.name;
@@ -254,23 +474,56 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
     const st = state ?? newPrepareState(db.available, result.targetMajor, db.major);
     st.targetMajor = result.targetMajor;
     st.engineMajor = db.major;
-    const start = await maxOid(db);
-    const [base] = await db.query<{ n: string }>(COUNT_OBJECTS);
     // Object ids only grow on a fresh database: what file k creates has an id above the largest
     // id after file k-1 and at most the largest after file k. Reading that bound is an index
-    // lookup, so the catalog itself is read once, after the last file.
+    // lookup, so the catalog itself is read once, after the last file. A copy of a template keeps
+    // the template's ids, and what it creates gets ids above them: the template says where the
+    // baseline ended and the bound of each file it holds.
     const bounds: Array<{ input: ReplayInput; upto: number }> = [];
-    let last = start;
-    for (const input of inputs) {
-      const prepared = prepareStatements(input.statements, st);
-      const seen = new Set<string>();
-      for (const p of prepared) {
-        if (p.note && !seen.has(p.note)) {
-          seen.add(p.note);
-          result.notices.push({ file: input.file, offset: p.stmt.offset, message: p.note });
+    let start: number;
+    let baselineCount: number;
+    let done = 0;
+    if (from) {
+      start = from.state.start;
+      baselineCount = from.state.baselineCount;
+      // What preparing the base's statements left, and their notices, as the template's build had them.
+      const p = from.state.prepared;
+      st.stubbed = new Set(p.stubbed);
+      st.stubObjects = new Set(p.stubObjects);
+      st.roles = new Set(p.roles);
+      st.functions = new Set(p.functions);
+      result.notices.push(...from.state.notices.map((n) => ({ ...n })));
+      for (const [file, upto] of from.state.bounds) {
+        const input = inputs[done];
+        if (input?.file !== file) throw new Error(`the template ${from.name} holds ${file}, where the replay has ${input?.file ?? 'no file'}`);
+        result.applied.push(file);
+        bounds.push({ input, upto });
+        done++;
+      }
+      if (from.work) {
+        if (inputs.length - done > 1) throw new Error('the working copy of a template takes one new file');
+        const busy = await enterWork(db, from.state);
+        if (busy) {
+          working = false;
+          return {
+            ...emptyResult('postgres'),
+            failure: { file: inputs[done]?.file ?? '', offset: 0, message: busy, code: undefined, timedOut: false, setup: true },
+          };
         }
       }
-      const applied = await applyFile(db, input, prepared, timeout, MAX_OID);
+      await applySession(db, from.state.session);
+    } else {
+      start = await maxOid(db);
+      const [base] = await db.query<{ n: string }>(COUNT_OBJECTS);
+      baselineCount = Number(base?.n ?? 0);
+    }
+    let last = Math.max(start, bounds.at(-1)?.upto ?? 0);
+    // The tables the migrations seed, in statement order (a template knows its base's).
+    const seeded = from ? [...new Set([...from.state.seeded, ...seededTables(inputs.slice(done))])] : seededTables(inputs);
+    for (const input of inputs.slice(done)) {
+      const prepared = prepareStatements(input.statements, st);
+      notePrepared(result, input, prepared);
+      const applied = await applyFile(db, input, prepared, timeout, MAX_OID, from?.work ? COMMIT_CHECKS : 'commit');
       if (!Array.isArray(applied)) {
         result.failure = applied;
         break;
@@ -279,30 +532,70 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       last = Math.max(last, Number(applied[0]?.n ?? 0));
       bounds.push({ input, upto: last });
     }
+    const objects = result.failure ? [] : await db.query<NewObject>(NEW_OBJECTS.replaceAll('$1', String(start)));
+    // Where each object was created: the file from the bounds, the statement from the file's (a
+    // template says it for the objects its base created, as long as they are what they were).
+    const stored = new Map((from?.state.origins ?? []).map(([key, offset, kind, schema, name, parent]) => [key, { offset, kind, schema, name, parent }]));
+    const originOf = (o: NewObject): Origin | undefined => {
+      const owner = bounds[lowerBound(bounds, Number(o.oid))];
+      if (!owner) return undefined;
+      const was = stored.get(`${o.cat}:${o.oid}`);
+      const same = was && was.kind === o.kind && was.schema === o.schema && was.name === o.name && was.parent === o.parent;
+      return { file: owner.input.file, offset: same ? was.offset : creationOffset(owner.input.statements, o) };
+    };
+    if (opts.keep && !result.failure) {
+      await opts.keep(db, {
+        start,
+        baselineCount,
+        bounds: bounds.map((b): [string, number] => [b.input.file, b.upto]),
+        prepared: { stubbed: [...st.stubbed], stubObjects: [...st.stubObjects], roles: [...st.roles], functions: [...st.functions] },
+        notices: result.notices,
+        seeded,
+        origins: objects.flatMap((o) => {
+          const origin = originOf(o);
+          return origin ? [[`${o.cat}:${o.oid}`, origin.offset, o.kind, o.schema, o.name, o.parent] as TemplateState['origins'][number]] : [];
+        }),
+      });
+      return result;
+    }
     const byOid = new Map<string, Origin>();
     if (!result.failure) {
       const perFile = new Map<string, number>();
-      for (const o of await db.query<NewObject>(NEW_OBJECTS.replaceAll('$1', String(start)))) {
-        const owner = bounds[lowerBound(bounds, Number(o.oid))];
-        if (!owner) continue;
-        const origin = { file: owner.input.file, offset: creationOffset(owner.input.statements, o) };
+      for (const o of objects) {
+        const origin = originOf(o);
+        if (!origin) continue;
         byOid.set(`${o.cat}:${o.oid}`, origin);
         if (o.cat === 'rel' && 'rpvmf'.includes(o.kind)) result.origins.set(`${o.schema}.${o.name}`, origin);
         if (o.cat === 'rel' && 'rpS'.includes(o.kind)) perFile.set(origin.file, (perFile.get(origin.file) ?? 0) + 1);
       }
       // Tables and sequences alive at the end, counted at the file that created them.
-      let count = Number(base?.n ?? 0);
+      let count = baselineCount;
       for (const b of bounds) {
         count += perFile.get(b.input.file) ?? 0;
         result.objectCounts.push({ file: b.input.file, count });
       }
       result.catalog = await readCatalog(db, byOid, st.stubObjects);
       result.columns = await readColumns(db);
-      await readSeededRows(db, inputs, result);
+      await readSeededRows(db, seeded, result);
     }
     return result;
   } finally {
+    if (working && from) await leaveWork(db, from.state).catch(() => undefined);
     await db.close();
+  }
+}
+
+/** What a commit checks, run without committing: deferred constraints and constraint triggers. */
+const COMMIT_CHECKS = 'set constraints all immediate';
+
+/** The notices of a file's prepared statements, once per file and kind. */
+function notePrepared(result: ReplayResult, input: ReplayInput, prepared: readonly PreparedStatement[]): void {
+  const seen = new Set<string>();
+  for (const p of prepared) {
+    if (p.note && !seen.has(p.note)) {
+      seen.add(p.note);
+      result.notices.push({ file: input.file, offset: p.stmt.offset, message: p.note });
+    }
   }
 }
 
@@ -347,9 +640,9 @@ function seededTables(inputs: readonly ReplayInput[]): string[] {
   return [...out];
 }
 
-/** Reads the rows of every seeded table that exists after the replay into `result.rows`. */
-async function readSeededRows(db: Db, inputs: readonly ReplayInput[], result: ReplayResult): Promise<void> {
-  for (const written of seededTables(inputs)) {
+/** Reads the rows of every seeded table (`written` as `seededTables` gives them) that exists after the replay into `result.rows`. */
+async function readSeededRows(db: Db, tables: readonly string[], result: ReplayResult): Promise<void> {
+  for (const written of tables) {
     const [t] = await db.query<{ name: string | null; sql: string | null }>(
       `select n.nspname || '.' || c.relname as name, quote_ident(n.nspname) || '.' || quote_ident(c.relname) as sql
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -357,26 +650,34 @@ async function readSeededRows(db: Db, inputs: readonly ReplayInput[], result: Re
       [written],
     );
     if (!t?.name || !t.sql || result.rows.has(t.name) || result.rowsOmitted.includes(t.name)) continue;
-    const rows = await db.query<Record<string, unknown>>(`select * from ${t.sql} limit ${SEEDED_ROW_LIMIT + 1}`);
-    if (rows.length > SEEDED_ROW_LIMIT) result.rowsOmitted.push(t.name);
-    else result.rows.set(t.name, rows);
+    const [over] = await db.query<{ over: boolean }>(
+      `select count(*) > ${SEEDED_ROW_LIMIT} as over from (select from ${t.sql} limit ${SEEDED_ROW_LIMIT + 1}) x`,
+    );
+    if (over?.over) result.rowsOmitted.push(t.name);
+    // In a stable order: where a row lands in the heap changes with the server's vacuuming.
+    else result.rows.set(t.name, await db.query<Record<string, unknown>>(`select r.* from ${t.sql} r order by r::text`));
   }
 }
 
-/** Applies a file as one transaction and returns what `after` (a catalog query) reads, or the failure. */
+/**
+ * Applies a file as one transaction and returns what `after` (a catalog query) reads, or the
+ * failure. `commit` ends the transaction (on a template's working copy, the commit-time checks
+ * alone: the transaction stays open and is rolled back by the caller).
+ */
 async function applyFile(
   db: Db,
   input: ReplayInput,
   prepared: readonly PreparedStatement[],
   timeoutMs: number,
   after: string,
+  commit: string,
 ): Promise<Array<{ n: string }> | ReplayFailure> {
   const sent = prepared.filter((p) => p.sql !== undefined);
   // Fast path: the whole file and the catalog query in one round trip. Only when it fails is it
   // replayed statement by statement, to find the failing statement and Postgres's position in it.
   // PGlite goes statement by statement: a hang there kills the database, so the batch could not be retried.
   if (db.engine === 'postgres' && !prepared.some((p) => p.error)) {
-    const batch = ['begin', ...sent.map((p) => p.sql), 'commit', after].join(';\n');
+    const batch = ['begin', ...sent.map((p) => p.sql), commit, after].join(';\n');
     try {
       return await db.batch<{ n: string }>(batch);
     } catch {
@@ -403,7 +704,7 @@ async function applyFile(
     }
   }
   try {
-    await db.exec('commit');
+    await db.exec(commit);
   } catch (e) {
     const err = toDbError(e);
     await db.exec('rollback').catch(() => undefined);
@@ -423,10 +724,7 @@ interface NewObject {
 }
 
 // max(oid) is an index lookup on each catalog's oid index.
-const MAX_OID = `select greatest(
-  coalesce((select max(oid) from pg_class)::int8, 0),
-  coalesce((select max(oid) from pg_proc)::int8, 0),
-  coalesce((select max(oid) from pg_constraint)::int8, 0))::text as n`;
+const MAX_OID = MAX_OBJECT_ID;
 
 /** Index of the first bound whose `upto` is at least `oid`. */
 function lowerBound(bounds: ReadonlyArray<{ upto: number }>, oid: number): number {
@@ -459,6 +757,7 @@ union all
 select 'con', co.oid::int8::text, co.contype::text, n.nspname, co.conname, t.relname
   from pg_constraint co join pg_namespace n on n.oid = co.connamespace left join pg_class t on t.oid = co.conrelid
  where co.oid > $1::oid
+order by 1, 2
 `;
 
 const COUNT_OBJECTS = `select count(*)::text as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -503,7 +802,8 @@ const CATALOG_QUERIES = {
       (has_schema_privilege('anon', n.oid, 'usage') or has_schema_privilege('authenticated', n.oid, 'usage')) as "apiSchema",
       coalesce(c.reloptions, '{}'::text[]) as reloptions
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p', 'v', 'm') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 'c.oid')}`,
+    where c.relkind in ('r', 'p', 'v', 'm') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 'c.oid')}
+    order by c.oid`,
   foreignKeys: `select 'con:' || co.oid::int8 as key, n.nspname as schema, t.relname as table, co.conname as name,
       array(select a.attname::text from unnest(co.conkey) with ordinality k(attnum, ord)
          join pg_attribute a on a.attrelid = co.conrelid and a.attnum = k.attnum order by k.ord) as columns,
@@ -511,17 +811,20 @@ const CATALOG_QUERIES = {
         and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(co.conkey)] @> co.conkey
         and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(co.conkey)] <@ co.conkey) as indexed
     from pg_constraint co join pg_class t on t.oid = co.conrelid join pg_namespace n on n.oid = t.relnamespace
-    where co.contype = 'f' and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}`,
+    where co.contype = 'f' and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}
+    order by co.oid`,
   indexes: `select 'rel:' || i.indexrelid::int8 as key, n.nspname as schema, t.relname as table, c.relname as name,
       concat_ws(' | ', i.indrelid::text, i.indkey::text, i.indclass::text, i.indcollation::text,
         coalesce(pg_get_expr(i.indexprs, i.indrelid), ''), coalesce(pg_get_expr(i.indpred, i.indrelid), '')) as signature
     from pg_index i join pg_class c on c.oid = i.indexrelid join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}`,
+    where n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_class', 't.oid')}
+    order by i.indexrelid`,
   functions: `select 'proc:' || p.oid::int8 as key, n.nspname as schema, p.proname as name, pg_get_function_identity_arguments(p.oid) as args,
       exists (select 1 from unnest(coalesce(p.proconfig, '{}'::text[])) cfg where cfg like 'search_path=%') as "searchPathSet",
       p.prosecdef as "securityDefiner"
     from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-    where p.prokind in ('f', 'p') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_proc', 'p.oid')}`,
+    where p.prokind in ('f', 'p') and n.nspname not in ${SYSTEM_SCHEMAS} and ${notExtensionOwned('pg_proc', 'p.oid')}
+    order by p.oid`,
 } as const;
 
 /** The objects the migrations created (id above the baseline's), each at the statement that created it; stubs' objects left out. */

@@ -39,7 +39,7 @@ export default definePolicy({
     const headSet = new Set(head.map((m) => m.file));
     const baseSet = new Set(baseFiles);
     const renamedTo = new Set<string>();
-    const baseText = new Map(baseFiles.map((f) => [f, ctx.git.show(base, f) ?? '']));
+    const baseText = ctx.git.showMany(base, baseFiles);
     for (const f of baseFiles) {
       const before = baseText.get(f) ?? '';
       if (!headSet.has(f)) {
