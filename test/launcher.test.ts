@@ -93,7 +93,7 @@ describe('the gates launcher', () => {
   it('never trusts a corrupted or missing chunk: it rebuilds', () => {
     const chunks = () => fs.readdirSync(cache).filter((f) => /^chunk-.*\.mjs$/.test(f));
     const [first, second] = chunks();
-    expect(first && second).toBeTruthy();
+    expect(chunks().length).toBeGreaterThanOrEqual(2);
     fs.appendFileSync(path.join(cache, first ?? ''), '\nthrow new Error("corrupted");\n');
     expect(launch(dir).rebuilt).toBe(true);
     fs.rmSync(path.join(cache, second ?? ''));
