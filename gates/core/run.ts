@@ -74,6 +74,7 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
     return changed.some((f) => match(f));
   };
   const later: Array<[Policy, PolicyRun]> = [];
+  const waiting: Array<Promise<boolean>> = [];
   // Slow shared work (the replay's database) starts first and overlaps the policies before its own.
   for (const policy of req.policies) {
     if (!policy.warmUp || !applies(policy)) continue;
@@ -111,13 +112,20 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
       continue;
     }
     if (policy.afterRun) later.push([policy, run]);
-    const raw = await outcomeOf(run, () => policy.check(plan.ctx));
-    const status = run.status;
-    if (status === 'crashed') internalErrors++;
-    else if (status === 'ran' && plan.full) ranFully.add(policy.id);
-    run.durationMs = Math.round((performance.now() - t0) * 10) / 10;
-    internalErrors += locate(repo, policy, run, raw, findings);
+    const done = outcomeOf(run, () => policy.check(plan.ctx)).then((raw) => {
+      const status = run.status;
+      if (status === 'crashed') internalErrors++;
+      else if (status === 'ran' && plan.full) ranFully.add(policy.id);
+      run.durationMs = Math.round((performance.now() - t0) * 10) / 10;
+      internalErrors += locate(repo, policy, run, raw, findings);
+      return true;
+    });
+    // A check still waiting once its own work is done (on the replay the warm-up started, say) is
+    // not waited for here: the next policies run meanwhile, and every check is settled before the
+    // afterRun policies and the result. Its time is from its start to its result.
+    if (!(await Promise.race([done, nextTurn()]))) waiting.push(done);
   }
+  await Promise.all(waiting);
   const uses = applyWaivers(repo, findings);
   for (const [policy, run] of later) {
     if (run.status !== 'ran' || !policy.afterRun) continue;
@@ -144,6 +152,11 @@ export async function runGates(req: RunRequest): Promise<GateResult> {
     // What is gone from the baseline is only known when every file was checked.
     ...(stale && complete ? { baselineStale: stale } : {}),
   };
+}
+
+/** Resolves false on the event loop's next turn, after the promise jobs queued so far. */
+function nextTurn(): Promise<false> {
+  return new Promise((resolve) => setImmediate(() => resolve(false)));
 }
 
 /** Runs a check (or an afterRun), recording a skip or a crash on the run. */
