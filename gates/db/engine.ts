@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { ENGINE_DIR } from '../core/artifacts.ts';
 import { EXTENSION_STUBS, PGLITE_BUILTIN_EXTENSIONS, PGLITE_EXTENSIONS } from './extensions.ts';
 
@@ -17,6 +18,8 @@ export interface Db {
   readonly major: number;
   /** Extensions the engine can create for real. */
   readonly available: ReadonlySet<string>;
+  /** PGlite: opened by the worker `startPglite` started ahead (its guess of the database was right). */
+  readonly openedAhead?: boolean;
   /** The throwaway database's name on a server (undefined on PGlite). */
   readonly name?: string;
   /** Runs one statement through the simple-query protocol. */
@@ -60,6 +63,10 @@ export interface OpenOptions {
    * creating one; closing only disconnects. `baseline` is called but not run.
    */
   existing?: string;
+  /** PGlite only: the folder of its data-directory dumps (default `PGLITE_CACHE_DIR`). */
+  pgliteCacheDir?: string | undefined;
+  /** PGlite only: a worker started ahead with `startPglite`, taken when it opens the same database. */
+  started?: StartedPglite | undefined;
 }
 
 /** A database error, as both engines report it. */
@@ -267,20 +274,84 @@ async function copyDatabaseSettings(admin: Queryable, client: Queryable, templat
   }
 }
 
+/** The extension bundles PGlite loads for these extensions (the baseline's included), sorted. */
+function pgliteBundles(extensions: readonly string[] | undefined): string[] {
+  const wanted = new Set([...BASELINE_EXTENSIONS, ...(extensions ?? [])]);
+  return [...wanted].filter((e) => PGLITE_EXTENSIONS[e]).sort();
+}
+
+/** The extensions PGlite can create for real with these bundles loaded. */
+export function pgliteAvailable(extensions: readonly string[] | undefined): ReadonlySet<string> {
+  return new Set([...pgliteBundles(extensions), ...PGLITE_BUILTIN_EXTENSIONS]);
+}
+
+/** A PGlite worker thread and its calls. */
+interface PgliteWorker {
+  call: (msg: Record<string, unknown>, timeoutMs?: number) => Promise<unknown[]>;
+  isDead: () => boolean;
+  /** Keeps the process alive while the worker is in use (a started one does not). */
+  ref: () => void;
+  terminate: () => Promise<void>;
+}
+
+/** A worker asked to open a database: with which bundles, from which dump, and when it is open. */
+interface PgliteOpening {
+  worker: PgliteWorker;
+  bundles: string;
+  /** The dump it opens (the one keyed by its baseline, or the one its bundles opened last). */
+  dump: Promise<string>;
+  opened: Promise<void>;
+}
+
 /**
- * PGlite in a worker thread, from a cached, initialised data directory (the baseline already
- * applied): a cold `initdb` costs seconds, loading the dump far less. The cache is written
- * atomically. PGlite cannot cancel a statement, so a call that outlives `statementTimeoutMs`
- * terminates the worker and fails with SQLSTATE 57014; the database is gone after that.
+ * A PGlite worker started ahead of its use, so that its start-up (the thread, PGlite's code, its
+ * WebAssembly, reading the data directory: over a second) overlaps the rest of the run. It does
+ * not keep the process alive; `discard` stops it when it is not taken.
  */
-export async function openPglite(opts: OpenOptions): Promise<Db> {
-  const statementTimeoutMs = opts.statementTimeoutMs;
-  const wanted = new Set([...BASELINE_EXTENSIONS, ...(opts.pgliteExtensions ?? [])]);
-  const bundles = [...wanted].filter((e) => PGLITE_EXTENSIONS[e]).sort();
-  const available = new Set([...bundles, ...PGLITE_BUILTIN_EXTENSIONS]);
-  const baseline = opts.baseline(available);
-  const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(path.join(ENGINE_DIR, 'gates', 'db', 'pglite-worker.mjs'));
+export interface StartedPglite {
+  discard(): void;
+}
+
+const startedWorkers = new WeakMap<StartedPglite, { worker: PgliteWorker; cacheDir: string; opening?: PgliteOpening }>();
+
+/**
+ * Starts a PGlite worker before it is known which database it will open (it loads PGlite's code
+ * and reads the dump the last run opened, if any, meanwhile). `openAhead` then says what to open;
+ * `openPglite` takes it when asked for the same database.
+ */
+export function startPglite(cacheDir: string = PGLITE_CACHE_DIR): StartedPglite {
+  const last = lastOpened(cacheDir);
+  const worker = spawnPgliteWorker(cacheDir, last?.dump);
+  const handle: StartedPglite = {
+    discard() {
+      if (startedWorkers.delete(handle)) void worker.terminate();
+    },
+  };
+  startedWorkers.set(handle, { worker, cacheDir });
+  return handle;
+}
+
+/**
+ * Has a started worker open PGlite with the extensions `extensions` names: from the dump these
+ * bundles opened last when there is one, without waiting for the baseline (which needs the SQL
+ * parser), else with the baseline `baseline` gives for them once it is ready. `openPglite` takes
+ * it only when that dump is the one its own baseline is keyed to.
+ */
+export function openAhead(handle: StartedPglite, extensions: readonly string[], baseline: (available: ReadonlySet<string>) => Promise<string>): void {
+  const s = startedWorkers.get(handle);
+  if (!s || s.opening) return;
+  const bundles = pgliteBundles(extensions);
+  const last = lastOpened(s.cacheDir);
+  const sql = baseline(pgliteAvailable(extensions));
+  sql.catch(() => undefined);
+  s.opening = beginOpen(s.worker, s.cacheDir, bundles, sql, last?.bundles === bundles.join(',') && fs.existsSync(last.dump) ? last.dump : undefined);
+  s.opening.opened.catch(() => undefined);
+  s.opening.dump.catch(() => undefined);
+}
+
+function spawnPgliteWorker(cacheDir: string, prefetch?: string): PgliteWorker {
+  const worker = new Worker(path.join(ENGINE_DIR, 'gates', 'db', 'pglite-worker.mjs'), { workerData: { prefetch, cacheDir } });
+  worker.unref();
   let next = 0;
   let dead: DbError | undefined;
   const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: unknown) => void }>();
@@ -316,13 +387,75 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
       worker.postMessage({ id, ...msg });
     });
   };
-  try {
-    const extensions = bundles.map((e) => PGLITE_EXTENSIONS[e]);
-    await call({ op: 'open', cacheFile: pgliteCacheFile(baseline), baseline, extensions });
-  } catch (e) {
-    await worker.terminate();
-    throw new Error(`PGlite did not start: ${toDbError(e).message}`);
+  return {
+    call,
+    isDead: () => dead !== undefined,
+    ref: () => worker.ref(),
+    terminate: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+/** Asks the worker to open PGlite: from `lastDump` at once, else from the dump of the baseline once it is known. */
+function beginOpen(worker: PgliteWorker, cacheDir: string, bundles: readonly string[], baseline: Promise<string>, lastDump?: string): PgliteOpening {
+  const dumpOf = (b: string): string => pgliteCacheFile(b, cacheDir);
+  const extensions = bundles.map((e) => PGLITE_EXTENSIONS[e]);
+  const opened =
+    lastDump !== undefined
+      ? worker.call({ op: 'open', cacheFile: lastDump, extensions }).then(() => undefined)
+      : baseline.then(async (b) => {
+          await worker.call({ op: 'open', cacheFile: dumpOf(b), baseline: b, extensions });
+        });
+  return { worker, bundles: bundles.join(','), dump: lastDump !== undefined ? Promise.resolve(lastDump) : baseline.then(dumpOf), opened };
+}
+
+/**
+ * PGlite in a worker thread, from a cached, initialised data directory (the baseline already
+ * applied): a cold `initdb` costs seconds, loading the dump far less. The cache is written
+ * atomically. PGlite cannot cancel a statement, so a call that outlives `statementTimeoutMs`
+ * terminates the worker and fails with SQLSTATE 57014; the database is gone after that. A worker
+ * started ahead (`opts.started`) is taken when it opens the same dump with the same extensions
+ * (or, not asked to open yet, is asked now); it is stopped otherwise.
+ */
+export async function openPglite(opts: OpenOptions): Promise<Db> {
+  const statementTimeoutMs = opts.statementTimeoutMs;
+  const bundles = pgliteBundles(opts.pgliteExtensions);
+  const available = pgliteAvailable(opts.pgliteExtensions);
+  const baseline = opts.baseline(available);
+  const cacheDir = opts.pgliteCacheDir ?? PGLITE_CACHE_DIR;
+  const dump = pgliteCacheFile(baseline, cacheDir);
+  const found = opts.started && startedWorkers.get(opts.started);
+  const ahead = found?.cacheDir === cacheDir ? found : undefined;
+  if (found && !ahead) void found.worker.terminate();
+  if (opts.started) startedWorkers.delete(opts.started);
+  let w: PgliteWorker | undefined;
+  let openedAhead = false;
+  if (ahead?.opening && ahead.opening.bundles === bundles.join(',') && (await ahead.opening.dump.catch(() => undefined)) === dump) {
+    ahead.worker.ref();
+    // Opened from a dump without its baseline, a damaged dump fails: a fresh open rebuilds it.
+    const ok = await ahead.opening.opened.then(
+      () => true,
+      () => false,
+    );
+    if (ok) {
+      w = ahead.worker;
+      openedAhead = true;
+    } else void ahead.worker.terminate();
+  } else if (ahead?.opening) void ahead.worker.terminate();
+  if (!w) {
+    const worker = ahead && !ahead.opening ? ahead.worker : spawnPgliteWorker(cacheDir);
+    worker.ref();
+    try {
+      await beginOpen(worker, cacheDir, bundles, Promise.resolve(baseline)).opened;
+    } catch (e) {
+      await worker.terminate();
+      throw new Error(`PGlite did not start: ${toDbError(e).message}`);
+    }
+    w = worker;
   }
+  rememberOpened(cacheDir, bundles, dump);
+  const { call } = w;
   // The baseline's `alter database ... set search_path` is not read by PGlite's single session.
   await call({ op: 'exec', sql: 'set search_path = "$user", public, extensions' });
   const [v] = (await call({ op: 'query', sql: 'show server_version_num' })) as Array<{ server_version_num: string }>;
@@ -331,13 +464,14 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    if (!dead) await call({ op: 'close' }).catch(() => undefined);
-    await worker.terminate();
+    if (!w.isDead()) await call({ op: 'close' }).catch(() => undefined);
+    await w.terminate();
   };
   return {
     engine: 'pglite',
     major,
     available,
+    openedAhead,
     async exec(sql) {
       await call({ op: 'exec', sql }, statementTimeoutMs);
     },
@@ -353,14 +487,47 @@ export async function openPglite(opts: OpenOptions): Promise<Db> {
   };
 }
 
-function pgliteCacheFile(baseline: string): string {
-  const hash = createHash('sha256').update(baseline).digest('hex').slice(0, 16);
-  return path.join(PGLITE_CACHE_DIR, `pglite-${pgliteVersion()}-${hash}.tar`);
+/** The file that names the dump PGlite opened last, and with which bundles. */
+const lastOpenedFile = (cacheDir: string): string => path.join(cacheDir, `pglite-${pgliteVersion()}-last.json`);
+
+/** The dump PGlite opened last (a hint for an early start: a wrong one is never used); undefined when unknown. */
+function lastOpened(cacheDir: string): { bundles: string; dump: string } | undefined {
+  try {
+    const v = JSON.parse(fs.readFileSync(lastOpenedFile(cacheDir), 'utf8')) as unknown;
+    if (v && typeof v === 'object' && 'bundles' in v && 'dump' in v && typeof v.bundles === 'string' && typeof v.dump === 'string')
+      return { bundles: v.bundles, dump: v.dump };
+  } catch {
+    // No hint: the worker opens once the baseline is known.
+  }
+  return undefined;
 }
+
+function rememberOpened(cacheDir: string, bundles: readonly string[], dump: string): void {
+  const last = lastOpened(cacheDir);
+  if (last?.bundles === bundles.join(',') && last.dump === dump) return;
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const file = lastOpenedFile(cacheDir);
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ bundles: bundles.join(','), dump }));
+    fs.renameSync(tmp, file);
+  } catch {
+    // A hint not written costs the next run its early open, nothing else.
+  }
+}
+
+function pgliteCacheFile(baseline: string, cacheDir: string): string {
+  const hash = createHash('sha256').update(baseline).digest('hex').slice(0, 16);
+  return path.join(cacheDir, `pglite-${pgliteVersion()}-${hash}.tar`);
+}
+
+let pgliteVersionRead: string | undefined;
 
 /** The installed PGlite's version (from its package.json). */
 export function pgliteVersion(): string {
+  if (pgliteVersionRead !== undefined) return pgliteVersionRead;
   const pkg = JSON.parse(fs.readFileSync(path.join(ENGINE_DIR, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string };
+  pgliteVersionRead = pkg.version;
   return pkg.version;
 }
 

@@ -1,7 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { RepoContext } from '../core/repo.ts';
 import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, qualifiedName, type SqlStatement } from '../core/sql.ts';
-import { BASELINE_FILE, engineIdentity, openDatabase, rawBaselineSql, toDbError, type Db } from './engine.ts';
-import { migrationFiles, parsedMigrations, type MigrationFile } from './migrations.ts';
+import { BASELINE_FILE, engineIdentity, openAhead, openDatabase, rawBaselineSql, startPglite, toDbError, type Db, type StartedPglite } from './engine.ts';
+import { MIGRATIONS_DIR, migrationFiles, parsedMigrations, type MigrationFile } from './migrations.ts';
 import { targetPlatform } from './platform.ts';
 import { cacheable, readReplayCache, replayCacheKey, writeReplayCache, type ReplayKeyInputs } from './replay-cache.ts';
 import { newPrepareState, prepareStatements, type PrepareState, type PreparedStatement } from './prepare.ts';
@@ -172,6 +174,8 @@ export interface ReplayOptions {
    * with what a template needs, instead of reading the catalog snapshot; the result carries none.
    */
   keep?: (db: Db, state: TemplateCapture) => Promise<void>;
+  /** PGlite: the database `startPglite` began to open for this replay, taken when it matches. */
+  started?: StartedPglite | undefined;
 }
 
 /** The most rows of one seeded table the result carries; a larger table is named in `rowsOmitted`. */
@@ -183,18 +187,25 @@ export const SEEDED_ROW_LIMIT = 10_000;
  */
 export function replay(ctx: RepoContext): Promise<ReplayResult | undefined> {
   return ctx.memo('db/replay', async () => {
-    const files = migrationFiles(ctx);
-    if (files.length === 0) return undefined;
-    const dir = ctx.options.replayCache;
-    const key = dir ? await replayKey(ctx, files) : undefined;
-    if (dir && key) {
-      const hit = readReplayCache(dir, key);
-      if (hit) return { ...hit, fromCache: true };
+    // The embedded Postgres's worker starts before the migrations are even listed; a cache hit, or
+    // no migration, stops it again.
+    const ahead = !ctx.options.databaseUrl && fs.existsSync(path.join(ctx.root, MIGRATIONS_DIR)) ? startPglite() : undefined;
+    try {
+      const files = migrationFiles(ctx);
+      if (files.length === 0) return undefined;
+      const dir = ctx.options.replayCache;
+      const key = dir ? await replayKey(ctx, files) : undefined;
+      if (dir && key) {
+        const hit = readReplayCache(dir, key);
+        if (hit) return { ...hit, fromCache: true };
+      }
+      const r = await replayUncached(ctx, files, ahead);
+      replayNoteOf(ctx).text = describeBasis(r.basis);
+      if (dir && key && cacheable(r)) writeReplayCache(dir, key, r);
+      return r;
+    } finally {
+      ahead?.discard();
     }
-    const r = await replayUncached(ctx, files);
-    replayNoteOf(ctx).text = describeBasis(r.basis);
-    if (dir && key && cacheable(r)) writeReplayCache(dir, key, r);
-    return r;
   });
 }
 
@@ -240,8 +251,32 @@ export async function replayKey(ctx: RepoContext, files: readonly MigrationFile[
   return inputs && replayCacheKey(inputs);
 }
 
-/** Parses the migrations with the target platform's grammar and replays them. */
-async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[]): Promise<ReplayResult> {
+/**
+ * The extensions the migrations appear to create, read from their text without parsing them, so
+ * that the embedded Postgres can start opening while they are parsed: a name in a comment or a
+ * string only makes the guess wrong, and a wrong guess is never used (the database is opened
+ * again with what the parse found).
+ */
+export function guessExtensions(texts: Iterable<string>): string[] {
+  const out = new Set<string>();
+  const re = /\bcreate\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi;
+  for (const text of texts) for (const m of text.matchAll(re)) out.add(m[1] !== undefined ? m[1].replaceAll('""', '"') : (m[2] ?? '').toLowerCase());
+  return [...out].sort();
+}
+
+/** Parses the migrations with the target platform's grammar and replays them (on PGlite, on the worker `ahead` when it opens the same database). */
+async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[], ahead: StartedPglite | undefined): Promise<ReplayResult> {
+  // The worker opens the database while the migrations are parsed.
+  if (ahead) {
+    openAhead(ahead, guessExtensions(files.map((m) => ctx.text(m.file) ?? '')), async (available) => {
+      await loadSqlParser();
+      return preparedBaseline(newPrepareState(available, NEWEST_PG_MAJOR, NEWEST_PG_MAJOR));
+    });
+  }
+  return replayParsed(ctx, files, ahead);
+}
+
+async function replayParsed(ctx: RepoContext, files: readonly MigrationFile[], ahead: StartedPglite | undefined): Promise<ReplayResult> {
   const parsed = await parsedMigrations(ctx);
   const target = targetPlatform(ctx).postgresMajor;
   const empty = (failure: ReplayFailure): ReplayResult => ({ ...emptyResult(ctx.options.databaseUrl ? 'postgres' : 'pglite'), targetMajor: target, failure });
@@ -263,7 +298,7 @@ async function replayUncached(ctx: RepoContext, files: readonly MigrationFile[])
       timedOut: false,
     };
   };
-  const opts: ReplayOptions = { databaseUrl: ctx.options.databaseUrl, targetMajor: target };
+  const opts: ReplayOptions = { databaseUrl: ctx.options.databaseUrl, targetMajor: target, started: ahead };
   let reason: string | undefined;
   if (ctx.options.databaseUrl) {
     const via = await replayFromTemplate(ctx, files, input, opts).catch((e: unknown) => ({ reason: `the template failed: ${toDbError(e).message}` }));
@@ -443,6 +478,7 @@ export async function replayMigrations(inputs: readonly ReplayInput[], opts: Rep
       ...(from ? { template: from.name } : {}),
       ...(from?.work ? { existing: from.work } : {}),
       ...(opts.keep ? { namePrefix: TEMPLATE_BUILD_PREFIX } : {}),
+      started: opts.started,
       baseline: (available) => {
         state = newPrepareState(available, NEWEST_PG_MAJOR, NEWEST_PG_MAJOR);
         return preparedBaseline(state);
