@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import module from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ENGINE_DIR } from '../core/artifacts.ts';
@@ -349,8 +350,13 @@ export function openAhead(handle: StartedPglite, extensions: readonly string[], 
   s.opening.dump.catch(() => undefined);
 }
 
+/** The folder of V8's compile cache when the launcher turned it on (Node 22.8 and later say where), for the worker to use too. */
+function compileCacheDir(): string | undefined {
+  return (module as { getCompileCacheDir?: () => string | undefined }).getCompileCacheDir?.();
+}
+
 function spawnPgliteWorker(cacheDir: string, prefetch?: string): PgliteWorker {
-  const worker = new Worker(path.join(ENGINE_DIR, 'gates', 'db', 'pglite-worker.mjs'), { workerData: { prefetch, cacheDir } });
+  const worker = new Worker(path.join(ENGINE_DIR, 'gates', 'db', 'pglite-worker.mjs'), { workerData: { prefetch, cacheDir, compileCache: compileCacheDir() } });
   worker.unref();
   let next = 0;
   let dead: DbError | undefined;
