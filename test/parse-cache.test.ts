@@ -30,7 +30,7 @@ const AREAS = policies.filter(
     p.id.startsWith('files/') ||
     p.id.startsWith('ssot/') ||
     p.id.startsWith('parity/') ||
-    ['migrations/lint', 'migrations/syntax', 'migrations/file-names'].includes(p.id),
+    ['migrations/lint', 'migrations/syntax', 'migrations/file-names', 'workflows/actionlint'].includes(p.id),
 );
 
 /** Values JSON cannot hold, several documents, an empty one, a null one, merges and anchors. */
@@ -60,6 +60,27 @@ describe('the parse cache', () => {
         expect(loaded.findings, `${policy.id} ${root}`).toEqual(fresh.findings);
       }
     }
+  });
+
+  it('keeps what actionlint said of each workflow by its path and text, and lints a changed one again', async () => {
+    const policy = policies.find((p) => p.id === 'workflows/actionlint');
+    if (!policy) throw new Error('no workflows/actionlint');
+    const workflow = (runsOn: string) =>
+      `name: ci\non: push\njobs:\n  test:\n    runs-on: ${runsOn}\n    steps:\n      - run: echo \${{ github.event.issue.title }}\n`;
+    const root = tree({ '.github/workflows/ci.yml': workflow('ubuntu-latest'), '.github/workflows/copy.yml': workflow('ubuntu-latest') });
+    const cache = tempDir();
+    const lines = async (opts: { parseCache?: string } = {}) =>
+      (await runPolicyOn(policy, root, opts)).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`);
+    const fresh = await lines();
+    expect(fresh.join('\n')).toContain('ci.yml:7');
+    expect(await lines({ parseCache: cache })).toEqual(fresh);
+    expect(packs(cache).filter((f) => f.startsWith('actionlint-'))).toHaveLength(1);
+    expect(await lines({ parseCache: cache })).toEqual(fresh);
+    // The same text under another path is its own entry (actionlint names the file); an edited file is linted again.
+    fs.writeFileSync(path.join(root, '.github/workflows/ci.yml'), workflow('ubuntu-latst'));
+    const edited = await lines({ parseCache: cache });
+    expect(edited).toEqual(await lines());
+    expect(edited).not.toEqual(fresh);
   });
 
   it('keeps values JSON cannot hold, documents, problems and lines exactly', () => {

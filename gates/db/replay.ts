@@ -1,11 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { RepoContext } from '../core/repo.ts';
+import { PLATFORM_FILE } from '../core/ssot-files.ts';
 import { charToByte, loadSqlParser, names, NEWEST_PG_MAJOR, parseSql, qualifiedName, type SqlStatement } from '../core/sql.ts';
 import { BASELINE_FILE, engineIdentity, openAhead, openDatabase, rawBaselineSql, startPglite, toDbError, type Db, type StartedPglite } from './engine.ts';
 import { MIGRATIONS_DIR, migrationFiles, parsedMigrations, type MigrationFile } from './migrations.ts';
 import { targetPlatform } from './platform.ts';
-import { cacheable, readReplayCache, replayCacheKey, writeReplayCache, type ReplayKeyInputs } from './replay-cache.ts';
+import { cacheable, noteStamp, readReplayCache, replayCacheKey, replayStamp, stampMatches, writeReplayCache, type ReplayKeyInputs } from './replay-cache.ts';
 import { newPrepareState, prepareStatements, type PrepareState, type PreparedStatement } from './prepare.ts';
 import {
   applySession,
@@ -187,21 +186,27 @@ export const SEEDED_ROW_LIMIT = 10_000;
  */
 export function replay(ctx: RepoContext): Promise<ReplayResult | undefined> {
   return ctx.memo('db/replay', async () => {
-    // The embedded Postgres's worker starts before the migrations are even listed; a cache hit, or
-    // no migration, stops it again.
-    const ahead = !ctx.options.databaseUrl && fs.existsSync(path.join(ctx.root, MIGRATIONS_DIR)) ? startPglite() : undefined;
+    const dir = ctx.options.replayCache;
+    // On PGlite, the worker starts before the migrations are even listed, unless the cache will
+    // likely hit (the migrations folder looks as it did when the cache last held this root's
+    // result: a wrong guess only moves the start after the cache lookup).
+    const stamp = ctx.options.databaseUrl ? undefined : replayStamp(ctx.root, MIGRATIONS_DIR, PLATFORM_FILE, BASELINE_FILE);
+    let ahead = stamp !== undefined && !(dir && stampMatches(dir, ctx.root, stamp)) ? startPglite() : undefined;
     try {
       const files = migrationFiles(ctx);
       if (files.length === 0) return undefined;
-      const dir = ctx.options.replayCache;
       const key = dir ? await replayKey(ctx, files) : undefined;
       if (dir && key) {
         const hit = readReplayCache(dir, key);
-        if (hit) return { ...hit, fromCache: true };
+        if (hit) {
+          if (stamp !== undefined) noteStamp(dir, ctx.root, stamp);
+          return { ...hit, fromCache: true };
+        }
       }
+      if (!ahead && !ctx.options.databaseUrl) ahead = startPglite();
       const r = await replayUncached(ctx, files, ahead);
       replayNoteOf(ctx).text = describeBasis(r.basis);
-      if (dir && key && cacheable(r)) writeReplayCache(dir, key, r);
+      if (dir && key && cacheable(r) && writeReplayCache(dir, key, r) && stamp !== undefined) noteStamp(dir, ctx.root, stamp);
       return r;
     } finally {
       ahead?.discard();
