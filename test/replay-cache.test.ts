@@ -5,7 +5,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Repo, type GateOptions } from '../gates/core/repo.ts';
 import { runGates, type GateResult } from '../gates/core/run.ts';
 import { baselineSql, engineIdentity, pgliteVersion } from '../gates/db/engine.ts';
-import { readReplayCache, REPLAY_CACHE_FORMAT, replayCacheKey, writeReplayCache, type ReplayKeyInputs } from '../gates/db/replay-cache.ts';
+import {
+  readReplayCache,
+  REPLAY_CACHE_FORMAT,
+  replayCacheKey,
+  replayStamp,
+  stampMatches,
+  writeReplayCache,
+  type ReplayKeyInputs,
+} from '../gates/db/replay-cache.ts';
 import { replayKey } from '../gates/db/replay.ts';
 import { main } from '../gates/main.ts';
 import { formatFinding } from '../gates/testing/fixtures.ts';
@@ -200,5 +208,36 @@ describe('replay cache', () => {
     const a4 = tree({});
     await main(['check', '--only', 'migrations', '--artifacts', a4], io(env), undefined, { replayCacheDir: dir });
     expect(JSON.stringify(reportOf(a4))).toContain('stored by the replay-cache test');
+  });
+
+  it('notes a stamp of the migrations folder with a stored or used result, so a later run guesses a hit before reading the migrations', async () => {
+    const root = tree(GOOD);
+    const dir = cacheDir();
+    const stampOf = (): string | undefined => replayStamp(root, 'migrations', 'ssot/platform.yaml', path.join(ROOT, 'gates/db/supabase-baseline.sql'));
+    const first = stampOf();
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(stampMatches(dir, root, first ?? '')).toBe(false);
+    await run(root, { replayCache: dir });
+    expect(stampMatches(dir, root, first ?? '')).toBe(true);
+    // Another root has its own stamp.
+    expect(stampMatches(dir, tree(GOOD), first ?? '')).toBe(false);
+    // A migration edited, added, or the platform changed: another stamp, so the worker starts early.
+    const stamps = new Set([first]);
+    const edit = (file: string, text: string): void => {
+      fs.writeFileSync(path.join(root, file), text);
+      const s = stampOf();
+      expect(stamps.has(s), file).toBe(false);
+      stamps.add(s);
+    };
+    edit(M(2, 'tags'), `${TAGS}-- a longer comment\n`);
+    edit(M(3, 'more'), 'select 1;\n');
+    edit('ssot/platform.yaml', PLATFORM.replace('postgres_major: 17', 'postgres_major: 15'));
+    // The run notes the new stamp once its result is stored; a damaged stamp file is only a miss.
+    await run(root, { replayCache: dir });
+    expect(stampMatches(dir, root, stampOf() ?? '')).toBe(true);
+    const [file] = fs.readdirSync(dir).filter((f) => f.startsWith('stamp-'));
+    fs.writeFileSync(path.join(dir, file ?? ''), 'damaged');
+    expect(stampMatches(dir, root, stampOf() ?? '')).toBe(false);
+    expect(replayStamp(tree({ 'README.md': 'x\n' }), 'migrations', 'ssot/platform.yaml', 'nowhere')).toBeUndefined();
   });
 });
