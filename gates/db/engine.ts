@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { ENGINE_DIR } from '../core/artifacts.ts';
 import { EXTENSION_STUBS, PGLITE_BUILTIN_EXTENSIONS, PGLITE_EXTENSIONS } from './extensions.ts';
 
@@ -355,7 +354,11 @@ function compileCacheDir(): string | undefined {
   return (module as { getCompileCacheDir?: () => string | undefined }).getCompileCacheDir?.();
 }
 
+// Loaded when a worker is first started, not with the engine: most runs start none.
+const requireBuiltin = module.createRequire(import.meta.url);
+
 function spawnPgliteWorker(cacheDir: string, prefetch?: string): PgliteWorker {
+  const { Worker } = requireBuiltin('node:worker_threads') as typeof import('node:worker_threads');
   const worker = new Worker(path.join(ENGINE_DIR, 'gates', 'db', 'pglite-worker.mjs'), { workerData: { prefetch, cacheDir, compileCache: compileCacheDir() } });
   worker.unref();
   let next = 0;
