@@ -1,22 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENGINE_DIR, PARSE_CACHE_DIR } from '../gates/core/artifacts.ts';
 import { Repo } from '../gates/core/repo.ts';
 import { fixtureDir, invalidCases, runPolicyOn } from '../gates/testing/fixtures.ts';
 import { policies } from '../policies/index.ts';
-import { useTrees } from './helpers/tree.ts';
+import { useTempDirs, useTrees } from './helpers/tree.ts';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-yaml-cache-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = useTempDirs('gates-yaml-cache-');
 const tree = useTrees();
 
 const packs = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.bin')) : []);

@@ -2,21 +2,15 @@
 // Each test uses its own dump folder, so damaging a dump here never touches another test file's.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDirs } from './helpers/tree.ts';
 import { loadSqlParser, NEWEST_PG_MAJOR } from '../gates/core/sql.ts';
 import { openAhead, openDatabase, startPglite, type Db, type StartedPglite } from '../gates/db/engine.ts';
 import { newPrepareState } from '../gates/db/prepare.ts';
 import { guessExtensions, preparedBaseline } from '../gates/db/replay.ts';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function dumpFolder(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-pglite-'));
-  dirs.push(d);
-  return d;
-}
+const dumpFolder = useTempDirs('gates-pglite-');
 
 beforeAll(async () => {
   await loadSqlParser();

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Repo, type GateOptions } from '../gates/core/repo.ts';
 import { runGates, type GateResult } from '../gates/core/run.ts';
 import { baselineSql, engineIdentity, pgliteVersion } from '../gates/db/engine.ts';
@@ -19,7 +18,7 @@ import { main } from '../gates/main.ts';
 import { formatFinding } from '../gates/testing/fixtures.ts';
 import policies from '../policies/migrations/index.ts';
 import { DATABASE_URL, needsServer, serverUrl } from './helpers/pg.ts';
-import { useTrees } from './helpers/tree.ts';
+import { useTempDirs, useTrees } from './helpers/tree.ts';
 
 const tree = useTrees();
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -30,13 +29,7 @@ const TAGS = 'create table public.tags (id bigint primary key, item_id bigint re
 const GOOD = { 'ssot/platform.yaml': PLATFORM, [M(1, 'items')]: ITEMS, [M(2, 'tags')]: TAGS };
 const FAILING = { ...GOOD, [M(3, 'broken')]: 'insert into public.nothing_here values (1);\n' };
 
-const cacheDirs: string[] = [];
-afterAll(() => cacheDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function cacheDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-replay-cache-'));
-  cacheDirs.push(d);
-  return d;
-}
+const cacheDir = useTempDirs('gates-replay-cache-');
 
 async function run(root: string, options: Partial<GateOptions> = {}): Promise<GateResult> {
   const artifactsDir = tree({});

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { artifactProblems, artifactSchema, ENGINE_DIR } from '../gates/core/artifacts.ts';
 import { Repo } from '../gates/core/repo.ts';
 import { SchemaSet } from '../gates/core/schema.ts';
@@ -9,14 +8,9 @@ import { cachedValidators, type SchemaSource } from '../gates/core/validators.ts
 import { fixtureDir, invalidCases, runPolicyOn } from '../gates/testing/fixtures.ts';
 import type { Policy } from '../gates/core/policy.ts';
 import { policies } from '../policies/index.ts';
+import { useTempDirs } from './helpers/tree.ts';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'gates-validators-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = useTempDirs('gates-validators-');
 
 const entries = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cjs')) : []).sort();
 

@@ -28,3 +28,14 @@ export function useTrees(): (files: Record<string, string | Uint8Array>) => stri
     return root;
   };
 }
+
+/** Empty throwaway folders for one test file (e.g. a cache folder), named `<prefix>…`, removed after its tests. */
+export function useTempDirs(prefix: string): () => string {
+  const made: string[] = [];
+  afterAll(() => made.forEach(removeTree));
+  return () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+  };
+}
