@@ -91,8 +91,8 @@ function repo(root: string, options: Partial<GateOptions> = {}): Repo {
  * signature's table named instead of numbered (object ids differ from one replay to the next).
  */
 function comparable(r: ReplayResult | undefined): Omit<ReplayResult, 'database' | 'basis' | 'fromCache'> {
-  expect(r).toBeDefined();
-  const { database: _d, basis: _b, fromCache: _c, ...rest } = r as ReplayResult;
+  if (!r) throw new Error('the replay gave no result: the tree has no migration');
+  const { database: _d, basis: _b, fromCache: _c, ...rest } = r;
   const indexes = rest.catalog.indexes.map((i) => ({ ...i, signature: i.signature.replace(/^\d+ \|/, `${i.schema}.${i.table} |`) }));
   return { ...rest, catalog: { ...rest.catalog, indexes } };
 }

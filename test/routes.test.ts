@@ -239,8 +239,8 @@ describe('an app dir outside the repository', () => {
 
   it('names the unreached page in the message, at the routes key', async () => {
     const c = cases.find((x) => x.name === 'page-not-in-nav');
-    expect(c).toBeDefined();
-    const r = await outside(c as FixtureCase);
+    if (!c) throw new Error('no fixture case page-not-in-nav');
+    const r = await outside(c);
     expect(r.outside.map(formatFinding)).toEqual([
       'ssot/console/nav.yaml:2:1-2:7 notice unreached {"file":"src/app/(dashboard)/old-reports/page.tsx","route":"/old-reports"}',
     ]);
