@@ -312,7 +312,10 @@ export interface StartedPglite {
   discard(): void;
 }
 
-const startedWorkers = new WeakMap<StartedPglite, { worker: PgliteWorker; cacheDir: string; opening?: PgliteOpening }>();
+const startedWorkers = new WeakMap<
+  StartedPglite,
+  { worker: PgliteWorker; cacheDir: string; last: { bundles: string; dump: string } | undefined; opening?: PgliteOpening }
+>();
 
 /**
  * Starts a PGlite worker before it is known which database it will open (it loads PGlite's code
@@ -327,7 +330,7 @@ export function startPglite(cacheDir: string = PGLITE_CACHE_DIR): StartedPglite 
       if (startedWorkers.delete(handle)) void worker.terminate();
     },
   };
-  startedWorkers.set(handle, { worker, cacheDir });
+  startedWorkers.set(handle, { worker, cacheDir, last });
   return handle;
 }
 
@@ -341,7 +344,7 @@ export function openAhead(handle: StartedPglite, extensions: readonly string[], 
   const s = startedWorkers.get(handle);
   if (!s || s.opening) return;
   const bundles = pgliteBundles(extensions);
-  const last = lastOpened(s.cacheDir);
+  const { last } = s;
   const sql = baseline(pgliteAvailable(extensions));
   sql.catch(() => undefined);
   s.opening = beginOpen(s.worker, s.cacheDir, bundles, sql, last?.bundles === bundles.join(',') && fs.existsSync(last.dump) ? last.dump : undefined);
